@@ -1,0 +1,46 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Layering (docs/DESIGN.md): math and formats at the bottom, the differentiable renderer in the
+// middle, training and the method on top, the command-line tool as a thin shell.
+let package = Package(
+    name: "SplatLift",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "splatlift", targets: ["SplatLiftCLI"]),
+        .library(name: "SplatLiftKit", targets: ["SplatMath", "SplatIO", "SplatRaster", "SplatTrain",
+                                                 "SplatLift", "SplatEval", "SplatEdit", "SplatSynth"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
+                       providers: [.apt(["libturbojpeg0-dev"])]),
+        .target(name: "SplatMath"),
+        .target(name: "SplatIO", dependencies: ["SplatMath", "CPNG", "CTurboJPEG"]),
+        .target(name: "SplatRaster", dependencies: ["SplatMath"]),
+        .target(name: "SplatEval", dependencies: ["SplatMath"]),
+        .target(name: "SplatTrain", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatEval"]),
+        .target(name: "SplatLift", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatEval", "SplatTrain"]),
+        .target(name: "SplatEdit", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatEval"]),
+        .target(name: "SplatSynth", dependencies: ["SplatMath", "SplatIO"]),
+        .executableTarget(name: "SplatLiftCLI", dependencies: [
+            "SplatMath", "SplatIO", "SplatRaster", "SplatTrain", "SplatLift", "SplatEval", "SplatEdit", "SplatSynth",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Shared by the test targets only: locating ../shared/data and small fixtures.
+        .target(name: "SplatTestSupport", dependencies: ["SplatMath"], path: "Tests/SplatTestSupport"),
+        .testTarget(name: "SplatMathTests", dependencies: ["SplatMath", "SplatTestSupport"]),
+        .testTarget(name: "SplatIOTests", dependencies: ["SplatIO", "SplatTestSupport"]),
+        .testTarget(name: "SplatRasterTests", dependencies: ["SplatRaster", "SplatIO", "SplatTestSupport"]),
+        .testTarget(name: "SplatEvalTests", dependencies: ["SplatEval", "SplatTestSupport"]),
+        .testTarget(name: "SplatTrainTests", dependencies: ["SplatTrain", "SplatTestSupport"]),
+        .testTarget(name: "SplatLiftTests", dependencies: ["SplatLift", "SplatTestSupport"]),
+        .testTarget(name: "SplatEditTests", dependencies: ["SplatEdit", "SplatTestSupport"]),
+        .testTarget(name: "SplatSynthTests", dependencies: ["SplatSynth", "SplatTestSupport"]),
+        .testTarget(name: "SplatCLITests", dependencies: ["SplatTestSupport"]),
+    ]
+)

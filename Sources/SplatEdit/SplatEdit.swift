@@ -1,0 +1,1 @@
+// SplatEdit: see docs/DESIGN.md for what this module holds.

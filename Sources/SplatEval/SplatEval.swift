@@ -1,0 +1,1 @@
+// SplatEval: see docs/DESIGN.md for what this module holds.

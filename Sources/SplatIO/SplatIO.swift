@@ -1,0 +1,1 @@
+// SplatIO: see docs/DESIGN.md for what this module holds.

@@ -1,0 +1,1 @@
+// SplatLift: see docs/DESIGN.md for what this module holds.

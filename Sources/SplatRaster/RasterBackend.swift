@@ -1,0 +1,89 @@
+import SplatMath
+
+/// How one view is rendered.
+public struct RenderOptions: Sendable, Equatable {
+    /// Colour background, composited as T·bg (features always have a zero background, METHOD.md §1.2).
+    public var background: SIMD3<Float> = .zero
+    /// SH bands evaluated (0...3), ≤ the model's `shDegree`.
+    public var activeSHDegree: Int = 3
+    /// Blend the model's identity-feature channels.
+    public var renderFeatures: Bool = false
+    /// Unified-Lift blocks feature gradients from α, means and covariances (METHOD.md §1.2).
+    /// Set true for the variant where feature losses also shape geometry.
+    public var featureGradientsReachGeometry: Bool = false
+    /// Contributions with α below this are skipped (1/255 in 3DGS; −∞ for finite-difference tests).
+    public var alphaThreshold: Float = 1.0 / 255.0
+    /// Worker threads: 0 = all cores, 1 = the calling thread only.
+    public var threads: Int = 0
+
+    public init() {}
+}
+
+/// Everything one render produces, planar (channel-major) images of the camera's size.
+public struct RenderOutput: Sendable {
+    public var width: Int
+    public var height: Int
+    /// 3·H·W, colour plane c at `c*H*W`.
+    public var color: [Float]
+    /// featureCount·H·W when features were rendered, else empty.
+    public var features: [Float]
+    /// H·W expected depth Σ wᵢ zᵢ (not divided by alpha).
+    public var depth: [Float]
+    /// H·W accumulated alpha, 1 − T_final.
+    public var alpha: [Float]
+    /// H·W number of Gaussians blended into each pixel.
+    public var contributors: [Int32]
+    /// N screen-space radii in pixels; 0 for Gaussians culled in this view.
+    public var radii: [Float]
+
+    public init(width: Int, height: Int, color: [Float], features: [Float], depth: [Float],
+                alpha: [Float], contributors: [Int32], radii: [Float]) {
+        self.width = width; self.height = height
+        self.color = color; self.features = features; self.depth = depth
+        self.alpha = alpha; self.contributors = contributors; self.radii = radii
+    }
+}
+
+/// dLoss/d(output) for the outputs a loss used; nil ones are treated as zero and not computed.
+public struct RenderUpstream: Sendable {
+    public var color: [Float]?
+    public var features: [Float]?
+    public var depth: [Float]?
+    public var alpha: [Float]?
+
+    public init(color: [Float]? = nil, features: [Float]? = nil, depth: [Float]? = nil, alpha: [Float]? = nil) {
+        self.color = color; self.features = features; self.depth = depth; self.alpha = alpha
+    }
+}
+
+/// Gradients with the layout of `GaussianParams`, plus what densification needs.
+public struct GaussianGradients: Sendable {
+    public var means: [Float]
+    public var logScales: [Float]
+    public var rotations: [Float]
+    public var opacityLogits: [Float]
+    public var sh: [Float]
+    public var features: [Float]
+    /// N norms of dL/d(projected mean) in NDC units (pixel gradient · (W/2, H/2)), as 3DGS
+    /// accumulates for its densification threshold; 0 for culled Gaussians.
+    public var screenMeanGradNorm: [Float]
+
+    public init(count: Int, featureCount: Int) {
+        means = [Float](repeating: 0, count: 3 * count)
+        logScales = [Float](repeating: 0, count: 3 * count)
+        rotations = [Float](repeating: 0, count: 4 * count)
+        opacityLogits = [Float](repeating: 0, count: count)
+        sh = [Float](repeating: 0, count: GaussianParams.shStride * count)
+        features = [Float](repeating: 0, count: featureCount * count)
+        screenMeanGradNorm = [Float](repeating: 0, count: count)
+    }
+}
+
+/// A differentiable Gaussian rasterizer. The CPU backend is the default; a GPU backend can be
+/// added behind this protocol without touching training code.
+public protocol RasterBackend: AnyObject {
+    /// Renders one view and keeps what `backward` needs.
+    func render(_ gaussians: GaussianParams, camera: PinholeCamera, options: RenderOptions) -> RenderOutput
+    /// Back-propagates through the most recent `render`, overwriting `gradients`.
+    func backward(_ gaussians: GaussianParams, upstream: RenderUpstream, into gradients: inout GaussianGradients)
+}

@@ -1,0 +1,1 @@
+// SplatSynth: see docs/DESIGN.md for what this module holds.

@@ -1,0 +1,32 @@
+import Foundation
+
+/// Locates the shared test data (`../shared/data` beside the project root).
+public enum TestData {
+    /// The project root, found from this file's path.
+    public static let projectRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `../shared/data`, or nil when it is absent (tests then skip with a message).
+    public static let root: URL? = {
+        let url = projectRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }()
+
+    /// A path inside the shared data, or nil when the data is absent.
+    public static func url(_ relative: String) -> URL? {
+        guard let root else { return nil }
+        let url = root.appendingPathComponent(relative)
+        return FileManager.default.fileExists(atPath: url.path) ? url : nil
+    }
+
+    /// True when the shared data is present; use as `.enabled(if: TestData.available, …)`.
+    public static var available: Bool { root != nil }
+
+    /// A fresh temporary directory for a test's outputs.
+    public static func temporaryDirectory(_ name: String = "splatlift-test") throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
