@@ -30,12 +30,12 @@ enum PLYVertexDecoder {
     {
         let (vertex, vertexIndex) = try header.vertexElement(path: path)
         let columns = zip(vertex.properties, sinks).enumerated().compactMap { index, pair -> Column? in
-            pair.1.kind == .skip ? nil : Column(index: index, name: pair.0.name, type: pair.0.type, sink: pair.1)
+            pair.1.kind == .skip ? nil : Column(index: index, type: pair.0.type, sink: pair.1)
         }
         try data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { throw SplatError("empty file", path: path) }
             let bytes = UnsafeRawBufferPointer(start: base, count: raw.count)
-            var store = Store(destinations: destinations, path: path)
+            var store = Store(destinations: destinations, names: vertex.properties.map(\.name), path: path)
             if header.format == .ascii {
                 var reader = ASCIIReader(bytes: bytes, position: header.payloadOffset)
                 for element in header.elements[..<vertexIndex] {
@@ -69,9 +69,9 @@ enum PLYVertexDecoder {
         throw SplatError("file ends after \(complete) of \(vertex.count) vertices", path: path)
     }
 
+    /// A property that is stored somewhere (plain data: the hot loop copies it per value).
     private struct Column {
         var index: Int
-        var name: String
         var type: PLYScalarType
         var sink: PLYSink
         var byteOffset = 0
@@ -80,10 +80,11 @@ enum PLYVertexDecoder {
     /// Writes one value through a sink.
     private struct Store {
         var destinations: PLYDestinations
+        var names: [String]
         var path: String
 
         @inline(__always)
-        func put(_ value: Double, _ sink: PLYSink, row: Int, name: String) throws {
+        func put(_ value: Double, _ sink: PLYSink, row: Int, property: Int) throws {
             let at = row * sink.stride + sink.offset
             switch sink.kind {
             case .skip: break
@@ -91,7 +92,7 @@ enum PLYVertexDecoder {
             case .double: destinations.doubles[sink.buffer][at] = value
             case .int32:
                 guard let integer = Int32(exactly: value) else {
-                    throw SplatError("vertex \(row): \(name) = \(value) is not a 32-bit integer", path: path)
+                    throw SplatError("vertex \(row): \(names[property]) = \(value) is not a 32-bit integer", path: path)
                 }
                 destinations.int32s[sink.buffer][at] = integer
             }
@@ -123,7 +124,7 @@ enum PLYVertexDecoder {
                 let rowBase = base + start + row * rowSize
                 for column in columns {
                     let value = load(rowBase + column.byteOffset, column.type, bigEndian: bigEndian)
-                    try store.put(value, column.sink, row: row, name: column.name)
+                    try store.put(value, column.sink, row: row, property: column.index)
                 }
             }
         }
@@ -199,7 +200,7 @@ enum PLYVertexDecoder {
                     throw SplatError("vertex \(row): value \(index + 1) of \(names.count) (\(names[index])) is missing "
                         + "or not a number", path: path)
                 }
-                try store.put(value, sink, row: row, name: names[index])
+                try store.put(value, sink, row: row, property: index)
             }
             guard reader.atLineEnd() else {
                 throw SplatError("vertex \(row) has more than \(names.count) values", path: path)
