@@ -1,7 +1,7 @@
 import Testing
 @testable import SplatEval
 
-/// Numbers from oracles/segmentation_oracle.py (numpy + scipy `linear_sum_assignment`), an
+/// Numbers from Tests/oracles/segmentation_oracle.py (numpy + scipy `linear_sum_assignment`), an
 /// independent implementation of METHOD.md §4.2 and §4.3, run offline on the same maps.
 @Suite struct SegmentationOracleTests {
     struct Expected {

@@ -1,7 +1,7 @@
 @testable import SplatEval
 import SplatMath
 
-/// Deterministic test label maps: the LCG and rectangle recipe mirrored by oracles/segmentation_oracle.py.
+/// Deterministic test label maps: the LCG and rectangle recipe mirrored by Tests/oracles/segmentation_oracle.py.
 enum OracleMaps {
     struct LCG {
         var s: Int64
