@@ -28,13 +28,20 @@ public struct DepthView: Sendable {
 /// For every grid sample x and view, with z its camera depth and D the depth at the pixel it falls
 /// in (nearest pixel):
 /// - no surface at the pixel (alpha ≤ 0.5): the ray is empty, x is outside: +1;
-/// - object pixel: sdf = D − z; skipped when sdf < −truncation (hidden behind the surface), else
-///   min(1, sdf / truncation);
+/// - object pixel: sdf = D − z; min(1, sdf / truncation) when sdf ≥ −truncation; otherwise x is
+///   hidden behind the surface and not averaged, but when −2·truncation ≤ sdf it is marked "just
+///   behind the object";
 /// - another surface: x in front of it by more than the truncation is empty (+1); otherwise unknown.
-/// Values are averaged with weight 1 per observation; samples never observed produce no surface.
+/// Values are averaged with weight 1 per observation. A sample with no observation but a "just
+/// behind" mark counts as inside (−1): D − z is measured along the ray, so it overstates the
+/// distance on oblique views, and with few views a sample a little inside the surface may be
+/// further than the truncation behind it in every view; without the mark such samples would punch
+/// holes in the mesh. Samples never observed produce no surface.
 public struct TSDFVolume: Sendable {
     public private(set) var grid: ScalarGrid
     public private(set) var weights: [Float]
+    /// 1 where some view saw the sample between one and two truncations behind the object surface.
+    public private(set) var behind: [UInt8]
     public let truncation: Double
 
     /// Voxels along the longest side of the object's box by default.
@@ -63,6 +70,7 @@ public struct TSDFVolume: Sendable {
         grid = ScalarGrid(origin: origin, voxelSize: size, nx: nx, ny: ny, nz: nz,
                           values: [Float](repeating: 1, count: nx * ny * nz))
         weights = [Float](repeating: 0, count: nx * ny * nz)
+        behind = [UInt8](repeating: 0, count: nx * ny * nz)
         truncation = truncationVoxels * size
     }
 
@@ -76,7 +84,9 @@ public struct TSDFVolume: Sendable {
         let depth = view.depth, alpha = view.alpha, mask = view.mask
         grid.values.withUnsafeMutableBufferPointer { values in
             weights.withUnsafeMutableBufferPointer { weights in
+              behind.withUnsafeMutableBufferPointer { behind in
                 let v = SendablePointer(values.baseAddress!), wt = SendablePointer(weights.baseAddress!)
+                let hidden = SendablePointer(behind.baseAddress!)
                 DispatchQueue.concurrentPerform(iterations: nz) { k in
                     for j in 0..<ny {
                         for i in 0..<nx {
@@ -94,7 +104,10 @@ public struct TSDFVolume: Sendable {
                                 let d = Double(depth[pixel] / a)
                                 let sdf = d - c.z
                                 if mask?[pixel] ?? true {
-                                    guard sdf >= -trunc else { continue }
+                                    guard sdf >= -trunc else {
+                                        if sdf >= -2 * trunc { hidden.pointer[(k * ny + j) * nx + i] = 1 }
+                                        continue
+                                    }
                                     observation = min(1, sdf / trunc)
                                 } else {
                                     guard sdf > trunc else { continue }
@@ -108,6 +121,7 @@ public struct TSDFVolume: Sendable {
                         }
                     }
                 }
+              }
             }
         }
     }
@@ -115,7 +129,16 @@ public struct TSDFVolume: Sendable {
     /// The fused surface (marching cubes at 0 over the observed samples), in world coordinates.
     public func mesh() -> TriangleMesh {
         var g = grid
-        g.valid = weights.map { $0 > 0 }
+        var valid = [Bool](repeating: false, count: weights.count)
+        for i in 0..<weights.count {
+            if weights[i] > 0 {
+                valid[i] = true
+            } else if behind[i] != 0 {
+                valid[i] = true
+                g.values[i] = -1
+            }
+        }
+        g.valid = valid
         return MarchingCubes.extract(g, isoLevel: 0)
     }
 }
