@@ -82,11 +82,24 @@ struct PointGrid: Sendable {
         }
         if points.isEmpty { lo = .zero; hi = .zero }
         let extent = hi - lo
-        // About four points per cell of the (flatness-clamped) box: O(n) cells, short searches.
+        // Start at about four points per cell of the (flatness-clamped) box; points on a surface
+        // crowd into few cells, so halve the cell while occupied cells hold more than eight points
+        // on average and the grid stays within 16 cells per point.
         let maxSide = max(extent.x, extent.y, extent.z, 1e-9)
         let volume = max(extent.x, maxSide / 64) * max(extent.y, maxSide / 64) * max(extent.z, maxSide / 64)
-        let cell = cbrt(volume * 4 / Double(n))
-        let dims = (Int(extent.x / cell) + 1, Int(extent.y / cell) + 1, Int(extent.z / cell) + 1)
+        var cell = cbrt(volume * 4 / Double(n))
+        func dimensions(_ cell: Double) -> (Int, Int, Int) {
+            (Int(extent.x / cell) + 1, Int(extent.y / cell) + 1, Int(extent.z / cell) + 1)
+        }
+        while true {
+            let d = dimensions(cell / 2)
+            guard d.0 * d.1 * d.2 <= 16 * n else { break }
+            var occupied = Set<Int>()
+            for i in 0..<(points.count / 3) { occupied.insert(Self.cellIndex(points, i, lo, cell, dimensions(cell))) }
+            guard n > 8 * occupied.count else { break }
+            cell /= 2
+        }
+        let dims = dimensions(cell)
         self.origin = lo
         self.cell = cell
         self.dims = dims
@@ -120,30 +133,34 @@ struct PointGrid: Sendable {
     /// points beyond shell r are at least r·cell away, so the search stops once best ≤ r·cell.
     func nearest(_ q: Vec3) -> Double {
         if order.isEmpty { return .infinity }
-        let qc = [Int(((q.x - origin.x) / cell).rounded(.down)), Int(((q.y - origin.y) / cell).rounded(.down)),
-                  Int(((q.z - origin.z) / cell).rounded(.down))]
-        let d = [dims.0, dims.1, dims.2]
-        var start = 0, end = 0
-        for a in 0..<3 {
-            start = max(start, qc[a] < 0 ? -qc[a] : (qc[a] >= d[a] ? qc[a] - d[a] + 1 : 0))
-            end = max(end, max(qc[a], d[a] - 1 - qc[a]))
-        }
+        let cx = Int(((q.x - origin.x) / cell).rounded(.down))
+        let cy = Int(((q.y - origin.y) / cell).rounded(.down))
+        let cz = Int(((q.z - origin.z) / cell).rounded(.down))
+        let (dx, dy, dz) = dims
+        func outside(_ c: Int, _ n: Int) -> Int { c < 0 ? -c : (c >= n ? c - n + 1 : 0) }
+        let start = max(outside(cx, dx), outside(cy, dy), outside(cz, dz))
+        let end = max(cx, dx - 1 - cx, cy, dy - 1 - cy, cz, dz - 1 - cz)
         var best2 = Double.infinity
         var r = start
         while r <= end {
-            for z in max(0, qc[2] - r)...min(d[2] - 1, qc[2] + r) {
-                for y in max(0, qc[1] - r)...min(d[1] - 1, qc[1] + r) {
-                    let onShellYZ = abs(z - qc[2]) == r || abs(y - qc[1]) == r
-                    let xs = onShellYZ ? Array(max(0, qc[0] - r)...min(d[0] - 1, qc[0] + r))
-                                       : [qc[0] - r, qc[0] + r].filter { $0 >= 0 && $0 < d[0] }
-                    for x in xs {
-                        let c = (z * d[1] + y) * d[0] + x
-                        for s in cellStart[c]..<cellStart[c + 1] {
-                            let i = Int(order[s])
-                            let dx = Double(points[3 * i]) - q.x, dy = Double(points[3 * i + 1]) - q.y
-                            let dz = Double(points[3 * i + 2]) - q.z
-                            best2 = min(best2, dx * dx + dy * dy + dz * dz)
+            for z in max(0, cz - r)...min(dz - 1, cz + r) {
+                for y in max(0, cy - r)...min(dy - 1, cy + r) {
+                    // On the shell's y/z faces every x; inside them only x = cx ± r.
+                    let full = abs(z - cz) == r || abs(y - cy) == r
+                    let step = full ? 1 : 2 * r
+                    var x = full ? max(0, cx - r) : cx - r
+                    let last = full ? min(dx - 1, cx + r) : cx + r
+                    while x <= last {
+                        if x >= 0 && x < dx {
+                            let c = (z * dy + y) * dx + x
+                            for s in cellStart[c]..<cellStart[c + 1] {
+                                let i = Int(order[s])
+                                let ex = Double(points[3 * i]) - q.x, ey = Double(points[3 * i + 1]) - q.y
+                                let ez = Double(points[3 * i + 2]) - q.z
+                                best2 = min(best2, ex * ex + ey * ey + ez * ez)
+                            }
                         }
+                        x += step
                     }
                 }
             }

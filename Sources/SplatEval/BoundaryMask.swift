@@ -1,3 +1,5 @@
+import SplatMath
+
 /// The boundary region of a binary mask used by boundary IoU (Cheng et al.; METHOD.md §4.1).
 public enum BoundaryMask {
     /// The boundary width d = max(1, round(0.02·√(H²+W²))), rounding halves to even as Python's
@@ -11,8 +13,16 @@ public enum BoundaryMask {
     /// zero-padded by one pixel, so pixels within `d` of the image border are boundary. Computed as
     /// one (2d+1)×(2d+1) erosion, split into a row and a column window test on running sums.
     /// `mask` is row-major `width`×`height`, non-zero = inside; the result holds 0/1.
-    public static func boundary(of mask: [UInt8], width: Int, height: Int, d: Int) -> [UInt8] {
-        precondition(mask.count == width * height && d >= 1, "BoundaryMask.boundary: size mismatch")
+    public static func boundary(of mask: [UInt8], width: Int, height: Int, d: Int) throws -> [UInt8] {
+        guard width > 0, height > 0, mask.count == width * height else {
+            throw SplatError("mask has \(mask.count) pixels, expected \(width)x\(height)")
+        }
+        guard d >= 1 else { throw SplatError("boundary width \(d) must be at least 1") }
+        return boundaryOfValidMask(mask, width: width, height: height, d: d)
+    }
+
+    /// `boundary(of:width:height:d:)` for arguments already known to fit.
+    static func boundaryOfValidMask(_ mask: [UInt8], width: Int, height: Int, d: Int) -> [UInt8] {
         let window = 2 * d + 1
         var rows = [UInt8](repeating: 0, count: mask.count)
         // Row pass: rows[y][x] = 1 iff mask is 1 on x−d...x+d (outside the image counts as 0).

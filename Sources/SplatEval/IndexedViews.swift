@@ -73,8 +73,8 @@ struct IndexedView: Sendable {
                 valid[j] = gt[i] >= 0
             }
         }
-        let gtBoundary = BoundaryMask.boundary(of: gtMask, width: w, height: h, d: d)
-        let predBoundary = BoundaryMask.boundary(of: predMask, width: w, height: h, d: d)
+        let gtBoundary = BoundaryMask.boundaryOfValidMask(gtMask, width: w, height: h, d: d)
+        let predBoundary = BoundaryMask.boundaryOfValidMask(predMask, width: w, height: h, d: d)
         var inter = 0, union = 0
         for j in 0..<(w * h) where valid[j] {
             let a = gtBoundary[j] != 0, b = predBoundary[j] != 0

@@ -4,7 +4,7 @@ import Testing
 @testable import SplatEval
 
 @Suite struct SegmentationMetricsTests {
-    @Test func boundaryMatchesIteratedErosion() {
+    @Test func boundaryMatchesIteratedErosion() throws {
         var rng = SplatRandom(seed: 3)
         for trial in 0..<60 {
             let w = 1 + rng.int(below: 30), h = 1 + rng.int(below: 25), d = 1 + rng.int(below: 5)
@@ -17,7 +17,7 @@ import Testing
                 }
             }
             if trial % 3 == 0 { for _ in 0..<(w * h / 10) { mask[rng.int(below: w * h)] ^= 1 } }
-            let fast = BoundaryMask.boundary(of: mask, width: w, height: h, d: d)
+            let fast = try BoundaryMask.boundary(of: mask, width: w, height: h, d: d)
             let slow = SegmentationReference.boundary(of: mask, width: w, height: h, d: d)
             #expect(fast == slow, "trial \(trial) \(w)x\(h) d=\(d)")
         }
@@ -170,6 +170,8 @@ import Testing
     @Test func badInputThrows() {
         #expect(throws: SplatError.self) { try SegmentationView(width: 2, height: 2, groundTruth: [1, 2, 3], prediction: [1, 2, 3, 4]) }
         #expect(throws: SplatError.self) { try SegmentationMetrics.scene([]) }
+        #expect(throws: SplatError.self) { try BoundaryMask.boundary(of: [1, 0, 1], width: 2, height: 2, d: 1) }
+        #expect(throws: SplatError.self) { try BoundaryMask.boundary(of: [1, 0, 1, 1], width: 2, height: 2, d: 0) }
     }
 
     private func bruteForceMaximum(_ m: [Double], rows: Int, cols: Int) -> Double {
