@@ -36,9 +36,14 @@ public struct ScalarGrid: Sendable {
 /// inside; triangles face the outside. Vertices on shared grid edges are shared, so a surface
 /// that stays inside the valid samples is closed.
 public enum MarchingCubes {
-    public static func extract(_ grid: ScalarGrid, isoLevel: Float = 0) -> TriangleMesh {
+    /// Throws when the grid's arrays do not hold nx·ny·nz samples or a side has fewer than 2.
+    public static func extract(_ grid: ScalarGrid, isoLevel: Float = 0) throws -> TriangleMesh {
+        let n = grid.nx * grid.ny * grid.nz
+        guard grid.nx >= 2, grid.ny >= 2, grid.nz >= 2, grid.values.count == n, grid.valid.map({ $0.count == n }) ?? true else {
+            throw SplatError("a \(grid.nx)x\(grid.ny)x\(grid.nz) grid needs at least 2 samples a side and "
+                + "\(n) values (and validity flags), not \(grid.values.count)")
+        }
         var mesh = TriangleMesh()
-        guard grid.nx >= 2, grid.ny >= 2, grid.nz >= 2, grid.values.count == grid.nx * grid.ny * grid.nz else { return mesh }
         var vertexOfEdge = [Int: Int32]()     // key: 3 · (lower grid sample index) + axis
         let offsets = MarchingCubesTable.cornerOffsets
         var cornerValue = [Float](repeating: 0, count: 8)

@@ -64,7 +64,7 @@ public struct TSDFVolume: Sendable {
         let origin = boundsMin - Vec3(pad, pad, pad)
         func count(_ e: Double) -> Int { Int(((e + 2 * pad) / size).rounded(.up)) + 1 }
         let nx = count(extent.x), ny = count(extent.y), nz = count(extent.z)
-        guard nx * ny * nz <= 400_000_000 else {
+        guard nx * ny * nz <= 100_000_000 else {
             throw SplatError("a \(nx)x\(ny)x\(nz) voxel grid is too large; use a larger voxel size")
         }
         grid = ScalarGrid(origin: origin, voxelSize: size, nx: nx, ny: ny, nz: nz,
@@ -127,7 +127,7 @@ public struct TSDFVolume: Sendable {
     }
 
     /// The fused surface (marching cubes at 0 over the observed samples), in world coordinates.
-    public func mesh() -> TriangleMesh {
+    public func mesh() throws -> TriangleMesh {
         var g = grid
         var valid = [Bool](repeating: false, count: weights.count)
         for i in 0..<weights.count {
@@ -139,7 +139,7 @@ public struct TSDFVolume: Sendable {
             }
         }
         g.valid = valid
-        return MarchingCubes.extract(g, isoLevel: 0)
+        return try MarchingCubes.extract(g, isoLevel: 0)
     }
 }
 

@@ -13,7 +13,7 @@ import Testing
         }
     }
 
-    @Test func gridSearchIsExact() {
+    @Test func gridSearchIsExact() throws {
         var rng = SplatRandom(seed: 5)
         for trial in 0..<6 {
             // Targets on a flattened blob (surface-like) or in a thin line; queries also far outside.
@@ -32,7 +32,7 @@ import Testing
         }
     }
 
-    @Test func identicalSetsHaveZeroDistanceAndShiftsShowUp() {
+    @Test func identicalSetsHaveZeroDistanceAndShiftsShowUp() throws {
         var rng = SplatRandom(seed: 9)
         let a = (0..<3000).map { _ in Float(rng.uniform()) }
         #expect(ChamferDistance.symmetric(a, a) == 0)
@@ -41,8 +41,8 @@ import Testing
         #expect(d >= 4 && d <= 5)
     }
 
-    @Test func meshSamplesLieOnTheMesh() {
-        let mesh = MarchingCubes.extract(ScalarGrid.sampling(origin: Vec3(-1.5, -1.5, -1.5), voxelSize: 0.1,
+    @Test func meshSamplesLieOnTheMesh() throws {
+        let mesh = try MarchingCubes.extract(ScalarGrid.sampling(origin: Vec3(-1.5, -1.5, -1.5), voxelSize: 0.1,
                                                              nx: 31, ny: 31, nz: 31) { $0.length - 1 })
         let points = ChamferDistance.samplePoints(on: mesh, count: 5000, seed: 1)
         #expect(points.count == 15000)

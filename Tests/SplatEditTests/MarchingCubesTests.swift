@@ -4,7 +4,7 @@ import Testing
 @testable import SplatEdit
 
 @Suite struct MarchingCubesTests {
-    @Test func tableUsesExactlyTheCrossedEdges() {
+    @Test func tableUsesExactlyTheCrossedEdges() throws {
         #expect(MarchingCubesTable.cases[0].triangles.isEmpty && MarchingCubesTable.cases[255].triangles.isEmpty)
         for config in 0..<256 {
             let tris = MarchingCubesTable.cases[config].triangles
@@ -22,12 +22,12 @@ import Testing
         }
     }
 
-    @Test func sphereIsClosedWithAnalyticAreaAndVolume() {
+    @Test func sphereIsClosedWithAnalyticAreaAndVolume() throws {
         let r = 1.0, c = Vec3(0.013, -0.021, 0.007)
         let grid = ScalarGrid.sampling(origin: Vec3(-1.3, -1.3, -1.3), voxelSize: 0.05, nx: 53, ny: 53, nz: 53) { p in
             (p - c).length - r
         }
-        let mesh = MarchingCubes.extract(grid)
+        let mesh = try MarchingCubes.extract(grid)
         let defects = mesh.edgeDefects
         #expect(defects.boundary == 0 && defects.nonManifold == 0)
         #expect(abs(mesh.area / (4 * Double.pi * r * r) - 1) < 0.01, "area \(mesh.area)")
@@ -36,7 +36,7 @@ import Testing
 
     /// Random fields hit every case, ambiguous faces included: the surface must still be closed
     /// and consistently oriented (every directed edge once, opposite to its twin).
-    @Test func randomFieldsGiveClosedOrientedSurfaces() {
+    @Test func randomFieldsGiveClosedOrientedSurfaces() throws {
         var rng = SplatRandom(seed: 11)
         for _ in 0..<20 {
             let n = 9
@@ -49,7 +49,7 @@ import Testing
                     }
                 }
             }
-            let mesh = MarchingCubes.extract(grid)
+            let mesh = try MarchingCubes.extract(grid)
             #expect(mesh.triangleCount > 0)
             var directed = [UInt64: Int]()
             for t in 0..<mesh.triangleCount {
@@ -66,16 +66,16 @@ import Testing
         }
     }
 
-    @Test func invalidSamplesLeaveAHole() {
+    @Test func invalidSamplesLeaveAHole() throws {
         var grid = ScalarGrid.sampling(origin: Vec3(-1.5, -1.5, -1.5), voxelSize: 0.1, nx: 31, ny: 31, nz: 31) { $0.length - 1 }
         var valid = [Bool](repeating: true, count: grid.values.count)
         valid[grid.index(25, 15, 15)] = false        // next to the surface at x = 1
         grid.valid = valid
-        #expect(MarchingCubes.extract(grid).edgeDefects.boundary > 0)
+        #expect(try MarchingCubes.extract(grid).edgeDefects.boundary > 0)
     }
 
     @Test func writesPLYAndOBJ() throws {
-        let mesh = MarchingCubes.extract(ScalarGrid.sampling(origin: Vec3(-1.5, -1.5, -1.5), voxelSize: 0.25,
+        let mesh = try MarchingCubes.extract(ScalarGrid.sampling(origin: Vec3(-1.5, -1.5, -1.5), voxelSize: 0.25,
                                                              nx: 13, ny: 13, nz: 13) { $0.length - 1 })
         let dir = try TestDirectory.make()
         let ply = dir.appendingPathComponent("sphere.ply"), obj = dir.appendingPathComponent("sphere.obj")
@@ -113,5 +113,14 @@ enum TestDirectory {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("splatedit-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+}
+
+@Suite struct MarchingCubesBadInputTests {
+    @Test func rejectsInconsistentGrids() {
+        let grid = ScalarGrid(origin: .zero, voxelSize: 1, nx: 2, ny: 2, nz: 2, values: [0, 1, 2])
+        #expect(throws: SplatError.self) { try MarchingCubes.extract(grid) }
+        let flags = ScalarGrid(origin: .zero, voxelSize: 1, nx: 2, ny: 2, nz: 2, values: [Float](repeating: 0, count: 8), valid: [true])
+        #expect(throws: SplatError.self) { try MarchingCubes.extract(flags) }
     }
 }

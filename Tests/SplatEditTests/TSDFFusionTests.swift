@@ -80,7 +80,7 @@ import Testing
     static func fuse(bounds: Vec3, hit: (Vec3, Vec3) -> Double?) throws -> TriangleMesh {
         var volume = try TSDFVolume(boundsMin: -bounds, boundsMax: bounds)
         for camera in cameras { volume.integrate(try render(camera, hit: hit)) }
-        return volume.mesh()
+        return try volume.mesh()
     }
 
     @Test func fusedSphereMatchesTheSurface() throws {
