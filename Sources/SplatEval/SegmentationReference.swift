@@ -145,4 +145,19 @@ enum SegmentationReference {
         }
         return out
     }
+
+    /// Boundary IoU of GT id `gt` and predicted id `pred` on one whole view, boundaries by
+    /// `boundary(of:)`, counted over the pixels whose GT is not void.
+    static func boundaryIoU(_ view: SegmentationView, gt: Int32, pred: Int32, options: SegmentationOptions) -> Double {
+        let d = BoundaryMask.width(imageWidth: view.width, imageHeight: view.height)
+        let a = boundary(of: view.groundTruth.map { $0 == gt ? 1 : 0 }, width: view.width, height: view.height, d: d)
+        let b = boundary(of: view.prediction.map { $0 == pred && $0 != options.predictionVoid ? 1 : 0 },
+                         width: view.width, height: view.height, d: d)
+        var inter = 0.0, union = 0.0
+        for i in 0..<a.count where view.groundTruth[i] != options.groundTruthVoid {
+            if a[i] != 0 && b[i] != 0 { inter += 1 }
+            if a[i] != 0 || b[i] != 0 { union += 1 }
+        }
+        return union > 0 ? inter / union : 0
+    }
 }

@@ -23,6 +23,25 @@ import Testing
         }
     }
 
+    /// Boundary IoU on the crop around both masks equals the whole-image definition.
+    @Test func boundaryIoUOnCropsMatchesWholeImages() throws {
+        for seed in UInt64(90)...93 {
+            let views = try RandomMaps.views(seed: seed, count: 2, width: 40, height: 30, gtIDs: 5, predIDs: 5)
+            let options = SegmentationOptions(predictionVoid: 0)
+            let indexed = IndexedViews(views: views, options: options)
+            for (v, view) in indexed.views.enumerated() {
+                let d = BoundaryMask.width(imageWidth: view.width, imageHeight: view.height)
+                for (g, gid) in indexed.gtIndex.ids.enumerated() where view.gtBoxes[g] != nil {
+                    for (p, pid) in indexed.predIndex.ids.enumerated() {
+                        let fast = view.boundaryIoU(gtSegment: g, predSegment: p, d: d)
+                        let slow = SegmentationReference.boundaryIoU(views[v], gt: gid, pred: pid, options: options)
+                        #expect(abs(fast - slow) < 1e-12, "seed \(seed) view \(v) gt \(gid) pred \(pid)")
+                    }
+                }
+            }
+        }
+    }
+
     @Test func boundaryWidthFollowsTheFormula() {
         #expect(BoundaryMask.width(imageWidth: 640, imageHeight: 480) == 16)      // 0.02·800
         #expect(BoundaryMask.width(imageWidth: 64, imageHeight: 48) == 2)         // 0.02·80 = 1.6
