@@ -11,6 +11,9 @@ struct SplatLiftCommand: ParsableCommand {
         feature and an object id consistent across views.
         """,
         version: "0.1.0",
-        subcommands: []
+        subcommands: [
+            ExtractCommand.self,
+            RemoveCommand.self,
+        ]
     )
 }

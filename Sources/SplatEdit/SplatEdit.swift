@@ -1,1 +1,0 @@
-// SplatEdit: see docs/DESIGN.md for what this module holds.

@@ -1,1 +1,0 @@
-// SplatEval: see docs/DESIGN.md for what this module holds.
