@@ -32,10 +32,8 @@ enum PLYVertexDecoder {
         let columns = zip(vertex.properties, sinks).enumerated().compactMap { index, pair -> Column? in
             pair.1.kind == .skip ? nil : Column(index: index, type: pair.0.type, sink: pair.1)
         }
-        try data.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { throw SplatError("empty file", path: path) }
-            let bytes = UnsafeRawBufferPointer(start: base, count: raw.count)
-            var store = Store(destinations: destinations, names: vertex.properties.map(\.name), path: path)
+        try data.withUnsafeBytes { bytes in
+            let store = Store(destinations: destinations, names: vertex.properties.map(\.name), path: path)
             if header.format == .ascii {
                 var reader = ASCIIReader(bytes: bytes, position: header.payloadOffset)
                 for element in header.elements[..<vertexIndex] {
@@ -43,7 +41,7 @@ enum PLYVertexDecoder {
                         throw SplatError("file ends inside element '\(element.name)' before the vertices", path: path)
                     }
                 }
-                try decodeASCII(&reader, vertex: vertex, columns: columns, store: &store, path: path)
+                try decodeASCII(&reader, vertex: vertex, columns: columns, store: store, path: path)
             } else {
                 let bigEndian = header.format == .binaryBigEndian
                 var offset = header.payloadOffset
@@ -51,7 +49,7 @@ enum PLYVertexDecoder {
                     offset = try skipBinary(element, bytes: bytes, from: offset, bigEndian: bigEndian, path: path)
                 }
                 try decodeBinary(bytes, from: offset, vertex: vertex, columns: columns, bigEndian: bigEndian,
-                                 store: &store, path: path)
+                                 store: store, path: path)
             }
         }
     }
@@ -100,7 +98,7 @@ enum PLYVertexDecoder {
     }
 
     private static func decodeBinary(_ bytes: UnsafeRawBufferPointer, from start: Int, vertex: PLYHeader.Element,
-                                     columns: [Column], bigEndian: Bool, store: inout Store, path: String) throws
+                                     columns: [Column], bigEndian: Bool, store: Store, path: String) throws
     {
         var byteOffsets: [Int] = []
         var rowSize = 0
@@ -186,7 +184,7 @@ enum PLYVertexDecoder {
     }
 
     private static func decodeASCII(_ reader: inout ASCIIReader, vertex: PLYHeader.Element, columns: [Column],
-                                    store: inout Store, path: String) throws
+                                    store: Store, path: String) throws
     {
         var sinks = [PLYSink](repeating: .skip, count: vertex.properties.count)
         for column in columns { sinks[column.index] = column.sink }
@@ -217,6 +215,8 @@ private struct ASCIIReader {
     private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
     private static let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
 
+    private static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab || byte == cr || byte == lf }
+
     /// Moves past the current line; false at the end of the data.
     mutating func skipLine() -> Bool {
         guard position < bytes.count else { return false }
@@ -227,7 +227,7 @@ private struct ASCIIReader {
 
     /// Moves to the next non-blank character; false at the end of the data.
     mutating func skipBlankLines() -> Bool {
-        while position < bytes.count, [Self.space, Self.tab, Self.cr, Self.lf].contains(bytes[position]) { position += 1 }
+        while position < bytes.count, Self.isWhitespace(bytes[position]) { position += 1 }
         return position < bytes.count
     }
 
@@ -239,9 +239,18 @@ private struct ASCIIReader {
     mutating func number() -> Double? {
         skipSpaces()
         let start = position
-        while position < bytes.count, ![Self.space, Self.tab, Self.cr, Self.lf].contains(bytes[position]) { position += 1 }
-        guard position > start, position - start < 64 else { return nil }
-        return Double(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
+        while position < bytes.count, !Self.isWhitespace(bytes[position]) { position += 1 }
+        let length = position - start
+        guard length > 0, length < 64, let source = bytes.baseAddress else { return nil }
+        // strtod on a NUL-terminated copy: the token is not terminated inside the file.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { token -> Double? in
+            guard let text = token.baseAddress else { return nil }
+            UnsafeMutableRawPointer(text).copyMemory(from: source + start, byteCount: length)
+            text[length] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(text, &end)
+            return end == text + length ? value : nil
+        }
     }
 
     /// Whether only spaces remain on this line; moves past its line break.
