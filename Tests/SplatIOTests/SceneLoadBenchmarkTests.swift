@@ -25,4 +25,18 @@ import SplatTestSupport
         print(String(format: "bench-3 (48 views, 320x240): SceneLoader.load %.1f ms, load + all images and masks %.1f ms (best of 3)",
                      best.load * 1000, best.total * 1000))
     }
+
+    @Test(.enabled(if: TestData.available && ProcessInfo.processInfo.environment["SPLATLIFT_BENCH"] != nil))
+    func foxFullResolutionUndistortion() throws {
+        let scene = try SceneLoader.load(try #require(TestData.url("instant-ngp-fox")))
+        var read = Double.infinity, undistorted = Double.infinity
+        for _ in 0..<3 {
+            let t0 = Date()
+            _ = try ImageIO.readImage(scene.views[0].imageURL)
+            let t1 = Date()
+            _ = try scene.loadImage(0)
+            read = min(read, t1.timeIntervalSince(t0)); undistorted = min(undistorted, Date().timeIntervalSince(t1))
+        }
+        print(String(format: "fox 1080x1920: read %.1f ms, read + undistort %.1f ms (best of 3)", read * 1000, undistorted * 1000))
+    }
 }
