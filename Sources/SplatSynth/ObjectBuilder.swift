@@ -16,6 +16,25 @@ struct ObjectSpec {
     var height: Double
     /// Boxes may stay axis-aligned (yaw 0).
     var axisAligned = false
+
+    /// The same object uniformly scaled about its base centre.
+    func scaled(by f: Double) -> ObjectSpec {
+        var o = self
+        o.parts = parts.map { p in
+            let shape: PrimitiveShape
+            switch p.shape {
+            case .sphere(let r): shape = .sphere(radius: r * f)
+            case .box(let e): shape = .box(halfExtents: e * f)
+            case .frustum(let r0, let r1, let h): shape = .frustum(bottomRadius: r0 * f, topRadius: r1 * f, height: h * f)
+            case .torus(let big, let small): shape = .torus(majorRadius: big * f, minorRadius: small * f)
+            default: shape = p.shape
+            }
+            return Part(shape: shape, rotation: p.rotation, center: p.center * f, material: p.material)
+        }
+        o.footprintRadius *= f
+        o.height *= f
+        return o
+    }
 }
 
 enum ObjectBuilder {

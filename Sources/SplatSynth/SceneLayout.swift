@@ -7,6 +7,9 @@ import SplatMath
 
 /// Lays out a room, objects, lights and cameras from a config (deterministic for its seed).
 public enum SceneLayout {
+    /// Objects are built at a nominal size and then enlarged so they fill more of the small demo images.
+    static let objectScale = 1.2
+
     /// The scene for `config` (no rendering yet).
     public static func make(_ config: SynthConfig) throws -> SynthScene {
         try config.validate()
@@ -112,9 +115,10 @@ public enum SceneLayout {
         for (i, k) in kinds.enumerated() {
             let hue = hue0 + 0.618034 * Double(i) + objRng.uniform(-0.05, 0.05)
             let texture = ObjectBuilder.objectTextures[(texOffset + i) % ObjectBuilder.objectTextures.count]
-            specs.append(ObjectBuilder.build(kind: k.kind, sizeClass: k.sizeClass, hue: hue, texture: texture, rng: &objRng))
+            specs.append(ObjectBuilder.build(kind: k.kind, sizeClass: k.sizeClass, hue: hue, texture: texture, rng: &objRng)
+                .scaled(by: objectScale))
         }
-        let placeRadius = 0.95 + 0.03 * Double(config.objects)
+        let placeRadius = 0.75 + 0.03 * Double(config.objects)
         let poses = place(specs, radius: placeRadius, rng: &objRng)
 
         var objects: [SynthObject] = []
@@ -195,17 +199,17 @@ public enum SceneLayout {
         let w = config.width, h = config.height
         let f = (Double(h) / 2) / tan(config.verticalFOV * Double.pi / 360)
         let rMax = min(room.halfX, room.halfY) - 0.45
-        let rMid = min(2.7, rMax - 0.15)
+        let rMid = min(2.2, rMax - 0.15)
         let phase = rng.uniform(0, 2 * Double.pi), heightPhase = rng.uniform(0, 2 * Double.pi)
         let cycles = Double(2 + rng.int(below: 2))
         let n = config.views
         var cameras: [PinholeCamera] = []
         for i in 0..<n {
             let az = phase + 2 * Double.pi * Double(i) / Double(n) + rng.uniform(-0.35, 0.35) * 2 * Double.pi / Double(n)
-            let r = min(max(rMid + rng.uniform(-0.3, 0.25), 2.25), rMax)
-            let z = 1.35 + 0.55 * sin(heightPhase + 2 * Double.pi * cycles * Double(i) / Double(n)) + rng.uniform(-0.12, 0.12)
+            let r = min(max(rMid + rng.uniform(-0.25, 0.25), 1.9), rMax)
+            let z = 1.25 + 0.45 * sin(heightPhase + 2 * Double.pi * cycles * Double(i) / Double(n)) + rng.uniform(-0.12, 0.12)
             let c = Vec3(r * cos(az), r * sin(az), z)
-            let target = Vec3(rng.uniform(-0.25, 0.25), rng.uniform(-0.25, 0.25), rng.uniform(0.2, 0.45))
+            let target = Vec3(rng.uniform(-0.2, 0.2), rng.uniform(-0.2, 0.2), rng.uniform(0.15, 0.35))
             let forward = (target - c).normalized
             var right = forward.cross(Vec3(0, 0, 1)).normalized
             var down = forward.cross(right)

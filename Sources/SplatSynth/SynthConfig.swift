@@ -54,7 +54,7 @@ public struct SynthConfig: Sendable, Equatable {
     /// Target number of points in points3D.
     public var points: Int
     /// Vertical field of view in degrees.
-    public var verticalFOV: Double = 52
+    public var verticalFOV: Double = 50
     /// A view is a test view when its index % holdout == 0.
     public var holdout: Int = 8
     /// Standard deviation of the 3D noise added to points3D (metres).
