@@ -73,9 +73,9 @@ public struct SceneRenderer: Sendable {
         case .quad:
             var a = Procedural.planeAlbedo(m, local.x, local.y)
             if prim.instance == 1 {
-                // The floor fades beyond the room's footprint so the open sides look like far ground.
+                // Beyond the room's footprint the floor blends into the backdrop's ground colour.
                 let dd = max(abs(local.x) - scene.room.halfX, abs(local.y) - scene.room.halfY)
-                a = a * min(1, max(0.12, 1 - max(dd, 0) / 2.5))
+                a = Procedural.mix(a, scene.backdropGround, Procedural.smooth(min(1, max(0, dd) / 3)))
             }
             albedo = a
         default:
