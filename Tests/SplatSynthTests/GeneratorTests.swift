@@ -135,3 +135,34 @@ import SplatTestSupport
         #expect(split?["test"] == ["frame_00000.png", "frame_00004.png"])
     }
 }
+
+@Suite struct CameraFilesTests {
+    @Test func colmapTextBinaryAndTransformsAgreeWithTheCameras() throws {
+        let g = try #require(TinyScene.generated)
+        let dir = try TestData.temporaryDirectory("synth-cams")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try SceneWriter.write(g, to: dir)
+        let sparse = dir.appendingPathComponent("sparse/0")
+        let text = try ColmapReader.read(directory: sparse, format: .text)
+        let binary = try ColmapReader.read(directory: sparse, format: .binary)
+        #expect(text == binary)
+        #expect(text.images.count == 6 && text.points.count == g.points.xyz.count)
+        let cam = try #require(text.cameras[1])
+        #expect(cam.model == .pinhole && cam.width == 48 && cam.height == 36 && cam.cx == 24 && cam.cy == 18)
+        let transforms = try TransformsReader.read(dir.appendingPathComponent("transforms.json")) { _ in (48, 36) }
+        #expect(transforms.frames.count == 6)
+        for (v, truth) in g.scene.cameras.enumerated() {
+            let im = text.images[v]
+            #expect(im.id == v + 1 && im.name == SceneWriter.imageName(v))
+            let r = im.qvec.rotationMatrix, f = transforms.frames[v].camera
+            for i in 0..<3 {
+                for j in 0..<3 {
+                    #expect(abs(r[i, j] - truth.rotation[i, j]) < 1e-12)
+                    #expect(abs(f.rotation[i, j] - truth.rotation[i, j]) < 1e-9)
+                }
+                #expect(abs(im.tvec[i] - truth.translation[i]) < 1e-12 && abs(f.translation[i] - truth.translation[i]) < 1e-9)
+            }
+            #expect(abs(f.fx - truth.fx) < 1e-12 && f.width == 48)
+        }
+    }
+}
