@@ -140,8 +140,8 @@ public struct SceneRenderer: Sendable {
                         }
                     }
                     let mean = sum / Double(colourCount)
-                    for (c, v) in [mean.x, mean.y, mean.z].enumerated() {
-                        rgbP.p[3 * px + c] = UInt8(min(255, max(0, (Procedural.toSRGB(v) * 255).rounded())))
+                    for c in 0..<3 {
+                        rgbP.p[3 * px + c] = UInt8(min(255, max(0, (Procedural.toSRGB(mean[c]) * 255).rounded())))
                     }
                 }
             }
