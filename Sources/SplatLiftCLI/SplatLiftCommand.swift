@@ -12,6 +12,7 @@ struct SplatLiftCommand: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
+            InfoCommand.self,
             SynthCommand.self,
         ]
     )
