@@ -166,3 +166,30 @@ import SplatTestSupport
         }
     }
 }
+
+@Suite struct SceneLoaderTests {
+    @Test func generatedSceneLoadsBackConsistently() throws {
+        let g = try #require(TinyScene.generated)
+        let dir = try TestData.temporaryDirectory("synth-load")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try SceneWriter.write(g, to: dir)
+        let scene = try SceneLoader.load(dir)
+        #expect(scene.format == .colmapBinary)
+        #expect(scene.views.count == 6 && scene.testIndices == [0, 4] && scene.trainIndices == [1, 2, 3, 5])
+        #expect(scene.pointCount == g.points.xyz.count && scene.pointColors != nil && !scene.pointColorsFromImages)
+        #expect(scene.masksFolder?.lastPathComponent == "sam_masks")
+        for (v, view) in scene.views.enumerated() {
+            let truth = g.scene.cameras[v]
+            #expect(view.name == SceneWriter.imageName(v))
+            #expect(view.camera.width == 48 && view.camera.height == 36)
+            #expect((view.camera.center - truth.center).length < 1e-9)
+            #expect(view.maskURL != nil && view.gtURL != nil)
+            #expect(try scene.loadImage(v).pixels.count == 3 * 48 * 36)
+            #expect(try scene.loadMask(v)?.labels == g.sam[v].labels)
+            #expect(try scene.loadGroundTruth(v)?.labels == g.renders[v].instance)
+        }
+        let k = g.points.xyz.count / 2
+        let p = Vec3(Double(scene.points[3 * k]), Double(scene.points[3 * k + 1]), Double(scene.points[3 * k + 2]))
+        #expect((p - g.points.xyz[k]).length < 1e-5)
+    }
+}
