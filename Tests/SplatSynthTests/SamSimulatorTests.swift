@@ -99,4 +99,22 @@ import SplatMath
             }
         }
     }
+
+    @Test func corruptionFrequenciesFollowTheRates() {
+        var r = SamCorruptionRates.none
+        r.merge = 0.3; r.split = 0.2; r.drop = 0.25
+        var merged = 0, split4 = 0, dropped4 = 0
+        let runs = 400
+        for seed in 0..<UInt64(runs) {
+            let masks = Self.run(r, seed: seed + 100)
+            let (a, _) = Self.overlaps(masks.labels)
+            if let m2 = a[2], let m3 = a[3], !m2.isDisjoint(with: m3) { merged += 1 }
+            if a[4] == nil { dropped4 += 1 } else if (a[4]?.count ?? 0) > 1 { split4 += 1 }
+        }
+        // Object 4 is split only when it was not dropped: expected 0.75 · 0.2 = 0.15.
+        #expect(abs(Double(dropped4) / Double(runs) - 0.25) < 0.07, "dropped \(dropped4)/\(runs)")
+        #expect(abs(Double(split4) / Double(runs) - 0.15) < 0.06, "split \(split4)/\(runs)")
+        // 2 and 3 share a mask when they merged (and the merged mask survived drop).
+        #expect(abs(Double(merged) / Double(runs) - 0.3 * 0.75) < 0.07, "merged \(merged)/\(runs)")
+    }
 }
