@@ -15,6 +15,7 @@ struct SplatLiftCommand: ParsableCommand {
             InfoCommand.self,
             ExtractCommand.self,
             RemoveCommand.self,
+            SynthCommand.self,
         ]
     )
 }

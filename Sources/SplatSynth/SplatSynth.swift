@@ -1,1 +1,0 @@
-// SplatSynth: see docs/DESIGN.md for what this module holds.
