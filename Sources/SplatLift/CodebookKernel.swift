@@ -1,0 +1,73 @@
+import Foundation
+
+/// Logits z = C·f and softmax over all L codebook entries for one feature vector, vectorised 16
+/// entries per SIMD lane group. Holds a pointer to the codebook transposed to d × ⌈L/16⌉ vectors
+/// (padding lanes 0), owned by the caller's scratch buffer.
+struct CodebookKernel: @unchecked Sendable {
+    let featureCount: Int
+    let entries: Int
+    let vectors: Int
+    let transposed: UnsafeMutablePointer<V16>
+    private let lastMask: V16
+    private let lastLanes: SIMDMask<VI16>
+    private static let laneIndex = VI16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+
+    /// Transposes `codebook` (L×d row-major) into `storage`.
+    init(codebook: [Float], entries: Int, featureCount d: Int, storage: ScratchBuffer<V16>) {
+        featureCount = d
+        self.entries = entries
+        vectors = (entries + 15) / 16
+        transposed = storage.reserve(d * vectors, zeroed: true)
+        for k in 0..<entries {
+            for j in 0..<d { transposed[j * vectors + k / 16][k % 16] = codebook[k * d + j] }
+        }
+        let lastValid = entries - (vectors - 1) * 16
+        lastMask = laneMask(valid: lastValid)
+        lastLanes = SIMDMask<VI16>((0..<16).map { $0 < lastValid })
+    }
+
+    /// Writes z = C·f into `z` (padding lanes −∞-like) and returns the maximum and the first index
+    /// attaining it.
+    @inline(__always)
+    func logits(_ f: UnsafePointer<Float>, into z: UnsafeMutablePointer<V16>) -> (max: Float, argmax: Int32) {
+        let d = featureCount, mt = transposed
+        var bestValue = V16(repeating: -.greatestFiniteMagnitude)
+        var bestIndex = VI16(repeating: 0)
+        for v in 0..<vectors {
+            var acc = V16(repeating: 0)
+            for j in 0..<d { acc += V16(repeating: f[j]) * mt[j * vectors + v] }
+            if v == vectors - 1 { acc = select(lastLanes, acc, V16(repeating: -.greatestFiniteMagnitude)) }
+            z[v] = acc
+            // Strict > keeps the first maximal entry of every lane.
+            let better = acc .> bestValue
+            bestValue = select(better, acc, bestValue)
+            bestIndex = selectIndex(better, Self.laneIndex &+ Int32(v * 16), bestIndex)
+        }
+        var maxValue = bestValue[0], maxIndex = bestIndex[0]
+        for lane in 1..<16 {
+            let value = bestValue[lane], index = bestIndex[lane]
+            if value > maxValue || (value == maxValue && index < maxIndex) { maxValue = value; maxIndex = index }
+        }
+        return (maxValue, maxIndex)
+    }
+
+    /// Turns the logits in `z` into probabilities in place (padding lanes 0); returns log Σ exp z.
+    @inline(__always)
+    func softmax(_ z: UnsafeMutablePointer<V16>, max maxValue: Float) -> Float {
+        let shift = V16(repeating: maxValue)
+        var total = V16(repeating: 0)
+        for v in 0..<vectors {
+            var e = vexp(z[v] - shift)
+            if v == vectors - 1 { e *= lastMask }
+            z[v] = e
+            total += e
+        }
+        let sum = horizontalSum(total)
+        let inv = V16(repeating: 1 / sum)
+        for v in 0..<vectors { z[v] *= inv }
+        return maxValue + Foundation.log(sum)
+    }
+
+    /// Probability of entry k from a softmaxed `z`.
+    @inline(__always) func value(_ z: UnsafePointer<V16>, _ k: Int) -> Float { z[k / 16][k % 16] }
+}
