@@ -9,8 +9,8 @@ struct CodebookKernel: @unchecked Sendable {
     let vectors: Int
     let transposed: UnsafeMutablePointer<V16>
     private let lastMask: V16
-    private let lastLanes: SIMDMask<VI16>
-    private static let laneIndex = VI16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+    private let lastLanes: VI16
+    private let laneIndex = VI16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 
     /// Transposes `codebook` (L×d row-major) into `storage`.
     init(codebook: [Float], entries: Int, featureCount d: Int, storage: ScratchBuffer<V16>) {
@@ -23,25 +23,57 @@ struct CodebookKernel: @unchecked Sendable {
         }
         let lastValid = entries - (vectors - 1) * 16
         lastMask = laneMask(valid: lastValid)
-        lastLanes = SIMDMask<VI16>((0..<16).map { $0 < lastValid })
+        lastLanes = laneBits(valid: lastValid)
     }
+
+    /// Writes z = C·f into `z` (padding lanes 0).
+    @inline(__always)
+    func linear(_ f: UnsafePointer<Float>, into z: UnsafeMutablePointer<V16>) {
+        let d = featureCount, nv = vectors
+        // Two entry vectors per sweep over the feature dims share each broadcast.
+        var v = 0
+        while v &+ 1 < nv {
+            var p = UnsafePointer(transposed) + v
+            var a0 = V16(repeating: 0), a1 = V16(repeating: 0)
+            for j in 0..<d {
+                let b = V16(repeating: f[j])
+                a0 += b * p[0]
+                a1 += b * p[1]
+                p += nv
+            }
+            z[v] = a0
+            z[v &+ 1] = a1
+            v &+= 2
+        }
+        if v < nv {
+            var p = UnsafePointer(transposed) + v
+            var a0 = V16(repeating: 0)
+            for j in 0..<d {
+                a0 += V16(repeating: f[j]) * p[0]
+                p += nv
+            }
+            z[v] = a0
+        }
+    }
+
+    /// Zeroes the padding lanes of the last vector.
+    @inline(__always) func maskPadding(_ x: V16) -> V16 { x * lastMask }
 
     /// Writes z = C·f into `z` (padding lanes −∞-like) and returns the maximum and the first index
     /// attaining it.
     @inline(__always)
     func logits(_ f: UnsafePointer<Float>, into z: UnsafeMutablePointer<V16>) -> (max: Float, argmax: Int32) {
-        let d = featureCount, mt = transposed
-        var bestValue = V16(repeating: -.greatestFiniteMagnitude)
-        var bestIndex = VI16(repeating: 0)
-        for v in 0..<vectors {
-            var acc = V16(repeating: 0)
-            for j in 0..<d { acc += V16(repeating: f[j]) * mt[j * vectors + v] }
-            if v == vectors - 1 { acc = select(lastLanes, acc, V16(repeating: -.greatestFiniteMagnitude)) }
-            z[v] = acc
-            // Strict > keeps the first maximal entry of every lane.
-            let better = acc .> bestValue
-            bestValue = select(better, acc, bestValue)
-            bestIndex = selectIndex(better, Self.laneIndex &+ Int32(v * 16), bestIndex)
+        let nv = vectors
+        linear(f, into: z)
+        z[nv &- 1] = select(lastLanes, z[nv &- 1], V16(repeating: -.greatestFiniteMagnitude))
+        // Running per-lane maximum; strict > keeps the first maximal entry of every lane.
+        var bestValue = z[0]
+        var bestIndex = laneIndex
+        for v in 1..<max(nv, 1) {
+            let value = z[v]
+            let better = lessMask(bestValue, value)
+            bestValue = select(better, value, bestValue)
+            bestIndex = selectIndex(better, laneIndex &+ Int32(truncatingIfNeeded: v &* 16), bestIndex)
         }
         var maxValue = bestValue[0], maxIndex = bestIndex[0]
         for lane in 1..<16 {

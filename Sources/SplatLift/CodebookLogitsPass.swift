@@ -57,10 +57,25 @@ final class CodebookLogitsPass {
             // Σ_{u in block} F_u ⊗ P_u into the chunk's partial, one register accumulator per (j, v).
             func flushBlock() {
                 for j in 0..<d {
-                    for v in 0..<vectors {
-                        var acc = ap[j * vectors + v]
-                        for b in 0..<blockCount { acc += V16(repeating: bf[b * d + j]) * bp[b * vectors + v] }
-                        ap[j * vectors + v] = acc
+                    let target = ap + j &* vectors
+                    var v = 0
+                    while v &+ 1 < vectors {
+                        var a0 = target[v], a1 = target[v &+ 1]
+                        var p = UnsafePointer(bp) + v
+                        for b in 0..<blockCount {
+                            let x = V16(repeating: bf[b &* d &+ j])
+                            a0 += x * p[0]
+                            a1 += x * p[1]
+                            p += vectors
+                        }
+                        target[v] = a0
+                        target[v &+ 1] = a1
+                        v &+= 2
+                    }
+                    if v < vectors {
+                        var a0 = target[v]
+                        for b in 0..<blockCount { a0 += V16(repeating: bf[b &* d &+ j]) * bp[b &* vectors &+ v] }
+                        target[v] = a0
                     }
                 }
                 blockCount = 0

@@ -37,46 +37,40 @@ final class ConfidenceMap {
             }
             spread[l] += sq.squareRoot()
         }
-        let vectors = (labelCount + 15) / 16
-        let mt = transposed.reserve(d * vectors, zeroed: true)
+        // Scaled prototypes μ_s/φ_s; every compact label has at least one pixel.
+        var scaled = [Float](repeating: 0, count: labelCount * d)
         for l in 0..<labelCount where areas[l] > 0 {
             let n = Double(areas[l])
             let phi = min(max(0.1 * spread[l] / (n * Foundation.log(n + 10)), 0.1), 1.0)
-            for j in 0..<d { mt[j * vectors + l / 16][l % 16] = Float(mean[l * d + j] / phi) }
+            for j in 0..<d { scaled[l * d + j] = Float(mean[l * d + j] / phi) }
         }
-        // Labels with no pixel (none in a compact map) would still add exp(0) = 1: mask them too.
-        var valid = [V16](repeating: .zero, count: vectors)
-        for l in 0..<labelCount where areas[l] > 0 { valid[l / 16][l % 16] = 1 }
+        let kernel = CodebookKernel(codebook: scaled, entries: labelCount, featureCount: d, storage: transposed)
+        let vectors = kernel.vectors
 
         let chunks = chunkCount(for: pixelCount)
         let expScratch = SendablePointer(exponentials.reserve(chunks * vectors))
         let keptCounts = SendablePointer(keptPartials.reserve(chunks))
         let hatP = SendablePointer(UnsafeMutablePointer(mutating: normalized))
         let labelP = SendablePointer(UnsafeMutablePointer(mutating: labels))
-        let mtP = SendablePointer(mt), confP = SendablePointer(confidence), keepP = SendablePointer(keep)
-        let validMask = valid
+        let confP = SendablePointer(confidence), keepP = SendablePointer(keep)
         parallelChunks(chunks) { chunk in
-            let e = expScratch.base + chunk * vectors
-            let mt = mtP.base
+            let e = expScratch.base + chunk &* vectors
             var kept = 0
-            validMask.withUnsafeBufferPointer { valid in
-                for u in chunkRange(chunk, of: chunks, count: pixelCount) {
-                    let f = hatP.base + u * d
-                    var total = V16(repeating: 0)
-                    for v in 0..<vectors {
-                        var acc = V16(repeating: 0)
-                        for j in 0..<d { acc += V16(repeating: f[j]) * mt[j * vectors + v] }
-                        let ev = vexp(acc) * valid[v]
-                        e[v] = ev
-                        total += ev
-                    }
-                    let own = Int(labelP.base[u])
-                    let conf = e[own / 16][own % 16] / (horizontalSum(total) + 1e-6)
-                    confP.base[u] = conf
-                    let keepIt = conf > threshold
-                    keepP.base[u] = keepIt ? 1 : 0
-                    if keepIt { kept += 1 }
+            for u in chunkRange(chunk, of: chunks, count: pixelCount) {
+                kernel.linear(hatP.base + u &* d, into: e)
+                var total = V16(repeating: 0)
+                for v in 0..<vectors {
+                    var ev = vexp(e[v])
+                    if v == vectors &- 1 { ev = kernel.maskPadding(ev) }
+                    e[v] = ev
+                    total += ev
                 }
+                let own = Int(labelP.base[u])
+                let conf = e[own / 16][own % 16] / (horizontalSum(total) + 1e-6)
+                confP.base[u] = conf
+                let keepIt = conf > threshold
+                keepP.base[u] = keepIt ? 1 : 0
+                if keepIt { kept &+= 1 }
             }
             keptCounts.base[chunk] = kept
         }

@@ -4,21 +4,27 @@ import Dispatch
 typealias V16 = SIMD16<Float>
 typealias VI16 = SIMD16<Int32>
 
-/// Bit-select `mask ? a : b` (the standard-library `replacing(with:where:)` can go scalar; see
-/// SWIFT-PERFORMANCE.md).
-@inline(__always) func select(_ mask: SIMDMask<VI16>, _ a: V16, _ b: V16) -> V16 {
-    let m = unsafeBitCast(mask, to: VI16.self)
-    return unsafeBitCast((unsafeBitCast(a, to: VI16.self) & m) | (unsafeBitCast(b, to: VI16.self) & ~m), to: V16.self)
+// Comparisons through `SIMDMask` legalise badly on baseline x86-64 (lane-by-lane shuffles, see
+// SWIFT-PERFORMANCE.md), so masks here are plain Int32 vectors built from sign bits.
+
+/// All ones in the lanes where a < b (from the sign of a − b; ties and NaN give 0).
+@inline(__always) func lessMask(_ a: V16, _ b: V16) -> VI16 {
+    unsafeBitCast(a - b, to: VI16.self) &>> 31
 }
 
-@inline(__always) func selectIndex(_ mask: SIMDMask<VI16>, _ a: VI16, _ b: VI16) -> VI16 {
-    let m = unsafeBitCast(mask, to: VI16.self)
-    return (a & m) | (b & ~m)
+/// Bit-select `mask ? a : b` with an all-ones/all-zeros Int32 lane mask.
+@inline(__always) func select(_ mask: VI16, _ a: V16, _ b: V16) -> V16 {
+    unsafeBitCast((unsafeBitCast(a, to: VI16.self) & mask) | (unsafeBitCast(b, to: VI16.self) & ~mask), to: V16.self)
 }
 
-/// Lane-wise e^x for x in [−87, 88] (inputs outside are clamped), relative error about 1e-7.
+@inline(__always) func selectIndex(_ mask: VI16, _ a: VI16, _ b: VI16) -> VI16 {
+    (a & mask) | (b & ~mask)
+}
+
+/// Lane-wise e^x for x in [−87, 88] (inputs below −87 are clamped), relative error about 1e-7.
 @inline(__always) func vexp(_ x: V16) -> V16 {
-    let clamped = select(x .< -87, V16(repeating: -87), select(x .> 88, V16(repeating: 88), x))
+    let low = V16(repeating: -87)
+    let clamped = select(lessMask(x, low), low, x)
     let t = clamped * 1.442695041
     let magic = V16(repeating: 12_582_912.0)             // 1.5·2²³: rounds t to the nearest integer
     let r = t + magic
@@ -46,6 +52,13 @@ typealias VI16 = SIMD16<Int32>
 func laneMask(valid count: Int) -> V16 {
     var m = V16(repeating: 0)
     for lane in 0..<min(max(count, 0), 16) { m[lane] = 1 }
+    return m
+}
+
+/// All ones in the first `count` lanes, 0 elsewhere.
+func laneBits(valid count: Int) -> VI16 {
+    var m = VI16(repeating: 0)
+    for lane in 0..<min(max(count, 0), 16) { m[lane] = -1 }
     return m
 }
 
