@@ -57,6 +57,32 @@ import SplatMath
         return out
     }
 
+    /// Majority codebook id of every object over all views and per view, and the fraction of pixels
+    /// whose id is their object's majority id.
+    static func consistency(_ world: [Float], toy: Toy, codebook: Codebook) throws
+        -> (majority: [Int32], perView: [[Int32]], agreement: Double) {
+        let n = viewWidth * height
+        var votes = [[Int32: Int]](repeating: [:], count: 10)
+        var perViewMajority = [[Int32]]()
+        var perView = [[Int32]]()
+        for v in 0..<offsets.count {
+            let ids = try LiftInference.pixelIDs(features: render(world, view: v), pixelCount: n, codebook: codebook)
+            perView.append(ids)
+            var viewVotes = [[Int32: Int]](repeating: [:], count: 10)
+            for u in 0..<n {
+                votes[toy.truth[v][u]][ids[u], default: 0] += 1
+                viewVotes[toy.truth[v][u]][ids[u], default: 0] += 1
+            }
+            perViewMajority.append(viewVotes.map { $0.max { $0.value < $1.value }?.key ?? -1 })
+        }
+        let majority = votes.map { $0.max { $0.value < $1.value }?.key ?? -1 }
+        var agreeing = 0
+        for v in 0..<offsets.count {
+            for u in 0..<n where perView[v][u] == majority[toy.truth[v][u]] { agreeing += 1 }
+        }
+        return (majority, perViewMajority, Double(agreeing) / Double(n * offsets.count))
+    }
+
     @Test func idsBecomeConsistentAcrossViews() throws {
         let toy = Self.makeToy(seed: 7)
         var config = LiftConfig()
@@ -65,6 +91,8 @@ import SplatMath
         // METHOD.md §1.1 initialisation: (U[0,1) − 0.5)/C0.
         var rng = SplatRandom(seed: 11)
         var world = (0..<(Self.worldWidth * Self.height * Self.d)).map { _ in (rng.uniformFloat() - 0.5) / 0.28209479 }
+        let before = try Self.consistency(world, toy: toy, codebook: objective.codebookModel)
+        #expect(before.agreement < 0.5, "random features must not start consistent (\(before.agreement))")
         var m = [Float](repeating: 0, count: world.count), s = [Float](repeating: 0, count: world.count)
         let (lr, b1, b2, eps): (Float, Float, Float, Float) = (0.01, 0.9, 0.999, 1e-15)
         let n = Self.viewWidth * Self.height
@@ -89,34 +117,16 @@ import SplatMath
                 world[i] -= lr * (m[i] / c1) / ((s[i] / c2).squareRoot() + eps)
             }
         }
-        // Majority codebook id of every object in every view, over correctly labelled pixels.
-        var votes = [[Int32: Int]](repeating: [:], count: 10)
-        var perView = [[Int32]]()
+        let (majority, perViewMajority, agreement) = try Self.consistency(world, toy: toy, codebook: objective.codebookModel)
+        print("end-to-end toy after \(steps) steps: object ids \(majority), pixel agreement \(agreement), last terms \(lastTerms)")
+        // Same object → same id in every view it appears in; different objects → different ids.
         for v in 0..<Self.offsets.count {
-            let ids = try LiftInference.pixelIDs(features: Self.render(world, view: v), pixelCount: n,
-                                                 codebook: objective.codebookModel)
-            perView.append(ids)
-            for u in 0..<n { votes[toy.truth[v][u]][ids[u], default: 0] += 1 }
-        }
-        let majority = votes.map { $0.max { $0.value < $1.value }!.key }
-        var agreeing = 0, total = 0
-        for v in 0..<Self.offsets.count {
-            for u in 0..<n {
-                total += 1
-                if perView[v][u] == majority[toy.truth[v][u]] { agreeing += 1 }
+            for o in 0..<10 where perViewMajority[v][o] >= 0 {
+                #expect(perViewMajority[v][o] == majority[o], "view \(v) object \(o): \(perViewMajority[v][o]) vs \(majority[o])")
             }
         }
-        let agreement = Double(agreeing) / Double(total)
-        for v in 0..<Self.offsets.count {
-            var row = ""
-            for y in 0..<Self.height {
-                for x in 0..<Self.viewWidth { let u = y * Self.viewWidth + x; row += perView[v][u] == majority[toy.truth[v][u]] ? "." : "x" }
-                row += "\n"
-            }
-            print("view \(v)\n\(row)")
-        }
-        print("end-to-end toy after \(steps) steps: ids \(majority), agreement \(agreement), last terms \(lastTerms)")
         #expect(Set(majority).count == 10, "objects share ids: \(majority)")
-        #expect(agreement > 0.97)
+        // The remaining disagreement is world points mislabelled in some view (3% label noise).
+        #expect(agreement > 0.95)
     }
 }
