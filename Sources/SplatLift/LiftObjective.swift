@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 import SplatMath
 import SplatTrain
 
@@ -40,6 +41,17 @@ public final class LiftObjective: FeatureObjective {
         optimizer = CodebookAdam(parameterCount: config.codebookSize * config.featureCount,
                                  learningRate: config.codebookLearningRate, beta1: config.adamBeta1,
                                  beta2: config.adamBeta2, epsilon: config.adamEpsilon)
+    }
+
+    /// Builds the objective from the training views' label maps (`<scene>/object_mask`, in view order).
+    public convenience init(config: LiftConfig, labelMaps: [LabelMap]) throws {
+        var views = [SegmentLabels]()
+        for (i, map) in labelMaps.enumerated() {
+            do { views.append(try SegmentLabels(map)) } catch let error as SplatError {
+                throw SplatError("label map of training view \(i): \(error.message)")
+            }
+        }
+        try self.init(config: config, views: views)
     }
 
     /// Convenience: planar H·W Int32 label maps, all of one size.

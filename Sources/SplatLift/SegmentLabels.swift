@@ -1,3 +1,4 @@
+import SplatIO
 import SplatMath
 
 /// One view's 2D label map in the compact form the losses use: `index[u]` is the position of pixel
@@ -36,6 +37,11 @@ public struct SegmentLabels: Sendable, Equatable {
         self.values = values
         self.index = index
         self.areas = areas
+    }
+
+    /// Builds the compact map of a decoded label map (SplatIO).
+    public init(_ map: LabelMap) throws {
+        try self.init(width: map.width, height: map.height, labels: map.labels)
     }
 
     public var pixelCount: Int { width * height }

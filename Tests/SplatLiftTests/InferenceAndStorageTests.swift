@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import SplatLift
+import SplatIO
 import SplatMath
 import SplatTestSupport
 
@@ -167,5 +168,16 @@ import SplatTestSupport
         }
         let a = try run(), b = try run()
         #expect(a.0 == b.0 && a.1 == b.1 && a.2 == b.2)
+    }
+}
+
+@Suite struct LabelMapInputTests {
+    @Test func objectiveAcceptsSplatIOLabelMaps() throws {
+        let maps = [LabelMap(width: 2, height: 2, labels: [5, 5, 0, 9]), LabelMap(width: 2, height: 2, labels: [1, 1, 1, 1])]
+        let objective = try LiftObjective(config: LiftConfig(), labelMaps: maps)
+        #expect(objective.views.map(\.values) == [[0, 5, 9], [1]])
+        #expect(objective.views[0].index == [1, 1, 0, 2] && objective.views[0].areas == [1, 2, 1])
+        let bad = [LabelMap(width: 3, height: 2, labels: [1])]
+        #expect(throws: SplatError.self) { try LiftObjective(config: LiftConfig(), labelMaps: bad) }
     }
 }
