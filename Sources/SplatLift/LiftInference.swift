@@ -1,14 +1,19 @@
 import SplatMath
 
 /// Inference with a trained codebook (METHOD.md §2): identities are argmax_k C·f on the unnormalised
-/// feature, per rendered pixel or per Gaussian; soft masks threshold softmax(C·F_u).
+/// feature, per rendered pixel or per Gaussian; soft masks threshold softmax(C·F_u). Work runs in
+/// parallel over fixed chunks; every output element depends on its own feature only.
 public enum LiftInference {
     /// Per-pixel ids of a rendered planar d·H·W feature map: argmax_k C[k]·F_u (first maximum on ties).
     public static func pixelIDs(features: [Float], pixelCount: Int, codebook: Codebook) throws -> [Int32] {
         try checkPlanar(features, pixelCount: pixelCount, codebook: codebook)
         var ids = [Int32](repeating: 0, count: pixelCount)
-        forEachFeature(features, count: pixelCount, planar: true, codebook: codebook) { u, _, _, argmax in
-            ids[u] = argmax
+        ids.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            let ids = SendablePointer(base)
+            forEachFeature(features, count: pixelCount, planar: true, codebook: codebook, softmax: false) { i, _, _, argmax in
+                ids.base[i] = argmax
+            }
         }
         return ids
     }
@@ -20,8 +25,13 @@ public enum LiftInference {
             throw SplatError("Gaussians carry \(gaussians.featureCount) feature channels, the codebook has \(codebook.featureCount)")
         }
         var ids = [Int32](repeating: 0, count: gaussians.count)
-        forEachFeature(gaussians.features, count: gaussians.count, planar: false, codebook: codebook) { i, _, _, argmax in
-            ids[i] = argmax
+        ids.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            let ids = SendablePointer(base)
+            forEachFeature(gaussians.features, count: gaussians.count, planar: false, codebook: codebook,
+                           softmax: false) { i, _, _, argmax in
+                ids.base[i] = argmax
+            }
         }
         return ids
     }
@@ -30,12 +40,16 @@ public enum LiftInference {
     /// plane at k·H·W).
     public static func probabilities(features: [Float], pixelCount: Int, codebook: Codebook) throws -> [Float] {
         try checkPlanar(features, pixelCount: pixelCount, codebook: codebook)
-        var out = [Float](repeating: 0, count: codebook.entryCount * pixelCount)
         let entries = codebook.entryCount
-        forEachFeature(features, count: pixelCount, planar: true, codebook: codebook) { u, kernel, p, _ in
-            for k in 0..<entries { out[k * pixelCount + u] = kernel.value(p, k) }
+        var planes = [Float](repeating: 0, count: entries * pixelCount)
+        planes.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            let planes = SendablePointer(base)
+            forEachFeature(features, count: pixelCount, planar: true, codebook: codebook, softmax: true) { u, kernel, p, _ in
+                for k in 0..<entries { planes.base[k * pixelCount + u] = kernel.value(p, k) }
+            }
         }
-        return out
+        return planes
     }
 
     /// The soft mask of a set of ids: pixel u is in it when softmax(C·F_u)[k] > `threshold` for some
@@ -44,11 +58,15 @@ public enum LiftInference {
                                 threshold: Float = 0.2) throws -> [Bool] {
         try checkPlanar(features, pixelCount: pixelCount, codebook: codebook)
         let selected = ids.filter { $0 >= 0 && $0 < codebook.entryCount }.sorted()
-        var mask = [Bool](repeating: false, count: pixelCount)
-        forEachFeature(features, count: pixelCount, planar: true, codebook: codebook) { u, kernel, p, _ in
-            mask[u] = selected.contains { kernel.value(p, $0) > threshold }
+        var mask = [UInt8](repeating: 0, count: pixelCount)
+        mask.withUnsafeMutableBufferPointer { out in
+            guard let base = out.baseAddress else { return }
+            let mask = SendablePointer(base)
+            forEachFeature(features, count: pixelCount, planar: true, codebook: codebook, softmax: true) { u, kernel, p, _ in
+                mask.base[u] = selected.contains { kernel.value(p, $0) > threshold } ? 1 : 0
+            }
         }
-        return mask
+        return mask.map { $0 != 0 }
     }
 
     private static func checkPlanar(_ features: [Float], pixelCount: Int, codebook: Codebook) throws {
@@ -57,24 +75,31 @@ public enum LiftInference {
         }
     }
 
-    /// Calls `body(index, kernel, probabilities, argmax)` for every feature vector, in order.
-    private static func forEachFeature(_ features: [Float], count: Int, planar: Bool, codebook: Codebook,
-                                       _ body: (Int, CodebookKernel, UnsafePointer<V16>, Int32) -> Void) {
+    /// Calls `body(index, kernel, scores, argmax)` for every feature vector (planar d·count or
+    /// i-major count·d), in parallel chunks; `scores` are probabilities when `softmax`, else logits.
+    private static func forEachFeature(_ features: [Float], count: Int, planar: Bool, codebook: Codebook, softmax: Bool,
+                                       _ body: @escaping @Sendable (Int, CodebookKernel, UnsafePointer<V16>, Int32) -> Void) {
         let d = codebook.featureCount
         let storage = ScratchBuffer<V16>(fill: .zero)
         let kernel = CodebookKernel(codebook: codebook.values, entries: codebook.entryCount, featureCount: d,
                                     storage: storage)
-        let z = UnsafeMutablePointer<V16>.allocate(capacity: kernel.vectors)
-        let f = UnsafeMutablePointer<Float>.allocate(capacity: d)
-        defer { z.deallocate(); f.deallocate() }
+        let chunks = chunkCount(for: count)
+        let vectors = kernel.vectors
+        let scratch = ScratchBuffer<V16>(fill: .zero), featureScratch = ScratchBuffer<Float>(fill: 0)
+        let z = SendablePointer(scratch.reserve(chunks * vectors)), f = SendablePointer(featureScratch.reserve(chunks * d))
         features.withUnsafeBufferPointer { src in
-            for i in 0..<count {
-                for j in 0..<d { f[j] = planar ? src[j * count + i] : src[i * d + j] }
-                let (maxValue, argmax) = kernel.logits(f, into: z)
-                _ = kernel.softmax(z, max: maxValue)
-                body(i, kernel, z, argmax)
+            guard let srcBase = src.baseAddress else { return }
+            let source = SendablePointer(UnsafeMutablePointer(mutating: srcBase))
+            parallelChunks(chunks) { chunk in
+                let z = z.base + chunk &* vectors, f = f.base + chunk &* d
+                for i in chunkRange(chunk, of: chunks, count: count) {
+                    for j in 0..<d { f[j] = planar ? source.base[j &* count &+ i] : source.base[i &* d &+ j] }
+                    let (maxValue, argmax) = kernel.logits(f, into: z)
+                    if softmax { _ = kernel.softmax(z, max: maxValue) }
+                    body(i, kernel, z, argmax)
+                }
             }
         }
-        withExtendedLifetime(storage) {}
+        withExtendedLifetime((storage, scratch, featureScratch)) {}
     }
 }

@@ -66,7 +66,6 @@ func laneBits(valid count: Int) -> VI16 {
 struct SendablePointer<T>: @unchecked Sendable {
     let base: UnsafeMutablePointer<T>
     init(_ base: UnsafeMutablePointer<T>) { self.base = base }
-    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.base = buffer.baseAddress! }
 }
 
 /// Splits `0..<count` into `chunks` fixed contiguous ranges (independent of the thread count, so
