@@ -3,6 +3,11 @@ import SplatMath
 
 /// The object-level codebook C ∈ R^{L×d} (METHOD.md §1.1): row k is the identity of object k.
 /// Stored row-major, `values[k*featureCount + j]`; never normalised.
+///
+/// On disk (`codebook.json` in the model folder, the counterpart of [CODE]'s `classifier.pth`):
+/// `{"format": "splatlift-codebook-1", "entryCount": L, "featureCount": d, "values": [L·d floats,
+/// row-major], "adam": {…}}`; `adam` (optional) holds the optimiser state (learningRate, beta1, beta2,
+/// epsilon, stepCount, firstMoment, secondMoment) so training resumes exactly. Floats round-trip exactly.
 public struct Codebook: Sendable, Equatable {
     public let entryCount: Int
     public let featureCount: Int
