@@ -80,7 +80,8 @@ struct CodebookKernel: @unchecked Sendable {
             let value = bestValue[lane], index = bestIndex[lane]
             if value > maxValue || (value == maxValue && index < maxIndex) { maxValue = value; maxIndex = index }
         }
-        return (maxValue, maxIndex)
+        // Lane 0 of every vector is a real entry, so only NaN logits could leave a padding index.
+        return (maxValue, min(maxIndex, Int32(truncatingIfNeeded: entries &- 1)))
     }
 
     /// Turns the logits in `z` into probabilities in place (padding lanes 0); returns log Σ exp z.
