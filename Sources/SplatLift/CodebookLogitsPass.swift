@@ -1,0 +1,127 @@
+import Foundation
+
+/// The one heavy pass over all pixels of a view (METHOD.md §1.3(c)): logits z_u = C·F_u (F detached,
+/// unnormalised), P_u = softmax(z_u), and everything the mapping and the association losses need
+/// that does not depend on the pseudo labels:
+/// - `probabilitySums[l][k] = Σ_{u: label u = l} P_u[k]` for the first `rows` labels (all pixels);
+/// - `argmax[u]` (first maximal entry) and `logSumExp[u]`;
+/// - `outer[j][k] = Σ_{u∈Ω} F_u[j]·P_u[k]`, the softmax part of dCE/dC;
+/// - optionally `expectation[u][j] = Σ_k P_u[k] C[k][j]` on Ω, the softmax part of dCE/dF_u.
+/// Entries are vectorised 16 per SIMD lane group; pixels run in fixed chunks with per-chunk partial
+/// sums reduced in chunk order, so the results do not depend on the thread count.
+final class CodebookLogitsPass {
+    private let transposedCodebook = ScratchBuffer<V16>(fill: .zero)   // d × vectors
+    private let logitScratch = ScratchBuffer<V16>(fill: .zero)         // chunk × vectors
+    private let costPartials = ScratchBuffer<V16>(fill: .zero)         // chunk × rows × vectors
+    private let outerPartials = ScratchBuffer<V16>(fill: .zero)        // chunk × d × vectors
+    private let blockProbabilities = ScratchBuffer<V16>(fill: .zero)   // chunk × 16 × vectors
+    private let blockFeatures = ScratchBuffer<Float>(fill: 0)          // chunk × 16 × d
+    private let featureScratch = ScratchBuffer<Float>(fill: 0)         // chunk × d
+    let argmaxBuffer = ScratchBuffer<Int32>(fill: 0)
+    let logSumExpBuffer = ScratchBuffer<Float>(fill: 0)
+    let expectationBuffer = ScratchBuffer<Float>(fill: 0)
+
+    private(set) var probabilitySums: [Double] = []
+    private(set) var outer: [Double] = []
+
+    /// Runs the pass. `codebook` is L×d row-major; `features` planar d·H·W; `keep` the Ω mask.
+    func run(features: UnsafePointer<Float>, pixelCount: Int, featureCount d: Int, codebook: [Float], entries: Int,
+             labels: UnsafePointer<UInt16>, rows: Int, keep: UnsafePointer<UInt8>, wantExpectation: Bool) {
+        let kernel = CodebookKernel(codebook: codebook, entries: entries, featureCount: d, storage: transposedCodebook)
+        let vectors = kernel.vectors
+
+        let chunks = chunkCount(for: pixelCount)
+        let z = SendablePointer(logitScratch.reserve(chunks * vectors))
+        let kp = SendablePointer(costPartials.reserve(chunks * rows * vectors, zeroed: true))
+        let ap = SendablePointer(outerPartials.reserve(chunks * d * vectors, zeroed: true))
+        let bp = SendablePointer(blockProbabilities.reserve(chunks * 16 * vectors))
+        let bf = SendablePointer(blockFeatures.reserve(chunks * 16 * d))
+        let fs = SendablePointer(featureScratch.reserve(chunks * d))
+        let argmax = SendablePointer(argmaxBuffer.reserve(pixelCount))
+        let lse = SendablePointer(logSumExpBuffer.reserve(pixelCount))
+        let expectation = SendablePointer(expectationBuffer.reserve(wantExpectation ? pixelCount * d : 1))
+        let src = SendablePointer(UnsafeMutablePointer(mutating: features))
+        let labelP = SendablePointer(UnsafeMutablePointer(mutating: labels))
+        let keepP = SendablePointer(UnsafeMutablePointer(mutating: keep))
+
+        parallelChunks(chunks) { chunk in
+            let mt = kernel.transposed
+            let z = z.base + chunk * vectors
+            let kp = kp.base + chunk * rows * vectors
+            let ap = ap.base + chunk * d * vectors
+            let bp = bp.base + chunk * 16 * vectors
+            let bf = bf.base + chunk * 16 * d
+            let f = fs.base + chunk * d
+            var blockCount = 0
+
+            // Σ_{u in block} F_u ⊗ P_u into the chunk's partial, one register accumulator per (j, v).
+            func flushBlock() {
+                for j in 0..<d {
+                    let target = ap + j &* vectors
+                    var v = 0
+                    while v &+ 1 < vectors {
+                        var a0 = target[v], a1 = target[v &+ 1]
+                        var p = UnsafePointer(bp) + v
+                        for b in 0..<blockCount {
+                            let x = V16(repeating: bf[b &* d &+ j])
+                            a0 += x * p[0]
+                            a1 += x * p[1]
+                            p += vectors
+                        }
+                        target[v] = a0
+                        target[v &+ 1] = a1
+                        v &+= 2
+                    }
+                    if v < vectors {
+                        var a0 = target[v]
+                        for b in 0..<blockCount { a0 += V16(repeating: bf[b &* d &+ j]) * bp[b &* vectors &+ v] }
+                        target[v] = a0
+                    }
+                }
+                blockCount = 0
+            }
+
+            for u in chunkRange(chunk, of: chunks, count: pixelCount) {
+                for j in 0..<d { f[j] = src.base[j * pixelCount + u] }
+                let (maxValue, maxIndex) = kernel.logits(f, into: z)
+                argmax.base[u] = maxIndex
+                lse.base[u] = kernel.softmax(z, max: maxValue)
+                // Cost accumulation over all pixels of the mapped labels.
+                let l = Int(labelP.base[u])
+                if l < rows {
+                    let row = kp + l * vectors
+                    for v in 0..<vectors { row[v] += z[v] }
+                }
+                guard keepP.base[u] != 0 else { continue }
+                if wantExpectation {
+                    for j in 0..<d {
+                        var acc = V16(repeating: 0)
+                        for v in 0..<vectors { acc += z[v] * mt[j * vectors + v] }
+                        expectation.base[u * d + j] = horizontalSum(acc)
+                    }
+                }
+                for v in 0..<vectors { bp[blockCount * vectors + v] = z[v] }
+                for j in 0..<d { bf[blockCount * d + j] = f[j] }
+                blockCount += 1
+                if blockCount == 16 { flushBlock() }
+            }
+            flushBlock()
+        }
+
+        // Fixed-order reductions.
+        probabilitySums = [Double](repeating: 0, count: rows * entries)
+        for c in 0..<chunks {
+            let kpc = kp.base + c * rows * vectors
+            for l in 0..<rows {
+                for k in 0..<entries { probabilitySums[l * entries + k] += Double(kpc[l * vectors + k / 16][k % 16]) }
+            }
+        }
+        outer = [Double](repeating: 0, count: d * entries)
+        for c in 0..<chunks {
+            let apc = ap.base + c * d * vectors
+            for j in 0..<d {
+                for k in 0..<entries { outer[j * entries + k] += Double(apc[j * vectors + k / 16][k % 16]) }
+            }
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import SplatMath
+
+/// How the cost of giving 2D label l the codebook entry k is built (METHOD.md §1.3(c).2).
+public enum IDMappingCost: String, Codable, Sendable, CaseIterable {
+    /// Unified-Lift's area-aware cost K[l,k] = −Σ_{u∈l} P_u[k]: large segments dominate.
+    case area
+    /// Panoptic Lifting's cost, the same sum divided by (area + 1e-4).
+    case mean
+}
+
+/// Weights of the feature terms in L = L_rgb + w·(…) (METHOD.md §1.4, [CODE] values).
+public struct LiftWeights: Codable, Sendable, Equatable {
+    public var contrastive: Double = 1e-6
+    public var norm: Double = 1e-6
+    public var classification: Double = 1e-4
+    public var concentration: Double = 1.0
+
+    public init(contrastive: Double = 1e-6, norm: Double = 1e-6, classification: Double = 1e-4,
+                concentration: Double = 1.0) {
+        self.contrastive = contrastive; self.norm = norm
+        self.classification = classification; self.concentration = concentration
+    }
+}
+
+/// Every setting of the Unified-Lift objective; the defaults are the released code's (METHOD.md §1.3-§1.4).
+public struct LiftConfig: Codable, Sendable, Equatable {
+    /// L, the number of codebook entries (maximum number of objects).
+    public var codebookSize: Int = 256
+    /// d, the channels of the identity feature.
+    public var featureCount: Int = 16
+    public var mapping: IDMappingCost = .area
+    /// Uncertainty threshold τ: a pixel is kept when its confidence exceeds 1 − τ (METHOD.md §1.3(b).4).
+    public var tau: Double = 0.8
+    /// Noisy-label filtering; when off every pixel is confident (Ω = all pixels).
+    public var filtering: Bool = true
+    /// Gradient blocking ([SUPP] §A); when off the association losses also reach the features.
+    public var gradientBlocking: Bool = true
+    /// B, pixels drawn with replacement for the contrastive loss.
+    public var sampleCount: Int = 32_768
+    /// Segments need strictly more samples than this to enter the contrastive loss.
+    public var minSegmentSamples: Int = 20
+    public var weights = LiftWeights()
+    /// The codebook's own Adam.
+    public var codebookLearningRate: Double = 5e-4
+    public var adamBeta1: Double = 0.9
+    public var adamBeta2: Double = 0.999
+    public var adamEpsilon: Double = 1e-8
+    /// Seeds the codebook initialisation and the per-iteration pixel sampling.
+    public var seed: UInt64 = 0
+
+    public init() {}
+
+    /// The confidence a pixel must exceed to be kept: 1 − τ (0.2 for τ = 0.8).
+    public var confidenceThreshold: Float { Float(1 - tau) }
+
+    /// Throws when a setting is out of range.
+    public func validate() throws {
+        func check(_ ok: Bool, _ message: String) throws {
+            if !ok { throw SplatError("lift config: \(message)") }
+        }
+        try check(codebookSize >= 1 && codebookSize <= 65_535, "codebookSize must be in 1...65535, got \(codebookSize)")
+        try check(featureCount >= 1 && featureCount <= 256, "featureCount must be in 1...256, got \(featureCount)")
+        try check(tau > 0 && tau < 1, "tau must be in (0, 1), got \(tau)")
+        try check(sampleCount >= 1, "sampleCount must be positive, got \(sampleCount)")
+        try check(minSegmentSamples >= 0, "minSegmentSamples must be ≥ 0, got \(minSegmentSamples)")
+        try check(codebookLearningRate >= 0 && codebookLearningRate.isFinite, "codebookLearningRate must be ≥ 0")
+        try check(adamBeta1 >= 0 && adamBeta1 < 1 && adamBeta2 >= 0 && adamBeta2 < 1, "Adam betas must be in [0, 1)")
+        try check(adamEpsilon > 0, "adamEpsilon must be positive")
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import SplatIO
+import SplatMath
+import SplatTrain
+
+/// The Unified-Lift feature objective (METHOD.md §1.3-§1.4): per step on one view it computes the
+/// contrastive loss and norm regulariser on the rendered features, the confidence map, the
+/// area-aware ID mapping and the association losses, writes the weighted dL/dF
+/// (w_contra·dL_contra + w_reg·dL_reg, plus the association terms when gradient blocking is off),
+/// and steps the codebook's own Adam on w_class·dL_class/dC + w_concen·dL_concen/dC.
+public final class LiftObjective: FeatureObjective {
+    public let config: LiftConfig
+    public var featureCount: Int { config.featureCount }
+    /// The per-view label maps, compact.
+    public let views: [SegmentLabels]
+    /// The codebook and its optimiser.
+    public private(set) var codebookModel: Codebook
+    public private(set) var optimizer: CodebookAdam
+    /// C, L×d row-major.
+    public var codebook: [Float] { codebookModel.values }
+    /// The codebook entry given to every label of the last stepped view (index = compact label).
+    public private(set) var lastPseudoEntries: [Int] = []
+
+    private let normalized = ScratchBuffer<Float>(fill: 0)
+    private let norms = ScratchBuffer<Float>(fill: 0)
+    private let confidence = ScratchBuffer<Float>(fill: 0)
+    private let keep = ScratchBuffer<UInt8>(fill: 0)
+    private let partials = ScratchBuffer<Double>(fill: 0)
+    private let contrastive = ContrastiveLoss()
+    private let confidenceMap = ConfidenceMap()
+    private let logitsPass = CodebookLogitsPass()
+    private var samples: [Int32] = []
+    private var codebookGradient: [Float] = []
+
+    /// Builds the objective for the training views' label maps (same order as the trainer's views).
+    public init(config: LiftConfig, views: [SegmentLabels]) throws {
+        try config.validate()
+        self.config = config
+        self.views = views
+        codebookModel = Codebook(entryCount: config.codebookSize, featureCount: config.featureCount, seed: config.seed)
+        optimizer = CodebookAdam(parameterCount: config.codebookSize * config.featureCount,
+                                 learningRate: config.codebookLearningRate, beta1: config.adamBeta1,
+                                 beta2: config.adamBeta2, epsilon: config.adamEpsilon)
+    }
+
+    /// Builds the objective from the training views' label maps (`<scene>/object_mask`, in view order).
+    public convenience init(config: LiftConfig, labelMaps: [LabelMap]) throws {
+        var views = [SegmentLabels]()
+        for (i, map) in labelMaps.enumerated() {
+            do { views.append(try SegmentLabels(map)) } catch let error as SplatError {
+                throw SplatError("label map of training view \(i): \(error.message)")
+            }
+        }
+        try self.init(config: config, views: views)
+    }
+
+    /// Convenience: planar H·W Int32 label maps, all of one size.
+    public convenience init(config: LiftConfig, labelMaps: [[Int32]], width: Int, height: Int) throws {
+        try self.init(config: config, views: labelMaps.map { try SegmentLabels(width: width, height: height, labels: $0) })
+    }
+
+    public func step(iteration: Int, viewIndex: Int, features: [Float], width: Int, height: Int,
+                     featureGradient: inout [Float]) throws -> [String: Double] {
+        let terms = try evaluate(iteration: iteration, viewIndex: viewIndex, features: features, width: width,
+                                 height: height, featureGradient: &featureGradient)
+        optimizer.step(&codebookModel.values, gradient: codebookGradient)
+        return terms
+    }
+
+    /// Replaces the codebook (for example with one restored from a model folder); keeps the optimiser.
+    public func setCodebook(_ codebook: Codebook) throws {
+        guard codebook.entryCount == config.codebookSize, codebook.featureCount == config.featureCount else {
+            throw SplatError("codebook is \(codebook.entryCount)x\(codebook.featureCount), the objective needs \(config.codebookSize)x\(config.featureCount)")
+        }
+        codebookModel = codebook
+    }
+
+    /// The weighted codebook gradient of the last `evaluate`/`step` (L×d row-major).
+    var lastCodebookGradient: [Float] { codebookGradient }
+
+    /// Everything `step` does except the codebook update.
+    func evaluate(iteration: Int, viewIndex: Int, features: [Float], width: Int, height: Int,
+                  featureGradient: inout [Float]) throws -> [String: Double] {
+        guard views.indices.contains(viewIndex) else {
+            throw SplatError("lift objective: view index \(viewIndex) out of range 0..<\(views.count)")
+        }
+        let view = views[viewIndex]
+        guard view.width == width, view.height == height else {
+            throw SplatError("lift objective: view \(viewIndex) renders \(width)x\(height) but its label map is \(view.width)x\(view.height)")
+        }
+        let d = config.featureCount, n = width * height
+        guard features.count == d * n else {
+            throw SplatError("lift objective: feature map holds \(features.count) values, \(d)x\(width)x\(height) expected")
+        }
+        if featureGradient.count != d * n {
+            featureGradient = [Float](repeating: 0, count: d * n)
+        } else {
+            featureGradient.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
+        var rng = SplatRandom(seed: config.seed ^ (UInt64(truncatingIfNeeded: iteration) &* 0x9E37_79B9_7F4A_7C15))
+        ContrastiveLoss.drawSamples(&samples, count: config.sampleCount, pixelCount: n, rng: &rng)
+
+        let weights = config.weights
+        let hat = normalized.reserve(n * d), norm = norms.reserve(n)
+        let conf = confidence.reserve(n), omega = keep.reserve(n)
+        var terms: [String: Double] = [:]
+        var association = AssociationLoss.Result()
+        let entries = config.codebookSize
+        features.withUnsafeBufferPointer { fBuffer in
+            featureGradient.withUnsafeMutableBufferPointer { gBuffer in
+                view.index.withUnsafeBufferPointer { labelBuffer in
+                    samples.withUnsafeBufferPointer { sampleBuffer in
+                        guard let f = fBuffer.baseAddress, let g = gBuffer.baseAddress,
+                              let labels = labelBuffer.baseAddress else { return }
+                        FeatureNormalization.normalize(features: f, pixelCount: n, featureCount: d,
+                                                       normalized: hat, norms: norm)
+                        terms["norm"] = NormRegularizer.evaluate(
+                            features: f, norms: norm, pixelCount: n, featureCount: d,
+                            gradientScale: Float(weights.norm), gradient: g, partials: partials)
+                        terms["contrastive"] = contrastive.evaluate(
+                            normalized: hat, norms: norm, pixelCount: n, featureCount: d, labels: labels,
+                            labelCount: view.labelCount, samples: sampleBuffer,
+                            minSegmentSamples: config.minSegmentSamples,
+                            gradientScale: Float(weights.contrastive), gradient: g)
+                        let kept: Int
+                        if config.filtering {
+                            kept = confidenceMap.compute(normalized: hat, pixelCount: n, featureCount: d, labels: labels,
+                                                         labelCount: view.labelCount,
+                                                         threshold: config.confidenceThreshold,
+                                                         confidence: conf, keep: omega)
+                        } else {
+                            omega.update(repeating: 1, count: n)
+                            kept = n
+                        }
+                        terms["confident_fraction"] = Double(kept) / Double(n)
+                        let rows = min(view.labelCount, entries)
+                        logitsPass.run(features: f, pixelCount: n, featureCount: d, codebook: codebookModel.values,
+                                       entries: entries, labels: labels, rows: rows, keep: omega,
+                                       wantExpectation: !config.gradientBlocking)
+                        let inputs = AssociationLoss.Inputs(
+                            features: f, normalized: hat, norms: norm, pixelCount: n, featureCount: d, labels: labels,
+                            labelCount: view.labelCount, areas: view.areas, keep: omega, keptCount: kept)
+                        association = AssociationLoss.evaluate(
+                            inputs, pass: logitsPass, codebook: codebookModel.values, entries: entries,
+                            mapping: config.mapping, classWeight: weights.classification,
+                            concentrationWeight: weights.concentration, gradientBlocking: config.gradientBlocking,
+                            featureGradient: g, codebookGradient: &codebookGradient)
+                    }
+                }
+            }
+        }
+        terms["class"] = association.classification
+        terms["concentration"] = association.concentration
+        lastPseudoEntries = association.pseudoEntries
+        return terms
+    }
+
+    /// Writes the codebook and its Adam state to `url` (normally `<model>/codebook.json`), atomically.
+    public func saveCodebook(to url: URL) throws {
+        try codebookModel.save(to: url, optimizer: optimizer)
+    }
+
+    /// Restores a codebook (and its Adam state, when the file has one) written by `saveCodebook`.
+    public func loadCodebook(from url: URL) throws {
+        let (loaded, adam) = try Codebook.loadWithOptimizer(from: url)
+        guard loaded.entryCount == config.codebookSize, loaded.featureCount == config.featureCount else {
+            throw SplatError("codebook is \(loaded.entryCount)x\(loaded.featureCount), the objective needs \(config.codebookSize)x\(config.featureCount)", path: url.path)
+        }
+        codebookModel = loaded
+        if let adam { optimizer = adam }
+    }
+}

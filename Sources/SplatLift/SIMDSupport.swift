@@ -1,0 +1,84 @@
+import Dispatch
+
+/// The vector type of every hot loop in SplatLift: 16 codebook entries (or segments) per lane group.
+typealias V16 = SIMD16<Float>
+typealias VI16 = SIMD16<Int32>
+
+// Comparisons through `SIMDMask` legalise badly on baseline x86-64 (lane-by-lane shuffles, see
+// SWIFT-PERFORMANCE.md), so masks here are plain Int32 vectors built from sign bits.
+
+/// All ones in the lanes where a < b (from the sign of a − b; ties and NaN give 0).
+@inline(__always) func lessMask(_ a: V16, _ b: V16) -> VI16 {
+    unsafeBitCast(a - b, to: VI16.self) &>> 31
+}
+
+/// Bit-select `mask ? a : b` with an all-ones/all-zeros Int32 lane mask.
+@inline(__always) func select(_ mask: VI16, _ a: V16, _ b: V16) -> V16 {
+    unsafeBitCast((unsafeBitCast(a, to: VI16.self) & mask) | (unsafeBitCast(b, to: VI16.self) & ~mask), to: V16.self)
+}
+
+@inline(__always) func selectIndex(_ mask: VI16, _ a: VI16, _ b: VI16) -> VI16 {
+    (a & mask) | (b & ~mask)
+}
+
+/// Lane-wise e^x for x in [−87, 88] (inputs below −87 are clamped), relative error about 1e-7.
+@inline(__always) func vexp(_ x: V16) -> V16 {
+    let low = V16(repeating: -87)
+    let clamped = select(lessMask(x, low), low, x)
+    let t = clamped * 1.442695041
+    let magic = V16(repeating: 12_582_912.0)             // 1.5·2²³: rounds t to the nearest integer
+    let r = t + magic
+    let f = t - (r - magic)                               // f in [−0.5, 0.5]
+    var p = V16(repeating: 1.535336188319500e-4)
+    p = p * f + 1.339887440266574e-3
+    p = p * f + 9.618437357674640e-3
+    p = p * f + 5.550332471162809e-2
+    p = p * f + 2.402264791363012e-1
+    p = p * f + 6.931472028550421e-1
+    p = p * f + 1.0
+    let e = unsafeBitCast(r, to: VI16.self) &- 0x4B40_0000 &+ 127
+    return p * unsafeBitCast(e &<< 23, to: V16.self)
+}
+
+/// Sum of the 16 lanes, folded pairwise (a fixed order, so results are reproducible).
+@inline(__always) func horizontalSum(_ v: V16) -> Float {
+    let h8 = v.lowHalf + v.highHalf
+    let h4 = h8.lowHalf + h8.highHalf
+    let h2 = h4.lowHalf + h4.highHalf
+    return h2.x + h2.y
+}
+
+/// 1.0 in the first `count` lanes, 0 elsewhere: masks the padding of the last vector.
+func laneMask(valid count: Int) -> V16 {
+    var m = V16(repeating: 0)
+    for lane in 0..<min(max(count, 0), 16) { m[lane] = 1 }
+    return m
+}
+
+/// All ones in the first `count` lanes, 0 elsewhere.
+func laneBits(valid count: Int) -> VI16 {
+    var m = VI16(repeating: 0)
+    for lane in 0..<min(max(count, 0), 16) { m[lane] = -1 }
+    return m
+}
+
+/// A pointer that may cross into `concurrentPerform` (each chunk writes only its own part).
+struct SendablePointer<T>: @unchecked Sendable {
+    let base: UnsafeMutablePointer<T>
+    init(_ base: UnsafeMutablePointer<T>) { self.base = base }
+}
+
+/// Splits `0..<count` into `chunks` fixed contiguous ranges (independent of the thread count, so
+/// per-chunk partial sums reduced in chunk order are bit-identical on any machine).
+@inline(__always) func chunkRange(_ chunk: Int, of chunks: Int, count: Int) -> Range<Int> {
+    (chunk * count / chunks)..<((chunk + 1) * count / chunks)
+}
+
+/// The number of fixed chunks used for `count` items: about 2,048 items per chunk, at most 16.
+func chunkCount(for count: Int) -> Int { max(1, min(16, count / 2048)) }
+
+/// Runs `body(chunk)` for every chunk on all cores.
+func parallelChunks(_ chunks: Int, _ body: @Sendable (Int) -> Void) {
+    if chunks == 1 { body(0); return }
+    DispatchQueue.concurrentPerform(iterations: chunks, execute: body)
+}

@@ -1,1 +1,0 @@
-// SplatLift: see docs/DESIGN.md for what this module holds.
