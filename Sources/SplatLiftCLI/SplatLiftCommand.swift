@@ -11,6 +11,6 @@ struct SplatLiftCommand: ParsableCommand {
         feature and an object id consistent across views.
         """,
         version: "0.1.0",
-        subcommands: []
+        subcommands: [BenchCommand.self, RenderPLYCommand.self]
     )
 }

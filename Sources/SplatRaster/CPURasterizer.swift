@@ -1,7 +1,11 @@
 import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
 import SplatMath
 
-/// Milliseconds spent in each stage of the latest render/backward.
+/// Milliseconds spent in each stage of the latest render/backward: wall-clock, and CPU time of
+/// the whole process (all threads; a fair measure of work when other jobs load the machine).
 public struct RasterTimings: Sendable, Equatable {
     public var project = 0.0, bin = 0.0, forward = 0.0
     /// Tile backward (per-entry gradient slots).
@@ -9,7 +13,27 @@ public struct RasterTimings: Sendable, Equatable {
     /// Per-Gaussian slot reduction plus projection backward.
     public var backwardProject = 0.0
     public var backward: Double { backwardRaster + backwardProject }
+    public var cpuProject = 0.0, cpuBin = 0.0, cpuForward = 0.0, cpuBackwardRaster = 0.0, cpuBackwardProject = 0.0
     public init() {}
+}
+
+/// Wall-clock and process CPU stopwatch in milliseconds.
+struct StageClock {
+    private var wall = DispatchTime.now().uptimeNanoseconds
+    private var cpu = StageClock.cpuNanoseconds()
+
+    static func cpuNanoseconds() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+
+    /// (wall, cpu) milliseconds since the previous lap.
+    mutating func lap() -> (Double, Double) {
+        let w = DispatchTime.now().uptimeNanoseconds, c = StageClock.cpuNanoseconds()
+        defer { wall = w; cpu = c }
+        return (Double(w - wall) / 1e6, Double(c &- cpu) / 1e6)
+    }
 }
 
 /// Work counters of the latest render, for throughput figures.
@@ -18,9 +42,13 @@ public struct RasterStats: Sendable, Equatable {
     public var visible = 0
     /// (tile, Gaussian) pairs after binning.
     public var tileEntries = 0
-    /// Gaussian-pixel evaluations of the forward (entries × covered pixels walked before each
-    /// pixel stopped; an upper bound that counts row-culled pairs as skipped).
+    /// Gaussian-pixel evaluations of the forward: for every image row segment of a tile, the
+    /// pixels of the segment times the tile entries evaluated on it (entries whose α ≥ threshold
+    /// ellipse misses the row, and those behind a row's last contributor in the backward, are
+    /// skipped and not counted).
     public var forwardEvaluations = 0
+    /// The same count for the backward pass.
+    public var backwardEvaluations = 0
     public init() {}
 }
 
@@ -37,6 +65,7 @@ public final class CPURasterizer: RasterBackend {
     private let finalT = ReusableBuffer<Float>()
     private let last = ReusableBuffer<Int32>()
     private let slots = ReusableBuffer<Float>()
+    private let tileWork = ReusableBuffer<Int>()
     private var color: [Float] = [], features: [Float] = [], depth: [Float] = [], alpha: [Float] = []
     private var contributors: [Int32] = [], radii: [Float] = []
     // What the latest render used.
@@ -56,52 +85,49 @@ public final class CPURasterizer: RasterBackend {
         shDegree = max(0, min(3, min(options.activeSHDegree, gaussians.shDegree)))
         renderedFeatures = options.renderFeatures ? gaussians.featureCount : 0
 
-        var clock = DispatchTime.now().uptimeNanoseconds
-        func lap() -> Double {
-            let now = DispatchTime.now().uptimeNanoseconds
-            defer { clock = now }
-            return Double(now - clock) / 1e6
-        }
-        state.ensure(n)
-        let s = state, degree = shDegree
+        var clock = StageClock()
+        state.ensure(n, channels: 3 + renderedFeatures)
+        let s = state, degree = shDegree, threshold = options.alphaThreshold
         withPointers(gaussians) { p in
             let chunks = chunkCount(n, threads)
             parallelFor(chunks, threads: threads) { c in
-                Projection.forward(p, view: view, shDegree: degree, state: s, range: chunkRange(c, chunks, n))
+                Projection.forward(p, view: view, shDegree: degree, alphaThreshold: threshold, state: s,
+                                   range: chunkRange(c, chunks, n))
             }
         }
         lastTimings = RasterTimings()
-        lastTimings.project = lap()
+        (lastTimings.project, lastTimings.cpuProject) = clock.lap()
         bins.bin(state, view: view)
-        lastTimings.bin = lap()
+        (lastTimings.bin, lastTimings.cpuBin) = clock.lap()
 
         let hw = view.width * view.height
         resize(&color, 3 * hw); resize(&features, renderedFeatures * hw)
         resize(&depth, hw); resize(&alpha, hw); resize(&contributors, hw); resize(&radii, n)
         finalT.ensure(hw); last.ensure(hw)
-        gaussians.features.withUnsafeBufferPointer { feat in
         color.withUnsafeMutableBufferPointer { col in
         features.withUnsafeMutableBufferPointer { fea in
         depth.withUnsafeMutableBufferPointer { dep in
         alpha.withUnsafeMutableBufferPointer { alp in
         contributors.withUnsafeMutableBufferPointer { con in
-            let ctx = tileContext(feat.baseAddress ?? UnsafePointer(col.baseAddress!))
+            let ctx = tileContext()
             let px = PixelBuffers(color: col.baseAddress!, features: fea.baseAddress ?? col.baseAddress!,
                                   depth: dep.baseAddress!, alpha: alp.baseAddress!, finalT: finalT.pointer,
                                   contributors: con.baseAddress!, last: last.pointer)
             let pool = self.pool
+            let work = SendablePointer(tileWork.ensure(bins.tileCount))
             parallelFor(bins.tileCount, threads: threads) { tile in
                 let scratch = pool.take()
-                forwardTile(tile, ctx, px, scratch)
+                work.p[tile] = forwardTile(tile, ctx, px, scratch)
                 pool.give(scratch)
             }
-        }}}}}}
+        }}}}}
         radii.withUnsafeMutableBufferPointer { r in
             for i in 0..<n { r[i] = state.radius.pointer[i] }
         }
-        lastTimings.forward = lap()
+        (lastTimings.forward, lastTimings.cpuForward) = clock.lap()
         var stats = RasterStats()
         stats.tileEntries = bins.entryCount
+        for t in 0..<bins.tileCount { stats.forwardEvaluations += tileWork.pointer[t] }
         for i in 0..<n where state.radius.pointer[i] > 0 { stats.visible += 1 }
         lastStats = stats
         return RenderOutput(width: view.width, height: view.height, color: color, features: features,
@@ -119,25 +145,19 @@ public final class CPURasterizer: RasterBackend {
         }
         let hw = view.width * view.height
         let threads = options.threads
-        var clock = DispatchTime.now().uptimeNanoseconds
-        func lap() -> Double {
-            let now = DispatchTime.now().uptimeNanoseconds
-            defer { clock = now }
-            return Double(now - clock) / 1e6
-        }
+        var clock = StageClock()
         let slotStride = Slot.features + renderedFeatures
         let slotPtr = slots.ensure(max(bins.entryCount * slotStride, 1))
         withOptionalPointer(upstream.color, 3 * hw) { gc in
         withOptionalPointer(renderedFeatures > 0 ? upstream.features : nil, renderedFeatures * hw) { gf in
         withOptionalPointer(upstream.depth, hw) { gd in
         withOptionalPointer(upstream.alpha, hw) { ga in
-        gaussians.features.withUnsafeBufferPointer { feat in
         color.withUnsafeMutableBufferPointer { col in
         features.withUnsafeMutableBufferPointer { fea in
         depth.withUnsafeMutableBufferPointer { dep in
         alpha.withUnsafeMutableBufferPointer { alp in
         contributors.withUnsafeMutableBufferPointer { con in
-            let ctx = tileContext(feat.baseAddress ?? UnsafePointer(col.baseAddress!))
+            let ctx = tileContext()
             let px = PixelBuffers(color: col.baseAddress!, features: fea.baseAddress ?? col.baseAddress!,
                                   depth: dep.baseAddress!, alpha: alp.baseAddress!, finalT: finalT.pointer,
                                   contributors: con.baseAddress!, last: last.pointer)
@@ -145,13 +165,16 @@ public final class CPURasterizer: RasterBackend {
                                     featuresReachGeometry: options.featureGradientsReachGeometry)
             let pool = self.pool
             let out = SendablePointer(slotPtr)
+            let work = SendablePointer(tileWork.ensure(bins.tileCount))
             parallelFor(bins.tileCount, threads: threads) { tile in
                 let scratch = pool.take()
-                backwardTile(tile, ctx, px, up, out.p, scratch)
+                work.p[tile] = backwardTile(tile, ctx, px, up, out.p, scratch)
                 pool.give(scratch)
             }
-        }}}}}}}}}}
-        lastTimings.backwardRaster = lap()
+        }}}}}}}}}
+        (lastTimings.backwardRaster, lastTimings.cpuBackwardRaster) = clock.lap()
+        lastStats.backwardEvaluations = 0
+        for t in 0..<bins.tileCount { lastStats.backwardEvaluations += tileWork.pointer[t] }
 
         let s = state, b = bins, degree = shDegree, featureSlots = renderedFeatures
         let needFeatures = upstream.features != nil && featureSlots > 0
@@ -166,21 +189,19 @@ public final class CPURasterizer: RasterBackend {
                 }
             }
         }
-        lastTimings.backwardProject = lap()
+        (lastTimings.backwardProject, lastTimings.cpuBackwardProject) = clock.lap()
     }
 
-    private func tileContext(_ features: UnsafePointer<Float>) -> TileContext {
+    private func tileContext() -> TileContext {
         TileContext(width: view!.width, height: view!.height, tilesX: bins.tilesX,
                     channels: 3 + renderedFeatures, featureCount: renderedFeatures,
                     alphaThreshold: options.alphaThreshold, background: options.background,
-                    tileStart: bins.tileStart.pointer, entries: bins.entries.pointer,
-                    px: state.px.pointer, py: state.py.pointer, conicA: state.conicA.pointer,
-                    conicB: state.conicB.pointer, conicC: state.conicC.pointer, opacity: state.opacity.pointer,
-                    depth: state.depth.pointer, colors: state.colors.pointer, features: features)
+                    tileStart: bins.tileStart.pointer, entries: bins.entries.pointer, records: state.records.pointer,
+                    rect: state.rect.pointer, gaussianStart: bins.gaussianStart.pointer)
     }
 }
 
-/// Sums Gaussian i's gradient slots in its fixed entry order and back-propagates them through
+/// Sums Gaussian i's gradient slots (contiguous, in row-major tile order) and back-propagates them through
 /// the projection; culled Gaussians get zero gradients.
 @inline(__always)
 private func reduceAndProject(_ i: Int, _ p: ParamPointers, _ o: GradPointers, _ s: ProjectionState, _ b: TileBins,
@@ -199,7 +220,7 @@ private func reduceAndProject(_ i: Int, _ p: ParamPointers, _ o: GradPointers, _
     let stride = Slot.features + featureSlots
     var g = ScreenGradient()
     for e in Int(b.gaussianStart.pointer[i])..<Int(b.gaussianStart.pointer[i + 1]) {
-        let slot = slots + Int(b.gaussianEntries.pointer[e]) * stride
+        let slot = slots + e * stride
         g.px += slot[Slot.px]; g.py += slot[Slot.py]
         g.a += slot[Slot.a]; g.b += slot[Slot.b]; g.c += slot[Slot.c]
         g.opacity += slot[Slot.opacity]; g.depth += slot[Slot.depth]

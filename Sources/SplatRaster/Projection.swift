@@ -6,22 +6,27 @@ import SplatMath
 /// u = fx·x/z + cx is the COLMAP-convention coordinate whose pixel centres sit at i + 0.5.
 final class ProjectionState: @unchecked Sendable {
     var count = 0
-    let px = ReusableBuffer<Float>(), py = ReusableBuffer<Float>()
-    /// Conic (inverse 2D covariance) [[a, b], [b, c]].
-    let conicA = ReusableBuffer<Float>(), conicB = ReusableBuffer<Float>(), conicC = ReusableBuffer<Float>()
+    /// Blended channels per record: RGB plus the rendered feature channels.
+    var channels = 3
+    /// One contiguous record per visible Gaussian (layout `Packed`, stride `recordStride`), so a
+    /// tile gathers one record per entry instead of a dozen scattered arrays.
+    let records = ReusableBuffer<Float>()
     let depth = ReusableBuffer<Float>(), opacity = ReusableBuffer<Float>()
     /// 3σ radius in pixels, 0 = culled.
     let radius = ReusableBuffer<Float>()
     /// Tile rectangle x0, y0, x1, y1 (exclusive ends).
     let rect = ReusableBuffer<Int32>()
-    /// View-dependent colour, 3 per Gaussian, and whether each channel was clamped at 0.
-    let colors = ReusableBuffer<Float>()
+    /// Whether each colour channel was clamped at 0.
     let clamped = ReusableBuffer<UInt8>()
 
-    func ensure(_ n: Int) {
+    var recordStride: Int { Packed.channels + channels }
+
+    func ensure(_ n: Int, channels: Int) {
         count = n
-        for b in [px, py, conicA, conicB, conicC, depth, opacity, radius] { b.ensure(n) }
-        rect.ensure(4 * n); colors.ensure(3 * n); clamped.ensure(3 * n)
+        self.channels = channels
+        records.ensure(n * (Packed.channels + channels))
+        for b in [depth, opacity, radius] { b.ensure(n) }
+        rect.ensure(4 * n); clamped.ensure(3 * n)
     }
 }
 
@@ -37,9 +42,10 @@ struct ScreenGradient {
 /// Fast Float projection (3DGS `preprocessCUDA` / `computeCov2D` / `computeColorFromSH`).
 enum Projection {
     /// Projects Gaussians `range` of `params` into `state`.
-    static func forward(_ p: ParamPointers, view v: ViewConstants, shDegree: Int,
+    static func forward(_ p: ParamPointers, view v: ViewConstants, shDegree: Int, alphaThreshold: Float,
                         state s: ProjectionState, range: Range<Int>) {
         var basis = SIMD16<Float>()
+        let stride = s.recordStride, nf = s.channels - 3
         for i in range {
             s.radius.pointer[i] = 0
             let mx = p.means[3 * i], my = p.means[3 * i + 1], mz = p.means[3 * i + 2]
@@ -61,10 +67,26 @@ enum Projection {
             s.radius.pointer[i] = radius
             s.rect.pointer[4 * i] = r.0; s.rect.pointer[4 * i + 1] = r.1
             s.rect.pointer[4 * i + 2] = r.2; s.rect.pointer[4 * i + 3] = r.3
-            s.px.pointer[i] = px; s.py.pointer[i] = py
-            s.conicA.pointer[i] = c * invDet; s.conicB.pointer[i] = -b * invDet; s.conicC.pointer[i] = a * invDet
+            let rec = s.records.pointer + i * stride
+            let opacity = 1 / (1 + Foundation.exp(-p.opacityLogits[i]))
+            rec[Packed.px] = px; rec[Packed.py] = py
+            rec[Packed.a] = c * invDet; rec[Packed.b] = -b * invDet; rec[Packed.c] = a * invDet
+            rec[Packed.opacity] = opacity; rec[Packed.depth] = tz
+            // Half extents of the α ≥ threshold ellipse: o·exp(−½dᵀQd) ≥ thr ⇔ dᵀQd ≤ 2·ln(o/thr),
+            // |dx| ≤ √(2L·Σxx), |dy| ≤ √(2L·Σyy); with a margin so no contributing pixel is culled.
+            if alphaThreshold > 0 {
+                let l = Foundation.log(opacity / alphaThreshold)
+                rec[Packed.halfX] = l > 0 ? (2 * l * a).squareRoot() * 1.001 + 0.01 : -1
+                rec[Packed.halfY] = l > 0 ? (2 * l * c).squareRoot() * 1.001 + 0.01 : -1
+            } else {
+                rec[Packed.halfX] = .infinity; rec[Packed.halfY] = .infinity
+            }
             s.depth.pointer[i] = tz
-            s.opacity.pointer[i] = 1 / (1 + Foundation.exp(-p.opacityLogits[i]))
+            s.opacity.pointer[i] = opacity
+            if nf > 0 {
+                let f = p.features + i * nf, out = rec + Packed.channels + 3
+                for j in 0..<nf { out[j] = f[j] }
+            }
             // View-dependent colour, SH at the unit direction from the camera centre to the mean.
             var dx = mx - v.camX, dy = my - v.camY, dz = mz - v.camZ
             let invLen = 1 / max((dx * dx + dy * dy + dz * dz).squareRoot(), 1e-12)
@@ -78,7 +100,7 @@ enum Projection {
                         var sum: Float = 0.5
                         for k in 0..<nb { sum += bp[k] * shi[3 * k + ch] }
                         s.clamped.pointer[3 * i + ch] = sum < 0 ? 1 : 0
-                        s.colors.pointer[3 * i + ch] = max(sum, 0)
+                        rec[Packed.channels + ch] = max(sum, 0)
                     }
                 }
             }

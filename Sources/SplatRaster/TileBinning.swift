@@ -7,11 +7,9 @@ final class TileBins: @unchecked Sendable {
     let tileStart = ReusableBuffer<Int32>()
     /// Gaussian index of each entry, tile-major.
     let entries = ReusableBuffer<Int32>()
-    /// gaussianStart[i]..<gaussianStart[i+1] index `gaussianEntries` (N + 1 values).
+    /// gaussianStart[i]..<gaussianStart[i+1]: Gaussian i's entries in Gaussian-major order (its
+    /// tiles in row-major order), where the backward stores their gradient slots (N + 1 values).
     let gaussianStart = ReusableBuffer<Int32>()
-    /// For Gaussian i, the tile-major positions of its entries in row-major tile order: the fixed
-    /// order in which its per-entry gradients are summed.
-    let gaussianEntries = ReusableBuffer<Int32>()
     /// Sort keys: depth bits (positive floats order like integers) << 32 | index.
     let keys = ReusableBuffer<UInt64>()
     let cursor = ReusableBuffer<Int32>()
@@ -62,18 +60,14 @@ final class TileBins: @unchecked Sendable {
 
         // Stable scatter in depth order: each tile's list comes out sorted.
         let ent = entries.ensure(max(total, 1))
-        let gEnt = gaussianEntries.ensure(max(total, 1))
         for k in 0..<visible {
             let i = Int(keyPtr[k] & 0xFFFF_FFFF)
-            var slot = Int(gStart[i])
             for ty in Int(rect[4 * i + 1])..<Int(rect[4 * i + 3]) {
                 for tx in Int(rect[4 * i])..<Int(rect[4 * i + 2]) {
                     let t = ty * tilesX + tx
                     let pos = cur[t]
                     cur[t] = pos + 1
                     ent[Int(pos)] = Int32(i)
-                    gEnt[slot] = pos
-                    slot += 1
                 }
             }
         }

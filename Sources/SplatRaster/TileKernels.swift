@@ -1,8 +1,9 @@
 import Foundation
 
-/// Layout of one packed tile entry: geometry, the tight α ≥ threshold row extent, then channels.
+/// Layout of one Gaussian record (and packed tile entry): geometry, the half extents of the
+/// α ≥ threshold ellipse (−1 when it is empty), then the blended channels.
 enum Packed {
-    static let px = 0, py = 1, a = 2, b = 3, c = 4, opacity = 5, depth = 6, rowLow = 7, rowHigh = 8
+    static let px = 0, py = 1, a = 2, b = 3, c = 4, opacity = 5, depth = 6, halfX = 7, halfY = 8
     static let channels = 9
 }
 
@@ -21,46 +22,31 @@ struct TileContext: @unchecked Sendable {
     var background: SIMD3<Float>
     var tileStart: UnsafeMutablePointer<Int32>
     var entries: UnsafeMutablePointer<Int32>
-    var px, py, conicA, conicB, conicC, opacity, depth, colors: UnsafeMutablePointer<Float>
-    var features: UnsafePointer<Float>
+    var records: UnsafeMutablePointer<Float>
+    /// Tile rectangles and Gaussian-major entry starts, to place each entry's gradient slot.
+    var rect: UnsafeMutablePointer<Int32>
+    var gaussianStart: UnsafeMutablePointer<Int32>
 }
 
 extension TileContext {
-    /// Copies tile `tile`'s entries into `out` (stride `Packed.channels + channels`) and returns
-    /// their number. Rows outside an entry's α ≥ threshold ellipse are marked so the kernels skip
-    /// them (with a margin, so no contributing pixel is ever skipped).
+    var stride: Int { Packed.channels + channels }
+
+    /// Copies tile `tile`'s records into `out` and each entry's first and last image row worth
+    /// evaluating into `rows` (an empty range when its α ellipse misses the tile's columns).
     @inline(__always)
-    func pack(tile: Int, into out: UnsafeMutablePointer<Float>) -> Int {
+    func pack(tile: Int, into out: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<Float>) -> Int {
         let start = Int(tileStart[tile]), end = Int(tileStart[tile + 1])
-        let stride = Packed.channels + channels
+        let stride = self.stride
         let colX0 = Float((tile % tilesX) * tileSize), colX1 = colX0 + Float(tileSize - 1)
         for k in 0..<(end - start) {
-            let i = Int(entries[start + k])
+            let rec = records + Int(entries[start + k]) * stride
             let e = out + k * stride
-            let a = conicA[i], b = conicB[i], c = conicC[i], o = opacity[i]
-            let x = px[i], y = py[i]
-            e[Packed.px] = x; e[Packed.py] = y
-            e[Packed.a] = a; e[Packed.b] = b; e[Packed.c] = c
-            e[Packed.opacity] = o; e[Packed.depth] = depth[i]
-            var low = -Float.infinity, high = Float.infinity
-            if alphaThreshold > 0 {
-                // o·exp(−½ dᵀQd) ≥ thr ⇔ dᵀQd ≤ 2·ln(o/thr); extents √(2L·Σyy), √(2L·Σxx), Σ = Q⁻¹.
-                let l = Foundation.log(o / alphaThreshold)
-                let det = a * c - b * b
-                if l > 0 && det > 0 {
-                    let hy = (2 * l * a / det).squareRoot() * 1.001 + 0.01
-                    let hx = (2 * l * c / det).squareRoot() * 1.001 + 0.01
-                    if x + hx >= colX0 && x - hx <= colX1 { low = y - hy; high = y + hy } else { low = .infinity }
-                } else {
-                    low = .infinity
-                }
-            }
-            e[Packed.rowLow] = low; e[Packed.rowHigh] = high
-            let ch = e + Packed.channels
-            ch[0] = colors[3 * i]; ch[1] = colors[3 * i + 1]; ch[2] = colors[3 * i + 2]
-            if channels > 3 {
-                let f = features + i * featureCount
-                for j in 0..<featureCount { ch[3 + j] = f[j] }
+            e.update(from: rec, count: stride)
+            let x = e[Packed.px], hx = e[Packed.halfX], y = e[Packed.py], hy = e[Packed.halfY]
+            if hx >= 0 && x + hx >= colX0 && x - hx <= colX1 {
+                rows[2 * k] = y - hy; rows[2 * k + 1] = y + hy
+            } else {
+                rows[2 * k] = .infinity; rows[2 * k + 1] = -.infinity
             }
         }
         return end - start
@@ -90,12 +76,14 @@ let laneIndexI = VI16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 }
 
 /// Front-to-back blending of one tile (3DGS renderCUDA), 16 pixels of a row per SIMD16 vector.
-func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch: TileScratch) {
+/// Returns the number of Gaussian-pixel evaluations (row segments evaluated × pixels in them).
+func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch: TileScratch) -> Int {
     let count = Int(ctx.tileStart[tile + 1] - ctx.tileStart[tile])
-    let stride = Packed.channels + ctx.channels
-    let packed = scratch.entries.ensure(max(count * stride, 1))
+    let stride = ctx.stride
+    let packed = scratch.entries.ensure(max(count * (stride + 2), 1))
+    let rowRange = packed + count * stride
     let acc = scratch.vectors.ensure(ctx.channels + 1)
-    let n = ctx.pack(tile: tile, into: packed)
+    let n = ctx.pack(tile: tile, into: packed, rows: rowRange)
     let x0 = (tile % ctx.tilesX) * tileSize, y0 = (tile / ctx.tilesX) * tileSize
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
     let xs = laneIndex + Float(x0)
@@ -103,6 +91,7 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
     let hw = ctx.width * ctx.height
     let thr = ctx.alphaThreshold
     let nch = ctx.channels
+    var evaluations = 0
     for r in 0..<rows {
         let y = Float(y0 + r)
         var t = V16(repeating: 1)
@@ -110,8 +99,9 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
         var last = VI16(repeating: 0), contributors = VI16(repeating: 0)
         for ch in 0...nch { acc[ch] = V16(repeating: 0) }
         for k in 0..<n {
+            if y < rowRange[2 * k] || y > rowRange[2 * k + 1] { continue }
             let e = packed + k * stride
-            if y < e[Packed.rowLow] || y > e[Packed.rowHigh] { continue }
+            evaluations += lanes
             let dx = xs - e[Packed.px], dy = y - e[Packed.py]
             let a = e[Packed.a], b = e[Packed.b], c = e[Packed.c], o = e[Packed.opacity]
             let power = -0.5 * (a * dx * dx + V16(repeating: c * dy * dy)) - (b * dy) * dx
@@ -149,6 +139,7 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
             px.contributors[p] = contributors[l]
         }
     }
+    return evaluations
 }
 
 /// Upstream gradients of one render, planar H·W; nil planes were not requested.
@@ -166,21 +157,25 @@ struct UpstreamPlanes: @unchecked Sendable {
     }
 }
 
-/// Back-to-front replay of one tile (3DGS renderCUDA backward), writing the tile's gradient slots
-/// (stride `Slot.features + featureCount`).
+/// Back-to-front replay of one tile (3DGS renderCUDA backward). Accumulates each entry's
+/// gradients in tile-local slots, then stores them Gaussian-major: Gaussian i's slot for tile
+/// (tx, ty) goes to gaussianStart[i] + its row-major index in i's tile rectangle, so the
+/// per-Gaussian reduction reads contiguous memory in a fixed order. Slot stride is
+/// `Slot.features + featureCount`. Returns the Gaussian-pixel evaluations.
 func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: UpstreamPlanes,
-                  _ slots: UnsafeMutablePointer<Float>, _ scratch: TileScratch) {
+                  _ slots: UnsafeMutablePointer<Float>, _ scratch: TileScratch) -> Int {
     let start = Int(ctx.tileStart[tile]), count = Int(ctx.tileStart[tile + 1]) - start
+    if count == 0 { return 0 }
     let slotStride = Slot.features + ctx.featureCount
-    let tileSlots = slots + start * slotStride
-    for j in 0..<(count * slotStride) { tileSlots[j] = 0 }
-    if count == 0 { return }
-    let stride = Packed.channels + ctx.channels
-    let packed = scratch.entries.ensure(count * stride)
+    let stride = ctx.stride
+    let packed = scratch.entries.ensure(count * (stride + 2 + slotStride))
+    let rowRange = packed + count * stride
+    let tileSlots = rowRange + 2 * count
+    tileSlots.update(repeating: 0, count: count * slotStride)
     let nch = ctx.channels, nf = ctx.featureCount
     // Row vectors: colour upstream 0..<3, features 3..<3+nf.
     let g = scratch.vectors.ensure(nch)
-    _ = ctx.pack(tile: tile, into: packed)
+    _ = ctx.pack(tile: tile, into: packed, rows: rowRange)
     let x0 = (tile % ctx.tilesX) * tileSize, y0 = (tile / ctx.tilesX) * tileSize
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
     let xs = laneIndex + Float(x0)
@@ -201,6 +196,7 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
         for l in 0..<lanes { v[l] = plane[row + l] }
         return v
     }
+    var evaluations = 0
     for r in 0..<rows {
         let rowStart = (y0 + r) * ctx.width + x0
         let last = loadI(px.last, rowStart)
@@ -221,8 +217,9 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
         var k = Int(lastMax) - 1
         while k >= 0 {
             defer { k -= 1 }
+            if y < rowRange[2 * k] || y > rowRange[2 * k + 1] { continue }
             let e = packed + k * stride
-            if y < e[Packed.rowLow] || y > e[Packed.rowHigh] { continue }
+            evaluations += lanes
             let dx = xs - e[Packed.px], dy = y - e[Packed.py]
             let a = e[Packed.a], b = e[Packed.b], c = e[Packed.c], o = e[Packed.opacity]
             let power = -0.5 * (a * dx * dx + V16(repeating: c * dy * dy)) - (b * dy) * dx
@@ -265,4 +262,13 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
             }
         }
     }
+    // Store the slots Gaussian-major.
+    let tx = Int32(tile % ctx.tilesX), ty = Int32(tile / ctx.tilesX)
+    for k in 0..<count {
+        let i = Int(ctx.entries[start + k])
+        let r = ctx.rect + 4 * i
+        let local = Int((ty - r[1]) * (r[2] - r[0]) + (tx - r[0]))
+        (slots + (Int(ctx.gaussianStart[i]) + local) * slotStride).update(from: tileSlots + k * slotStride, count: slotStride)
+    }
+    return evaluations
 }

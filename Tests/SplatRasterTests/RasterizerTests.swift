@@ -50,8 +50,10 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
         let g = RasterScenes.gaussians(300, camera: camera)
         let view = ViewConstants(camera)
         let state = ProjectionState()
-        state.ensure(g.count)
-        withPointers(g) { Projection.forward($0, view: view, shDegree: 3, state: state, range: 0..<g.count) }
+        state.ensure(g.count, channels: 3)
+        withPointers(g) {
+            Projection.forward($0, view: view, shDegree: 3, alphaThreshold: 1 / 255, state: state, range: 0..<g.count)
+        }
         let ref = ReferenceProjection.project(ReferenceGaussians(g), camera, shDegree: 3)
         var visible = 0
         for i in 0..<g.count {
@@ -59,12 +61,13 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
             guard ref[i].visible else { continue }
             visible += 1
             #expect(Double(state.radius.pointer[i]) == ref[i].radius)
-            let pairs: [(Float, Double)] = [(state.px.pointer[i], ref[i].px), (state.py.pointer[i], ref[i].py),
-                                            (state.conicA.pointer[i], ref[i].a), (state.conicB.pointer[i], ref[i].b),
-                                            (state.conicC.pointer[i], ref[i].c), (state.depth.pointer[i], ref[i].depth),
-                                            (state.opacity.pointer[i], ref[i].opacity),
-                                            (state.colors.pointer[3 * i], ref[i].color[0]),
-                                            (state.colors.pointer[3 * i + 2], ref[i].color[2])]
+            let r = state.records.pointer + i * state.recordStride
+            let pairs: [(Float, Double)] = [(r[Packed.px], ref[i].px), (r[Packed.py], ref[i].py),
+                                            (r[Packed.a], ref[i].a), (r[Packed.b], ref[i].b),
+                                            (r[Packed.c], ref[i].c), (r[Packed.depth], ref[i].depth),
+                                            (r[Packed.opacity], ref[i].opacity), (r[Packed.channels], ref[i].color[0]),
+                                            (r[Packed.channels + 1], ref[i].color[1]),
+                                            (r[Packed.channels + 2], ref[i].color[2])]
             for (a, b) in pairs { #expect(abs(Double(a) - b) <= 1e-4 * max(1, abs(b))) }
         }
         #expect(visible > 150)
@@ -74,8 +77,10 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
         let g = RasterScenes.gaussians(300, camera: camera)
         let view = ViewConstants(camera)
         let state = ProjectionState()
-        state.ensure(g.count)
-        withPointers(g) { Projection.forward($0, view: view, shDegree: 3, state: state, range: 0..<g.count) }
+        state.ensure(g.count, channels: 3)
+        withPointers(g) {
+            Projection.forward($0, view: view, shDegree: 3, alphaThreshold: 1 / 255, state: state, range: 0..<g.count)
+        }
         let bins = TileBins()
         bins.bin(state, view: view)
         let splats = ReferenceProjection.project(ReferenceGaussians(g), camera, shDegree: 3)
@@ -84,11 +89,11 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
             let fast = (Int(bins.tileStart.pointer[t])..<Int(bins.tileStart.pointer[t + 1])).map { Int(bins.entries.pointer[$0]) }
             #expect(fast == lists[t])
         }
-        // Every Gaussian's entry positions point back at it.
+        // Gaussian-major starts count each Gaussian's tiles.
         for i in 0..<g.count {
-            for e in Int(bins.gaussianStart.pointer[i])..<Int(bins.gaussianStart.pointer[i + 1]) {
-                #expect(bins.entries.pointer[Int(bins.gaussianEntries.pointer[e])] == Int32(i))
-            }
+            let r = splats[i].rect
+            let tiles = splats[i].visible ? (r.2 - r.0) * (r.3 - r.1) : 0
+            #expect(Int(bins.gaussianStart.pointer[i + 1] - bins.gaussianStart.pointer[i]) == tiles)
         }
     }
 
