@@ -11,6 +11,10 @@ struct SplatLiftCommand: ParsableCommand {
         feature and an object id consistent across views.
         """,
         version: "0.1.0",
-        subcommands: [BenchCommand.self, RenderPLYCommand.self]
+        subcommands: [
+            InfoCommand.self,
+            RenderPLYCommand.self,
+            BenchCommand.self,
+        ]
     )
 }
