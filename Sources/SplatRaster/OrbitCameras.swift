@@ -61,7 +61,7 @@ public enum OrbitCameras {
         var e1 = u.cross(abs(u.x) < 0.9 ? Vec3(1, 0, 0) : Vec3(0, 1, 0)).normalized
         let e2 = u.cross(e1)
         e1 = e2.cross(u)
-        let distance = radius / sin(min(fovY, Double(width) / Double(height) * fovY) / 2) * 1.05
+        let distance = radius / sin(min(fovY, Double(width) / Double(height) * fovY) / 2) * 1.3
         return (0..<count).map { k in
             let theta = 2 * Double.pi * Double(k) / Double(count)
             let dir = (e1 * cos(theta) + e2 * sin(theta)) * cos(elevation) + u * sin(elevation)
