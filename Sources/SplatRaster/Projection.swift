@@ -78,9 +78,14 @@ enum Projection {
                 let l = Foundation.log(opacity / alphaThreshold)
                 rec[Packed.halfX] = l > 0 ? (2 * l * a).squareRoot() * 1.001 + 0.01 : -1
                 rec[Packed.halfY] = l > 0 ? (2 * l * c).squareRoot() * 1.001 + 0.01 : -1
+                rec[Packed.twoL] = 2 * l
             } else {
                 rec[Packed.halfX] = .infinity; rec[Packed.halfY] = .infinity
+                rec[Packed.twoL] = .infinity
             }
+            let conicA = c * invDet
+            rec[Packed.invA] = 1 / conicA
+            rec[Packed.cEff] = a * invDet - (b * invDet) * (b * invDet) / conicA
             s.depth.pointer[i] = tz
             s.opacity.pointer[i] = opacity
             if nf > 0 {

@@ -1,10 +1,25 @@
 import Foundation
 
 /// Layout of one Gaussian record (and packed tile entry): geometry, the half extents of the
-/// α ≥ threshold ellipse (−1 when it is empty), then the blended channels.
+/// α ≥ threshold ellipse (−1 when it is empty), the terms of its per-row x interval, then the
+/// blended channels.
 enum Packed {
     static let px = 0, py = 1, a = 2, b = 3, c = 4, opacity = 5, depth = 6, halfX = 7, halfY = 8
-    static let channels = 9
+    /// 2·ln(o/threshold) (+∞ without threshold), c − b²/a and 1/a of the conic.
+    static let twoL = 9, cEff = 10, invA = 11
+    static let channels = 12
+}
+
+/// True when entry `e`'s α ≥ threshold ellipse misses pixel columns x0...x1 on row y: on that
+/// row dᵀQd ≤ 2L is the interval dx ∈ −b·dy/a ± √((2L − (c − b²/a)·dy²)/a). Widened by a
+/// margin, so a contributing pixel is never skipped.
+@inline(__always)
+func rowMisses(_ e: UnsafeMutablePointer<Float>, _ y: Float, _ x0: Float, _ x1: Float) -> Bool {
+    let dy = y - e[Packed.py]
+    let rem = e[Packed.twoL] - e[Packed.cEff] * dy * dy
+    let half = rem > 0 ? (rem * e[Packed.invA]).squareRoot() * 1.001 + 0.02 : 0.02
+    let center = e[Packed.px] - e[Packed.b] * dy * e[Packed.invA]
+    return center + half < x0 || center - half > x1
 }
 
 /// Layout of one per-(tile, entry) gradient slot.
@@ -87,6 +102,7 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
     let x0 = (tile % ctx.tilesX) * tileSize, y0 = (tile / ctx.tilesX) * tileSize
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
     let xs = laneIndex + Float(x0)
+    let xFirst = Float(x0), xLast = Float(x0 + lanes - 1)
     let outside = maskBits(laneIndexI .>= Int32(lanes))
     let hw = ctx.width * ctx.height
     let thr = ctx.alphaThreshold
@@ -101,6 +117,7 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
         for k in 0..<n {
             if y < rowRange[2 * k] || y > rowRange[2 * k + 1] { continue }
             let e = packed + k * stride
+            if rowMisses(e, y, xFirst, xLast) { continue }
             evaluations += lanes
             let dx = xs - e[Packed.px], dy = y - e[Packed.py]
             let a = e[Packed.a], b = e[Packed.b], c = e[Packed.c], o = e[Packed.opacity]
@@ -179,6 +196,7 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
     let x0 = (tile % ctx.tilesX) * tileSize, y0 = (tile / ctx.tilesX) * tileSize
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
     let xs = laneIndex + Float(x0)
+    let xFirst = Float(x0), xLast = Float(x0 + lanes - 1)
     let hw = ctx.width * ctx.height
     let thr = ctx.alphaThreshold
     let geometry = up.needsGeometry
@@ -219,6 +237,7 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
             defer { k -= 1 }
             if y < rowRange[2 * k] || y > rowRange[2 * k + 1] { continue }
             let e = packed + k * stride
+            if rowMisses(e, y, xFirst, xLast) { continue }
             evaluations += lanes
             let dx = xs - e[Packed.px], dy = y - e[Packed.py]
             let a = e[Packed.a], b = e[Packed.b], c = e[Packed.c], o = e[Packed.opacity]
