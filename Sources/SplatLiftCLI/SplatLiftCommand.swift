@@ -16,6 +16,8 @@ struct SplatLiftCommand: ParsableCommand {
             ExtractCommand.self,
             RemoveCommand.self,
             SynthCommand.self,
+            RenderPLYCommand.self,
+            BenchCommand.self,
         ]
     )
 }

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Foundation
+import SplatMath
+import SplatRaster
+
+/// `splatlift bench raster`: per-stage times of the CPU rasterizer on a seeded random scene.
+struct BenchRasterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "raster",
+        abstract: "Time projection, binning, forward and backward of the CPU rasterizer on a random scene.",
+        discussion: """
+        Renders a seeded random scene of 3D Gaussians inside the view frustum (RGB plus --channels \
+        feature channels, SH degree 3) and back-propagates random upstream gradients into colour and \
+        features. Prints the median (and minimum) milliseconds per stage over --repeat runs after one \
+        warm-up, and Gaussian-pixel evaluations per second. Other load on the machine slows it down: \
+        the 1-minute load average is printed alongside, and the cpu* rows give the process CPU time \
+        of each stage (summed over threads), which other load affects much less.
+        """
+    )
+
+    @Option(help: "Number of Gaussians.") var gaussians = 100_000
+    @Option(help: "Image width in pixels.") var width = 400
+    @Option(help: "Image height in pixels.") var height = 300
+    @Option(help: "Extra feature channels blended besides RGB (0 = colour only).") var channels = 16
+    @Option(help: "Worker threads (0 = all cores, 1 = the calling thread only).") var threads = 0
+    @Option(help: "Scene seed.") var seed: UInt64 = 1
+    @Option(name: .customLong("repeat"), help: "Timed runs after one warm-up.") var repeats = 5
+    @Flag(help: "Print one JSON object instead of text.") var json = false
+
+    func validate() throws {
+        guard gaussians > 0, width > 0, height > 0 else { throw ValidationError("sizes must be positive") }
+        guard channels >= 0, threads >= 0, repeats >= 1 else {
+            throw ValidationError("--channels and --threads must be ≥ 0, --repeat ≥ 1")
+        }
+    }
+
+    func run() throws {
+        let camera = BenchmarkScene.camera(width: width, height: height)
+        let scene = BenchmarkScene.gaussians(count: gaussians, camera: camera, featureCount: channels, seed: seed)
+        var options = RenderOptions()
+        options.renderFeatures = channels > 0
+        options.threads = threads
+        var rng = SplatRandom(seed: seed &+ 1)
+        let hw = width * height
+        let upstream = RenderUpstream(color: (0..<3 * hw).map { _ in Float(rng.normal()) },
+                                      features: channels > 0 ? (0..<channels * hw).map { _ in Float(rng.normal()) } : nil)
+        let rasterizer = CPURasterizer()
+        var gradients = GaussianGradients(count: gaussians, featureCount: channels)
+        var runs: [RasterTimings] = []
+        for run in 0...repeats {
+            _ = rasterizer.render(scene, camera: camera, options: options)
+            rasterizer.backward(scene, upstream: upstream, into: &gradients)
+            if run > 0 { runs.append(rasterizer.lastTimings) }
+        }
+        let stats = rasterizer.lastStats
+        func median(_ f: (RasterTimings) -> Double) -> Double {
+            let v = runs.map(f).sorted()
+            return v.count % 2 == 1 ? v[v.count / 2] : 0.5 * (v[v.count / 2 - 1] + v[v.count / 2])
+        }
+        func minimum(_ f: (RasterTimings) -> Double) -> Double { runs.map(f).min() ?? 0 }
+        let stages: [(String, (RasterTimings) -> Double)] = [
+            ("project", { $0.project }), ("bin", { $0.bin }), ("forward", { $0.forward }),
+            ("backward", { $0.backward }), ("backwardRaster", { $0.backwardRaster }),
+            ("backwardProject", { $0.backwardProject }),
+            ("projectPlusBin", { $0.project + $0.bin }), ("forwardPlusBackward", { $0.forward + $0.backward }),
+            ("total", { $0.project + $0.bin + $0.forward + $0.backward }),
+            ("cpuProject", { $0.cpuProject }), ("cpuBin", { $0.cpuBin }), ("cpuForward", { $0.cpuForward }),
+            ("cpuBackward", { $0.cpuBackwardRaster + $0.cpuBackwardProject }),
+            ("cpuBackwardRaster", { $0.cpuBackwardRaster }), ("cpuBackwardProject", { $0.cpuBackwardProject }),
+        ]
+        let forwardRate = Double(stats.forwardEvaluations) / (median { $0.forward } / 1000)
+        let backwardRate = Double(stats.backwardEvaluations) / (median { $0.backwardRaster } / 1000)
+        let load = loadAverage()
+        let effectiveThreads = threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads
+
+        if json {
+            var object: [String: Any] = [
+                "gaussians": gaussians, "width": width, "height": height, "channels": channels,
+                "threads": effectiveThreads, "seed": seed, "repeat": repeats, "loadAverage1m": load,
+                "visible": stats.visible, "tileEntries": stats.tileEntries,
+                "forwardEvaluations": stats.forwardEvaluations, "backwardEvaluations": stats.backwardEvaluations,
+                "forwardEvaluationsPerSecond": forwardRate, "backwardEvaluationsPerSecond": backwardRate,
+            ]
+            var medians: [String: Double] = [:], minimums: [String: Double] = [:]
+            for (name, f) in stages { medians[name] = median(f); minimums[name] = minimum(f) }
+            object["medianMilliseconds"] = medians
+            object["minMilliseconds"] = minimums
+            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        print("bench raster: \(gaussians) Gaussians, \(width)×\(height), 3 + \(channels) channels, "
+              + "\(effectiveThreads) thread(s), seed \(seed), load average \(String(format: "%.2f", load))")
+        print("  visible \(stats.visible), tile entries \(stats.tileEntries)")
+        for (name, f) in stages {
+            print("  " + name.padding(toLength: 20, withPad: " ", startingAt: 0)
+                  + String(format: "%8.1f ms  (min %.1f)", median(f), minimum(f)))
+        }
+        print(String(format: "  forward  %.3g Gaussian-pixel evaluations/s (%d per view)", forwardRate, stats.forwardEvaluations))
+        print(String(format: "  backward %.3g Gaussian-pixel evaluations/s (%d per view, tile pass)", backwardRate,
+                     stats.backwardEvaluations))
+    }
+
+    /// The 1-minute load average (0 when unavailable).
+    private func loadAverage() -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
+              let first = text.split(separator: " ").first else { return 0 }
+        return Double(first) ?? 0
+    }
+}
