@@ -1,0 +1,53 @@
+import Foundation
+import SplatMath
+
+/// Whole-file reads and atomic writes with `SplatError`s naming the file.
+enum ImageFileAccess {
+    static func read(_ url: URL) throws -> Data {
+        do {
+            return try Data(contentsOf: url)
+        } catch {
+            throw SplatError("cannot read file (\(error.localizedDescription))", path: url.path)
+        }
+    }
+
+    /// The first `count` bytes (fewer when the file is shorter).
+    static func readHead(_ url: URL, count: Int) throws -> Data {
+        do {
+            let handle = try FileHandle(forReadingFrom: url)
+            defer { try? handle.close() }
+            return try handle.read(upToCount: count) ?? Data()
+        } catch {
+            throw SplatError("cannot read file (\(error.localizedDescription))", path: url.path)
+        }
+    }
+
+    /// Writes a temporary file beside `url`, then renames it over `url`.
+    static func writeAtomically(_ data: Data, to url: URL) throws {
+        do {
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw SplatError("cannot write file (\(error.localizedDescription))", path: url.path)
+        }
+    }
+}
+
+/// The container formats `ImageIO` reads, recognised by their first bytes.
+enum ImageFormat {
+    case png, jpeg
+
+    init?(sniffing data: Data) {
+        let head = [UInt8](data.prefix(8))
+        if head == PNGCodec.signature {
+            self = .png
+        } else if head.count >= 3, head[0] == 0xFF, head[1] == 0xD8, head[2] == 0xFF {
+            self = .jpeg
+        } else {
+            return nil
+        }
+    }
+
+    static func unrecognised(_ path: String) -> SplatError {
+        SplatError("not a PNG or JPEG image (unrecognised signature bytes)", path: path)
+    }
+}

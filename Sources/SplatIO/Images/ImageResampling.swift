@@ -1,0 +1,70 @@
+extension RGBImage {
+    /// Area average over `factor`×`factor` blocks (colour and alpha averaged independently); the
+    /// output is ⌊W/f⌋×⌊H/f⌋ and leftover edge pixels are dropped. A factor ≤ 1 returns the image.
+    public func downscaled(by factor: Int) -> RGBImage {
+        guard factor > 1 else { return self }
+        let outW = width / factor, outH = height / factor
+        let inverseArea = 1 / Float(factor * factor)
+        func average(_ planes: [Float], count: Int) -> [Float] {
+            var out = [Float](repeating: 0, count: count * outW * outH)
+            planes.withUnsafeBufferPointer { src in
+                out.withUnsafeMutableBufferPointer { dst in
+                    for c in 0..<count {
+                        let inPlane = c * width * height, outPlane = c * outW * outH
+                        for oy in 0..<outH {
+                            for ox in 0..<outW {
+                                var sum: Float = 0
+                                for y in oy * factor..<(oy + 1) * factor {
+                                    let row = inPlane + y * width
+                                    for x in ox * factor..<(ox + 1) * factor { sum += src[row + x] }
+                                }
+                                dst[outPlane + oy * outW + ox] = sum * inverseArea
+                            }
+                        }
+                    }
+                }
+            }
+            return out
+        }
+        return RGBImage(width: outW, height: outH, pixels: average(pixels, count: 3),
+                        alpha: alpha.map { average($0, count: 1) })
+    }
+
+    /// Colour composited over a background, `c·a + bg·(1−a)`, where there is alpha (the alpha is
+    /// kept); an image without alpha is returned unchanged.
+    public func composited(over background: SIMD3<Float>) -> RGBImage {
+        guard let alpha else { return self }
+        let planeSize = width * height
+        var out = pixels
+        out.withUnsafeMutableBufferPointer { dst in
+            alpha.withUnsafeBufferPointer { a in
+                for c in 0..<3 {
+                    let bg = background[c]
+                    for i in 0..<planeSize { dst[c * planeSize + i] = dst[c * planeSize + i] * a[i] + bg * (1 - a[i]) }
+                }
+            }
+        }
+        return RGBImage(width: width, height: height, pixels: out, alpha: alpha)
+    }
+}
+
+extension LabelMap {
+    /// Nearest-neighbour downscale: each output pixel takes the label at its block's centre pixel,
+    /// offset (f−1)/2 (integer division) from the block's top-left — the top-left of the central 2×2
+    /// for even f. Output ⌊W/f⌋×⌊H/f⌋; a factor ≤ 1 returns the map.
+    public func downscaled(by factor: Int) -> LabelMap {
+        guard factor > 1 else { return self }
+        let outW = width / factor, outH = height / factor
+        let offset = (factor - 1) / 2
+        var out = [Int32](repeating: 0, count: outW * outH)
+        labels.withUnsafeBufferPointer { src in
+            out.withUnsafeMutableBufferPointer { dst in
+                for oy in 0..<outH {
+                    let row = (oy * factor + offset) * width
+                    for ox in 0..<outW { dst[oy * outW + ox] = src[row + ox * factor + offset] }
+                }
+            }
+        }
+        return LabelMap(width: outW, height: outH, labels: out)
+    }
+}

@@ -1,0 +1,79 @@
+import CPNG
+import Foundation
+import SplatMath
+
+extension ImageIO {
+    /// Reads a label map: a single-channel PNG whose samples are the ids, exactly as stored
+    /// (16-bit files at full precision, no gamma conversion; 1/2/4-bit gray gives 0...2^d−1).
+    /// RGB, palette and alpha files are accepted only when every pixel has equal colour channels
+    /// and full alpha (the gray value is then the id); otherwise they are rejected.
+    public static func readLabelMap(_ url: URL) throws -> LabelMap {
+        let path = url.path
+        let data = try ImageFileAccess.read(url)
+        guard ImageFormat(sniffing: data) == .png else {
+            throw SplatError("a label map must be a PNG file", path: path)
+        }
+        let header = try PNGCodec.header(data, path: path)
+        let decoded = try PNGCodec.decode(data, path: path) { fileFormat in
+            let sixteen = fileFormat & PNG_FORMAT_FLAG_LINEAR != 0
+            if fileFormat & (PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA) == 0 {
+                return (sixteen ? CPNG_FORMAT_LINEAR_Y : CPNG_FORMAT_GRAY, 0)
+            }
+            // With full alpha everywhere libpng's linear premultiplication changes nothing.
+            return (sixteen ? CPNG_FORMAT_LINEAR_RGB_ALPHA : CPNG_FORMAT_RGBA, 0)
+        }
+        let channels = decoded.format & PNG_FORMAT_FLAG_ALPHA != 0 ? 4 : 1
+        // libpng scales low-bit-depth gray to 8 bits (v · 255/(2^d−1)); undo it.
+        let divisor = header.colorType == 0 && header.bitDepth < 8 ? Int32(255 / ((1 << header.bitDepth) - 1)) : 1
+        let labels: [Int32]?
+        switch decoded.samples {
+        case .bytes(let bytes): labels = grayLabels(bytes, channels: channels, divisor: divisor)
+        case .words(let words): labels = grayLabels(words, channels: channels, divisor: 1)
+        }
+        guard let labels else {
+            throw SplatError("label map has several differing channels or transparent pixels "
+                + "(expected a single-channel gray PNG)", path: path)
+        }
+        return LabelMap(width: decoded.width, height: decoded.height, labels: labels)
+    }
+
+    /// Writes a label map as a 16-bit gray PNG (always 16-bit, whatever the largest id), atomically.
+    /// Ids must lie in 0...65535.
+    public static func writeLabelMap(_ map: LabelMap, to url: URL) throws {
+        guard map.width > 0, map.height > 0, map.labels.count == map.width * map.height else {
+            throw SplatError("cannot write a \(map.width)x\(map.height) label map with \(map.labels.count) labels",
+                             path: url.path)
+        }
+        if let bad = map.labels.firstIndex(where: { $0 < 0 || $0 > 65535 }) {
+            throw SplatError("label \(map.labels[bad]) at pixel (\(bad % map.width), \(bad / map.width)) "
+                + "is outside 0...65535", path: url.path)
+        }
+        let words = map.labels.map { UInt16(truncatingIfNeeded: $0) }
+        let png = try words.withUnsafeBytes {
+            try PNGCodec.encode(width: map.width, height: map.height, format: CPNG_FORMAT_LINEAR_Y,
+                                samples: $0, path: url.path)
+        }
+        try ImageFileAccess.writeAtomically(png, to: url)
+    }
+
+    /// The first channel as ids, or nil when a pixel's colour channels differ or its alpha is not full.
+    private static func grayLabels<T: FixedWidthInteger & UnsignedInteger>(
+        _ samples: [T], channels: Int, divisor: Int32) -> [Int32]?
+    {
+        let count = samples.count / channels
+        var labels = [Int32](repeating: 0, count: count)
+        let consistent = samples.withUnsafeBufferPointer { src in
+            labels.withUnsafeMutableBufferPointer { dst in
+                for i in 0..<count {
+                    let first = src[i * channels]
+                    if channels == 4, src[i * 4 + 1] != first || src[i * 4 + 2] != first || src[i * 4 + 3] != T.max {
+                        return false
+                    }
+                    dst[i] = Int32(first) / divisor
+                }
+                return true
+            }
+        }
+        return consistent ? labels : nil
+    }
+}

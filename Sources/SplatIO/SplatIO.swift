@@ -1,1 +1,0 @@
-// SplatIO: see docs/DESIGN.md for what this module holds.

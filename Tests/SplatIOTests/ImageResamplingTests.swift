@@ -1,0 +1,67 @@
+import SplatMath
+import Testing
+@testable import SplatIO
+
+/// Downscaling and compositing against naive per-pixel references.
+@Suite struct ImageResamplingTests {
+    private func randomImage(width: Int, height: Int, seed: UInt64) -> RGBImage {
+        var rng = SplatRandom(seed: seed)
+        return RGBImage(width: width, height: height,
+                        pixels: (0..<3 * width * height).map { _ in rng.uniformFloat() },
+                        alpha: (0..<width * height).map { _ in rng.uniformFloat() })
+    }
+
+    @Test(arguments: [2, 3, 4, 5])
+    func downscaleIsTheBlockMean(factor: Int) {
+        let image = randomImage(width: 23, height: 17, seed: UInt64(factor))
+        let small = image.downscaled(by: factor)
+        #expect(small.width == 23 / factor && small.height == 17 / factor)
+        func reference(_ plane: [Float], _ c: Int, _ ox: Int, _ oy: Int) -> Double {
+            var sum = 0.0
+            for dy in 0..<factor {
+                for dx in 0..<factor { sum += Double(plane[c * 23 * 17 + (oy * factor + dy) * 23 + ox * factor + dx]) }
+            }
+            return sum / Double(factor * factor)
+        }
+        let n = small.width * small.height
+        for oy in 0..<small.height {
+            for ox in 0..<small.width {
+                for c in 0..<3 {
+                    #expect(abs(Double(small.pixels[c * n + oy * small.width + ox]) - reference(image.pixels, c, ox, oy)) < 1e-6)
+                }
+                #expect(abs(Double(small.alpha![oy * small.width + ox]) - reference(image.alpha!, 0, ox, oy)) < 1e-6)
+            }
+        }
+        #expect(image.downscaled(by: 1) == image)
+    }
+
+    @Test(arguments: [2, 3, 4, 5])
+    func labelDownscaleTakesTheCentrePixel(factor: Int) {
+        var rng = SplatRandom(seed: 11)
+        let map = LabelMap(width: 21, height: 14, labels: (0..<21 * 14).map { _ in Int32(rng.int(below: 1000)) })
+        let small = map.downscaled(by: factor)
+        #expect(small.width == 21 / factor && small.height == 14 / factor)
+        // Centre of the block for odd f; top-left of the central 2×2 for even f.
+        let offset = factor % 2 == 1 ? factor / 2 : factor / 2 - 1
+        for oy in 0..<small.height {
+            for ox in 0..<small.width {
+                #expect(small.labels[oy * small.width + ox] == map.labels[(oy * factor + offset) * 21 + ox * factor + offset])
+            }
+        }
+    }
+
+    @Test func compositeBlendsWithTheBackground() {
+        let image = randomImage(width: 4, height: 3, seed: 5)
+        let background = SIMD3<Float>(0.2, 0.5, 1)
+        let out = image.composited(over: background)
+        #expect(out.alpha == image.alpha)
+        for c in 0..<3 {
+            for i in 0..<12 {
+                let a = image.alpha![i]
+                #expect(abs(out.pixels[c * 12 + i] - (image.pixels[c * 12 + i] * a + background[c] * (1 - a))) < 1e-6)
+            }
+        }
+        let opaque = RGBImage(width: 1, height: 1, pixels: [0.1, 0.2, 0.3])
+        #expect(opaque.composited(over: background) == opaque)
+    }
+}
