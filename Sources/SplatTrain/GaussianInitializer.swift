@@ -48,12 +48,38 @@ public enum GaussianInitializer {
         return (points, colors)
     }
 
-    /// The random-init cube for a scene without points: centred on the cameras' centroid, with
-    /// half-size 0.325 × the largest camera distance from it (±1.3 for NeRF-synthetic's radius-4
-    /// rig, the 3DGS box).
+    /// The random-init cube for a scene without points: centred on the point the cameras look at
+    /// (least-squares intersection of their optical axes; their centroid if the axes are nearly
+    /// parallel), with half-size 0.325 × the cameras' mean distance from it — ±1.3 around the
+    /// object for NeRF-synthetic's radius-4 rig, which is 3DGS's box.
     public static func randomInitCube(cameras: [PinholeCamera]) -> (center: Vec3, halfExtent: Double) {
-        let (center, radius) = cameraCentroidAndRadius(cameras)
-        return (center, 0.325 * max(radius, 1e-6))
+        guard !cameras.isEmpty else { return (.zero, 1) }
+        var a = Mat3(rows: .zero, .zero, .zero), b = Vec3.zero
+        for camera in cameras {
+            let d = camera.forward.normalized, c = camera.center
+            // (I − d dᵀ) projects onto the plane orthogonal to the axis.
+            let m = Mat3(rows: Vec3(1 - d.x * d.x, -d.x * d.y, -d.x * d.z),
+                         Vec3(-d.y * d.x, 1 - d.y * d.y, -d.y * d.z),
+                         Vec3(-d.z * d.x, -d.z * d.y, 1 - d.z * d.z))
+            for r in 0..<3 { for k in 0..<3 { a[r, k] += m[r, k] } }
+            b += m * c
+        }
+        var center = cameraCentroidAndRadius(cameras).center
+        let det = a.determinant
+        if abs(det) > 1e-6 * Double(cameras.count * cameras.count * cameras.count) {
+            // Cramer's rule.
+            func replaced(_ column: Int) -> Mat3 {
+                var m = a
+                for r in 0..<3 { m[r, column] = b[r] }
+                return m
+            }
+            let solution = Vec3(replaced(0).determinant / det, replaced(1).determinant / det, replaced(2).determinant / det)
+            if solution.isFinite { center = solution }
+        }
+        var meanDistance = 0.0
+        for camera in cameras { meanDistance += (camera.center - center).length }
+        meanDistance /= Double(cameras.count)
+        return (center, 0.325 * max(meanDistance, 1e-6))
     }
 
     /// Colours for points that have none: the mean over the training views in which the point

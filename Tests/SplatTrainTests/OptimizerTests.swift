@@ -128,3 +128,21 @@ func randomGradients(for p: GaussianParams, seed: UInt64) -> GaussianGradients {
     #expect(p.sh[3] == 0 && p.rotations[0] == 1 && p.rotations[1] == 0)
     #expect(p.features.allSatisfy { abs($0) <= 0.5 / c0 } && Set(p.features).count > 70)
 }
+
+@Test func randomInitCubeSurroundsWhatTheCamerasLookAt() {
+    // Cameras on the upper half of a radius-4 sphere, all looking at (1, 2, 0.5).
+    let target = Vec3(1, 2, 0.5)
+    var cameras = [PinholeCamera]()
+    for k in 0..<12 {
+        let azimuth = Double(k) * 0.5, elevation = 0.2 + 0.1 * Double(k % 4)
+        let center = target + Vec3(cos(azimuth) * cos(elevation), sin(azimuth) * cos(elevation), sin(elevation)) * 4
+        let forward = (target - center).normalized
+        let right = forward.cross(Vec3(0, 0, 1)).normalized, down = forward.cross(right)
+        let rotation = Mat3(rows: right, down, forward)   // world→camera rows
+        cameras.append(PinholeCamera(width: 10, height: 10, fx: 10, fy: 10, cx: 5, cy: 5,
+                                     rotation: rotation, translation: -(rotation * center)))
+    }
+    let cube = GaussianInitializer.randomInitCube(cameras: cameras)
+    #expect((cube.center - target).length < 1e-6)
+    #expect(abs(cube.halfExtent - 1.3) < 1e-6)
+}
