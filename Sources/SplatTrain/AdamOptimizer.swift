@@ -122,58 +122,83 @@ public struct AdamState: Sendable, Equatable {
     }
 }
 
-/// The element-wise Adam update, parallel over chunks of whole pattern periods.
+/// The element-wise Adam update, parallel over chunks of whole pattern periods. The finiteness
+/// check keeps the largest exponent field seen (integer max vectorises; float flags would not).
 enum AdamKernel {
     static func run(_ p: inout [Float], _ m: inout [Float], _ v: inout [Float], _ g: [Float],
                     pattern: [(stepSize: Float, invSqrtBias2: Float)],
                     beta1: Float, beta2: Float, epsilon: Float, threads: Int) -> Bool {
         let n = p.count, period = pattern.count
         precondition(m.count == n && v.count == n && g.count == n && n % period == 0)
-        let rowsPerChunk = max(1, 16_384 / period)
+        let rowsPerChunk = max(1, 32_768 / period)
         let rows = n / period
         let chunks = (rows + rowsPerChunk - 1) / rowsPerChunk
-        var chunkFinite = [Bool](repeating: true, count: chunks)
-        let steps = pattern.map(\.stepSize), scales = pattern.map(\.invSqrtBias2)
+        var chunkMaxExponent = [UInt32](repeating: 0, count: chunks)
+        // Runs of equal settings within one period (SH: DC, then the rest).
+        var runs = [(range: Range<Int>, stepSize: Float, scale: Float)]()
+        for k in 0..<period {
+            if let last = runs.last, last.stepSize == pattern[k].stepSize, last.scale == pattern[k].invSqrtBias2 {
+                runs[runs.count - 1].range = last.range.lowerBound..<(k + 1)
+            } else {
+                runs.append((k..<(k + 1), pattern[k].stepSize, pattern[k].invSqrtBias2))
+            }
+        }
+        let uniform = runs.count == 1
+        let periodRuns = runs
         p.withUnsafeMutableBufferPointer { pb in
             m.withUnsafeMutableBufferPointer { mb in
                 v.withUnsafeMutableBufferPointer { vb in
                     g.withUnsafeBufferPointer { gb in
-                        chunkFinite.withUnsafeMutableBufferPointer { fb in
-                            steps.withUnsafeBufferPointer { sb in
-                                scales.withUnsafeBufferPointer { cb in
-                                    let pp = SendablePointer(pb.baseAddress!), mp = SendablePointer(mb.baseAddress!)
-                                    let vp = SendablePointer(vb.baseAddress!)
-                                    let gp = SendablePointer(UnsafeMutablePointer(mutating: gb.baseAddress!))
-                                    let fp = SendablePointer(fb.baseAddress!)
-                                    let sp = SendablePointer(UnsafeMutablePointer(mutating: sb.baseAddress!))
-                                    let cp = SendablePointer(UnsafeMutablePointer(mutating: cb.baseAddress!))
-                                    parallelChunks(chunks, threads: threads) { chunk in
-                                        let r0 = chunk * rowsPerChunk, r1 = min(rows, r0 + rowsPerChunk)
-                                        var ok = true
-                                        for row in r0..<r1 {
-                                            for k in 0..<period {
-                                                let i = row * period + k
-                                                let grad = gp.pointer[i]
-                                                let mi = beta1 * mp.pointer[i] + (1 - beta1) * grad
-                                                let vi = beta2 * vp.pointer[i] + (1 - beta2) * grad * grad
-                                                mp.pointer[i] = mi
-                                                vp.pointer[i] = vi
-                                                let denom = vi.squareRoot() * cp.pointer[k] + epsilon
-                                                let updated = pp.pointer[i] - sp.pointer[k] * mi / denom
-                                                pp.pointer[i] = updated
-                                                ok = ok && updated.isFinite
-                                            }
+                        chunkMaxExponent.withUnsafeMutableBufferPointer { fb in
+                            let pp = SendablePointer(pb.baseAddress!), mp = SendablePointer(mb.baseAddress!)
+                            let vp = SendablePointer(vb.baseAddress!)
+                            let gp = SendablePointer(UnsafeMutablePointer(mutating: gb.baseAddress!))
+                            let fp = SendablePointer(fb.baseAddress!)
+                            parallelChunks(chunks, threads: threads) { chunk in
+                                let r0 = chunk * rowsPerChunk, r1 = min(rows, r0 + rowsPerChunk)
+                                var maxExponent: UInt32 = 0
+                                if uniform {
+                                    update(pp.pointer, mp.pointer, vp.pointer, gp.pointer, range: (r0 * period)..<(r1 * period),
+                                           stepSize: periodRuns[0].stepSize, scale: periodRuns[0].scale, beta1: beta1, beta2: beta2,
+                                           epsilon: epsilon, maxExponent: &maxExponent)
+                                } else {
+                                    for row in r0..<r1 {
+                                        for run in periodRuns {
+                                            let base = row * period
+                                            update(pp.pointer, mp.pointer, vp.pointer, gp.pointer,
+                                                   range: (base + run.range.lowerBound)..<(base + run.range.upperBound),
+                                                   stepSize: run.stepSize, scale: run.scale, beta1: beta1, beta2: beta2,
+                                                   epsilon: epsilon, maxExponent: &maxExponent)
                                         }
-                                        fp.pointer[chunk] = ok
                                     }
                                 }
+                                fp.pointer[chunk] = maxExponent
                             }
                         }
                     }
                 }
             }
         }
-        return !chunkFinite.contains(false)
+        return chunkMaxExponent.allSatisfy { $0 != 0x7F80_0000 }
+    }
+
+    @inline(__always)
+    private static func update(_ p: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                               _ v: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, range: Range<Int>,
+                               stepSize: Float, scale: Float, beta1: Float, beta2: Float, epsilon: Float,
+                               maxExponent: inout UInt32) {
+        var worst = maxExponent
+        for i in range {
+            let grad = g[i]
+            let mi = beta1 * m[i] + (1 - beta1) * grad
+            let vi = beta2 * v[i] + (1 - beta2) * grad * grad
+            m[i] = mi
+            v[i] = vi
+            let updated = p[i] - stepSize * mi / (vi.squareRoot() * scale + epsilon)
+            p[i] = updated
+            worst = max(worst, updated.bitPattern & 0x7F80_0000)
+        }
+        maxExponent = worst
     }
 }
 
