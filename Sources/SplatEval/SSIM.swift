@@ -51,24 +51,25 @@ public enum SSIM {
     }
 }
 
-/// Reusable buffers for the fast SSIM and its analytic gradient, for one image size. Channels
-/// run in parallel; every channel is computed in a fixed order, so results are bit-identical
-/// for any thread count.
+/// Reusable buffers for the fast SSIM and its analytic gradient, for one image size. The work is
+/// split into independent jobs (one blur of one signal of one channel; one band of rows), each
+/// computed in a fixed order, so results are bit-identical for any thread count.
 public struct SSIMWorkspace: Sendable {
     public let channels: Int
     public let width: Int
     public let height: Int
     /// 0 = all cores, 1 = the calling thread only.
     public var threads: Int = 0
-    private static let planesPerChannel = 7
     private var planes: [Float]
-    private var channelSums: [Double]
+    private var bandSums: [Double]
     private let taps: [Float]
+    private let bands: Int
 
     public init(channels: Int, width: Int, height: Int) {
         self.channels = channels; self.width = width; self.height = height
-        planes = [Float](repeating: 0, count: channels * Self.planesPerChannel * width * height)
-        channelSums = [Double](repeating: 0, count: channels)
+        planes = [Float](repeating: 0, count: channels * SSIMJobs.planesPerChannel * width * height)
+        bands = max(1, min(height, 8))
+        bandSums = [Double](repeating: 0, count: channels * bands)
         taps = SSIM.window1D.map { Float($0) }
     }
 
@@ -88,23 +89,27 @@ public struct SSIMWorkspace: Sendable {
     private mutating func run(_ x: [Float], _ y: [Float], gradient: inout [Float], wantGradient: Bool) -> Double {
         let hw = width * height
         precondition(x.count == channels * hw && y.count == channels * hw, "SSIM: image size mismatch")
-        let (w, h, channelCount) = (width, height, channels)
+        let (w, h, channelCount, bandCount, threadCount) = (width, height, channels, bands, threads)
         let scale = Float(1.0 / Double(channelCount * hw))
-        let serial = threads == 1 || channelCount == 1
+        func each(_ count: Int, _ body: @Sendable (Int) -> Void) {
+            if threadCount == 1 || count == 1 { for i in 0..<count { body(i) } }
+            else { DispatchQueue.concurrentPerform(iterations: count, execute: body) }
+        }
         x.withUnsafeBufferPointer { xb in
             y.withUnsafeBufferPointer { yb in
                 planes.withUnsafeMutableBufferPointer { pb in
-                    channelSums.withUnsafeMutableBufferPointer { sb in
+                    bandSums.withUnsafeMutableBufferPointer { sb in
                         taps.withUnsafeBufferPointer { tb in
                             gradient.withUnsafeMutableBufferPointer { gb in
-                                let job = SSIMChannelJob(x: xb.baseAddress!, y: yb.baseAddress!, planes: pb.baseAddress!,
-                                                         sums: sb.baseAddress!, taps: tb.baseAddress!,
-                                                         gradient: wantGradient ? gb.baseAddress : nil,
-                                                         width: w, height: h, scale: scale)
-                                if serial {
-                                    for c in 0..<channelCount { job.run(channel: c) }
-                                } else {
-                                    DispatchQueue.concurrentPerform(iterations: channelCount) { job.run(channel: $0) }
+                                let jobs = SSIMJobs(x: xb.baseAddress!, y: yb.baseAddress!, planes: pb.baseAddress!,
+                                                    sums: sb.baseAddress!, taps: tb.baseAddress!,
+                                                    gradient: wantGradient ? gb.baseAddress : nil,
+                                                    width: w, height: h, bands: bandCount, scale: scale)
+                                each(channelCount * 5) { jobs.forwardBlur($0) }
+                                each(channelCount * bandCount) { jobs.pixels($0) }
+                                if wantGradient {
+                                    each(channelCount * 3) { jobs.backwardBlur($0) }
+                                    each(channelCount * bandCount) { jobs.combine($0) }
                                 }
                             }
                         }
@@ -113,13 +118,16 @@ public struct SSIMWorkspace: Sendable {
             }
         }
         var total = 0.0
-        for c in 0..<channels { total += channelSums[c] }
+        for s in bandSums { total += s }
         return total / Double(channels * hw)
     }
 }
 
-/// One channel of the fast SSIM: five separable blurs forward, three more for the gradient.
-private struct SSIMChannelJob: @unchecked Sendable {
+/// The jobs of one SSIM evaluation. Per channel, planes are: 0-4 blurred x, y, x², y², xy
+/// (0, 2, 4 then overwritten by ∂s/∂μx, ∂s/∂E[x²], ∂s/∂E[xy]); 5-9 blur scratch; 10-12 products;
+/// 13-15 blurred derivatives.
+private struct SSIMJobs: @unchecked Sendable {
+    static let planesPerChannel = 16
     let x: UnsafePointer<Float>
     let y: UnsafePointer<Float>
     let planes: UnsafeMutablePointer<Float>
@@ -128,26 +136,41 @@ private struct SSIMChannelJob: @unchecked Sendable {
     let gradient: UnsafeMutablePointer<Float>?
     let width: Int
     let height: Int
+    let bands: Int
     let scale: Float
 
-    func run(channel c: Int) {
-        let hw = width * height
-        let xc = x + c * hw, yc = y + c * hw
-        let base = planes + c * 7 * hw
-        let mu1 = base, mu2 = base + hw, sxx = base + 2 * hw, syy = base + 3 * hw
-        let sxy = base + 4 * hw, tmp = base + 5 * hw, prod = base + 6 * hw
-        blur(xc, into: mu1, tmp: tmp)
-        blur(yc, into: mu2, tmp: tmp)
-        for i in 0..<hw { prod[i] = xc[i] * xc[i] }
-        blur(prod, into: sxx, tmp: tmp)
-        for i in 0..<hw { prod[i] = yc[i] * yc[i] }
-        blur(prod, into: syy, tmp: tmp)
-        for i in 0..<hw { prod[i] = xc[i] * yc[i] }
-        blur(prod, into: sxy, tmp: tmp)
+    private func plane(_ channel: Int, _ k: Int) -> UnsafeMutablePointer<Float> {
+        planes + (channel * Self.planesPerChannel + k) * width * height
+    }
 
+    /// Job c·5+s: blur signal s (x, y, x², y², xy) of channel c.
+    func forwardBlur(_ job: Int) {
+        let c = job / 5, signal = job % 5, hw = width * height
+        let xc = x + c * hw, yc = y + c * hw
+        let source: UnsafePointer<Float>
+        switch signal {
+        case 0: source = xc
+        case 1: source = yc
+        default:
+            let product = plane(c, 10 + signal - 2)
+            let a = signal == 3 ? yc : xc, b = signal == 2 ? xc : yc
+            for i in 0..<hw { product[i] = a[i] * b[i] }
+            source = UnsafePointer(product)
+        }
+        blur(source, into: plane(c, signal), tmp: plane(c, 5 + signal))
+    }
+
+    private func rows(ofBand band: Int) -> Range<Int> {
+        (band * height / bands)..<((band + 1) * height / bands)
+    }
+
+    /// Job c·bands+b: SSIM map of one band of rows, its sum, and the per-pixel derivatives.
+    func pixels(_ job: Int) {
+        let c = job / bands, rowRange = rows(ofBand: job % bands)
+        let mu1 = plane(c, 0), mu2 = plane(c, 1), sxx = plane(c, 2), syy = plane(c, 3), sxy = plane(c, 4)
         let c1 = Float(SSIM.c1), c2 = Float(SSIM.c2)
         var sum = 0.0
-        for i in 0..<hw {
+        for i in (rowRange.lowerBound * width)..<(rowRange.upperBound * width) {
             let m1 = mu1[i], m2 = mu2[i]
             let a1 = 2 * m1 * m2 + c1
             let a2 = 2 * (sxy[i] - m1 * m2) + c2
@@ -163,37 +186,69 @@ private struct SSIMChannelJob: @unchecked Sendable {
                 sxy[i] = scale * (2 * a1 / d)
             }
         }
-        sums[c] = sum
-        guard let gradient else { return }
-        // Chain through the blurs: the zero-padded symmetric blur is its own adjoint.
-        blur(mu1, into: mu2, tmp: tmp)
-        blur(sxx, into: syy, tmp: tmp)
-        blur(sxy, into: prod, tmp: tmp)
-        let gc = gradient + c * hw
-        for i in 0..<hw { gc[i] = mu2[i] + 2 * xc[i] * syy[i] + yc[i] * prod[i] }
+        sums[job] = sum
     }
 
-    /// Separable zero-padded Gaussian blur, horizontal into `tmp`, then vertical into `dst`.
+    /// Job c·3+k: blur derivative k of channel c (the zero-padded symmetric blur is self-adjoint).
+    func backwardBlur(_ job: Int) {
+        let c = job / 3, k = job % 3
+        let source = plane(c, [0, 2, 4][k])
+        blur(UnsafePointer(source), into: plane(c, 13 + k), tmp: plane(c, 5 + k))
+    }
+
+    /// Job c·bands+b: dSSIM/dx for one band of rows.
+    func combine(_ job: Int) {
+        guard let gradient else { return }
+        let c = job / bands, rowRange = rows(ofBand: job % bands), hw = width * height
+        let xc = x + c * hw, yc = y + c * hw, gc = gradient + c * hw
+        let dmu = plane(c, 13), dxx = plane(c, 14), dxy = plane(c, 15)
+        for i in (rowRange.lowerBound * width)..<(rowRange.upperBound * width) {
+            gc[i] = dmu[i] + 2 * xc[i] * dxx[i] + yc[i] * dxy[i]
+        }
+    }
+
+    /// Separable zero-padded Gaussian blur, horizontal into `tmp`, then vertical into `dst`,
+    /// eight pixels at a time where the window fits.
     private func blur(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
                       tmp: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD8<Float>
         let r = SSIM.windowRadius, w = width, h = height
         for row in 0..<h {
             let s = src + row * w, t = tmp + row * w
-            for i in 0..<w { t[i] = 0 }
-            for k in -r...r {
-                let g = taps[k + r]
-                let lo = max(0, -k), hi = min(w, w - k)
-                if lo < hi { for i in lo..<hi { t[i] += g * s[i + k] } }
+            var i = 0
+            while i < w {
+                if i >= r && i + 8 + r <= w {
+                    var acc = V()
+                    for k in 0...(2 * r) {
+                        acc += UnsafeRawPointer(s + i - r + k).loadUnaligned(as: V.self) * taps[k]
+                    }
+                    UnsafeMutableRawPointer(t + i).storeBytes(of: acc, as: V.self)
+                    i += 8
+                } else {
+                    var acc: Float = 0
+                    for k in max(0, r - i)...min(2 * r, w - 1 - i + r) { acc += taps[k] * s[i - r + k] }
+                    t[i] = acc
+                    i += 1
+                }
             }
         }
         for row in 0..<h {
             let d = dst + row * w
-            for i in 0..<w { d[i] = 0 }
-            for k in -r...r {
-                let yy = row + k
-                if yy < 0 || yy >= h { continue }
-                let g = taps[k + r], t = tmp + yy * w
-                for i in 0..<w { d[i] += g * t[i] }
+            let k0 = max(0, r - row), k1 = min(2 * r, h - 1 - row + r)
+            var i = 0
+            while i + 8 <= w {
+                var acc = V()
+                for k in k0...k1 {
+                    acc += UnsafeRawPointer(tmp + (row - r + k) * w + i).loadUnaligned(as: V.self) * taps[k]
+                }
+                UnsafeMutableRawPointer(d + i).storeBytes(of: acc, as: V.self)
+                i += 8
+            }
+            while i < w {
+                var acc: Float = 0
+                for k in k0...k1 { acc += taps[k] * tmp[(row - r + k) * w + i] }
+                d[i] = acc
+                i += 1
             }
         }
     }
