@@ -54,6 +54,19 @@ struct ImageRealDataTests {
         #expect(Set(image.pixels.prefix(10_000)).count > 50)
     }
 
+    @Test func jpegSizeBehindLargeMetadata() throws {
+        let fox = try Data(contentsOf: try #require(TestData.url("instant-ngp-fox/images/0001.jpg")))
+        // Two 40 kB APP1 segments after SOI push the frame header past the 64 kB first read.
+        let segment = Data([0xFF, 0xE1, 0x9C, 0x42]) + Data(repeating: 0x20, count: 0x9C42 - 2)
+        let padded = fox.prefix(2) + segment + segment + fox.dropFirst(2)
+        let url = try TestData.temporaryDirectory("jpeg").appendingPathComponent("padded.jpg")
+        try padded.write(to: url)
+        let size = try ImageIO.imageSize(url)
+        let image = try ImageIO.readImage(url)
+        #expect(size.width == image.width && size.height == image.height)
+        #expect(try ImageIO.readImage(try #require(TestData.url("instant-ngp-fox/images/0001.jpg"))) == image)
+    }
+
     @Test func cakeImagesDecodeAtTheirHeaderSize() throws {
         let folder = try #require(TestData.url("vggsfm-cake"))
         let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?

@@ -30,12 +30,10 @@ enum PLYVertexDecoder {
     {
         let (vertex, vertexIndex) = try header.vertexElement(path: path)
         let columns = zip(vertex.properties, sinks).enumerated().compactMap { index, pair -> Column? in
-            pair.1.kind == .skip ? nil : Column(index: index, name: pair.0.name, type: pair.0.type, sink: pair.1)
+            pair.1.kind == .skip ? nil : Column(index: index, type: pair.0.type, sink: pair.1)
         }
-        try data.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { throw SplatError("empty file", path: path) }
-            let bytes = UnsafeRawBufferPointer(start: base, count: raw.count)
-            var store = Store(destinations: destinations, path: path)
+        try data.withUnsafeBytes { bytes in
+            let store = Store(destinations: destinations, names: vertex.properties.map(\.name), path: path)
             if header.format == .ascii {
                 var reader = ASCIIReader(bytes: bytes, position: header.payloadOffset)
                 for element in header.elements[..<vertexIndex] {
@@ -43,7 +41,7 @@ enum PLYVertexDecoder {
                         throw SplatError("file ends inside element '\(element.name)' before the vertices", path: path)
                     }
                 }
-                try decodeASCII(&reader, vertex: vertex, columns: columns, store: &store, path: path)
+                try decodeASCII(&reader, vertex: vertex, columns: columns, store: store, path: path)
             } else {
                 let bigEndian = header.format == .binaryBigEndian
                 var offset = header.payloadOffset
@@ -51,7 +49,7 @@ enum PLYVertexDecoder {
                     offset = try skipBinary(element, bytes: bytes, from: offset, bigEndian: bigEndian, path: path)
                 }
                 try decodeBinary(bytes, from: offset, vertex: vertex, columns: columns, bigEndian: bigEndian,
-                                 store: &store, path: path)
+                                 store: store, path: path)
             }
         }
     }
@@ -69,9 +67,9 @@ enum PLYVertexDecoder {
         throw SplatError("file ends after \(complete) of \(vertex.count) vertices", path: path)
     }
 
+    /// A property that is stored somewhere (plain data: the hot loop copies it per value).
     private struct Column {
         var index: Int
-        var name: String
         var type: PLYScalarType
         var sink: PLYSink
         var byteOffset = 0
@@ -80,10 +78,11 @@ enum PLYVertexDecoder {
     /// Writes one value through a sink.
     private struct Store {
         var destinations: PLYDestinations
+        var names: [String]
         var path: String
 
         @inline(__always)
-        func put(_ value: Double, _ sink: PLYSink, row: Int, name: String) throws {
+        func put(_ value: Double, _ sink: PLYSink, row: Int, property: Int) throws {
             let at = row * sink.stride + sink.offset
             switch sink.kind {
             case .skip: break
@@ -91,7 +90,7 @@ enum PLYVertexDecoder {
             case .double: destinations.doubles[sink.buffer][at] = value
             case .int32:
                 guard let integer = Int32(exactly: value) else {
-                    throw SplatError("vertex \(row): \(name) = \(value) is not a 32-bit integer", path: path)
+                    throw SplatError("vertex \(row): \(names[property]) = \(value) is not a 32-bit integer", path: path)
                 }
                 destinations.int32s[sink.buffer][at] = integer
             }
@@ -99,7 +98,7 @@ enum PLYVertexDecoder {
     }
 
     private static func decodeBinary(_ bytes: UnsafeRawBufferPointer, from start: Int, vertex: PLYHeader.Element,
-                                     columns: [Column], bigEndian: Bool, store: inout Store, path: String) throws
+                                     columns: [Column], bigEndian: Bool, store: Store, path: String) throws
     {
         var byteOffsets: [Int] = []
         var rowSize = 0
@@ -123,7 +122,7 @@ enum PLYVertexDecoder {
                 let rowBase = base + start + row * rowSize
                 for column in columns {
                     let value = load(rowBase + column.byteOffset, column.type, bigEndian: bigEndian)
-                    try store.put(value, column.sink, row: row, name: column.name)
+                    try store.put(value, column.sink, row: row, property: column.index)
                 }
             }
         }
@@ -185,7 +184,7 @@ enum PLYVertexDecoder {
     }
 
     private static func decodeASCII(_ reader: inout ASCIIReader, vertex: PLYHeader.Element, columns: [Column],
-                                    store: inout Store, path: String) throws
+                                    store: Store, path: String) throws
     {
         var sinks = [PLYSink](repeating: .skip, count: vertex.properties.count)
         for column in columns { sinks[column.index] = column.sink }
@@ -199,7 +198,7 @@ enum PLYVertexDecoder {
                     throw SplatError("vertex \(row): value \(index + 1) of \(names.count) (\(names[index])) is missing "
                         + "or not a number", path: path)
                 }
-                try store.put(value, sink, row: row, name: names[index])
+                try store.put(value, sink, row: row, property: index)
             }
             guard reader.atLineEnd() else {
                 throw SplatError("vertex \(row) has more than \(names.count) values", path: path)
@@ -216,6 +215,8 @@ private struct ASCIIReader {
     private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
     private static let cr = UInt8(ascii: "\r"), lf = UInt8(ascii: "\n")
 
+    private static func isWhitespace(_ byte: UInt8) -> Bool { byte == space || byte == tab || byte == cr || byte == lf }
+
     /// Moves past the current line; false at the end of the data.
     mutating func skipLine() -> Bool {
         guard position < bytes.count else { return false }
@@ -226,7 +227,7 @@ private struct ASCIIReader {
 
     /// Moves to the next non-blank character; false at the end of the data.
     mutating func skipBlankLines() -> Bool {
-        while position < bytes.count, [Self.space, Self.tab, Self.cr, Self.lf].contains(bytes[position]) { position += 1 }
+        while position < bytes.count, Self.isWhitespace(bytes[position]) { position += 1 }
         return position < bytes.count
     }
 
@@ -238,7 +239,7 @@ private struct ASCIIReader {
     mutating func number() -> Double? {
         skipSpaces()
         let start = position
-        while position < bytes.count, ![Self.space, Self.tab, Self.cr, Self.lf].contains(bytes[position]) { position += 1 }
+        while position < bytes.count, !Self.isWhitespace(bytes[position]) { position += 1 }
         guard position > start, position - start < 64 else { return nil }
         return Double(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
     }

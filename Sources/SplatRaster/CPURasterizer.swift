@@ -1,0 +1,227 @@
+import Dispatch
+import SplatMath
+
+/// Milliseconds spent in each stage of the latest render/backward.
+public struct RasterTimings: Sendable, Equatable {
+    public var project = 0.0, bin = 0.0, forward = 0.0
+    /// Tile backward (per-entry gradient slots).
+    public var backwardRaster = 0.0
+    /// Per-Gaussian slot reduction plus projection backward.
+    public var backwardProject = 0.0
+    public var backward: Double { backwardRaster + backwardProject }
+    public init() {}
+}
+
+/// Work counters of the latest render, for throughput figures.
+public struct RasterStats: Sendable, Equatable {
+    /// Gaussians that survived culling.
+    public var visible = 0
+    /// (tile, Gaussian) pairs after binning.
+    public var tileEntries = 0
+    /// Gaussian-pixel evaluations of the forward (entries × covered pixels walked before each
+    /// pixel stopped; an upper bound that counts row-culled pairs as skipped).
+    public var forwardEvaluations = 0
+    public init() {}
+}
+
+/// The CPU rasterizer: 3DGS semantics, SIMD16 tile kernels, deterministic for any thread count.
+/// Keeps scratch buffers between calls; `backward` works on the state of the latest `render`.
+public final class CPURasterizer: RasterBackend {
+    /// Stage times of the latest calls.
+    public private(set) var lastTimings = RasterTimings()
+    public private(set) var lastStats = RasterStats()
+
+    private let state = ProjectionState()
+    private let bins = TileBins()
+    private let pool = ScratchPool()
+    private let finalT = ReusableBuffer<Float>()
+    private let last = ReusableBuffer<Int32>()
+    private let slots = ReusableBuffer<Float>()
+    private var color: [Float] = [], features: [Float] = [], depth: [Float] = [], alpha: [Float] = []
+    private var contributors: [Int32] = [], radii: [Float] = []
+    // What the latest render used.
+    private var view: ViewConstants?
+    private var options = RenderOptions()
+    private var shDegree = 0
+    private var renderedFeatures = 0
+
+    public init() {}
+
+    public func render(_ gaussians: GaussianParams, camera: PinholeCamera, options: RenderOptions) -> RenderOutput {
+        let view = ViewConstants(camera)
+        self.view = view
+        self.options = options
+        let n = gaussians.count
+        let threads = options.threads
+        shDegree = max(0, min(3, min(options.activeSHDegree, gaussians.shDegree)))
+        renderedFeatures = options.renderFeatures ? gaussians.featureCount : 0
+
+        var clock = DispatchTime.now().uptimeNanoseconds
+        func lap() -> Double {
+            let now = DispatchTime.now().uptimeNanoseconds
+            defer { clock = now }
+            return Double(now - clock) / 1e6
+        }
+        state.ensure(n)
+        let s = state, degree = shDegree
+        withPointers(gaussians) { p in
+            let chunks = chunkCount(n, threads)
+            parallelFor(chunks, threads: threads) { c in
+                Projection.forward(p, view: view, shDegree: degree, state: s, range: chunkRange(c, chunks, n))
+            }
+        }
+        lastTimings = RasterTimings()
+        lastTimings.project = lap()
+        bins.bin(state, view: view)
+        lastTimings.bin = lap()
+
+        let hw = view.width * view.height
+        resize(&color, 3 * hw); resize(&features, renderedFeatures * hw)
+        resize(&depth, hw); resize(&alpha, hw); resize(&contributors, hw); resize(&radii, n)
+        finalT.ensure(hw); last.ensure(hw)
+        gaussians.features.withUnsafeBufferPointer { feat in
+        color.withUnsafeMutableBufferPointer { col in
+        features.withUnsafeMutableBufferPointer { fea in
+        depth.withUnsafeMutableBufferPointer { dep in
+        alpha.withUnsafeMutableBufferPointer { alp in
+        contributors.withUnsafeMutableBufferPointer { con in
+            let ctx = tileContext(feat.baseAddress ?? UnsafePointer(col.baseAddress!))
+            let px = PixelBuffers(color: col.baseAddress!, features: fea.baseAddress ?? col.baseAddress!,
+                                  depth: dep.baseAddress!, alpha: alp.baseAddress!, finalT: finalT.pointer,
+                                  contributors: con.baseAddress!, last: last.pointer)
+            let pool = self.pool
+            parallelFor(bins.tileCount, threads: threads) { tile in
+                let scratch = pool.take()
+                forwardTile(tile, ctx, px, scratch)
+                pool.give(scratch)
+            }
+        }}}}}}
+        radii.withUnsafeMutableBufferPointer { r in
+            for i in 0..<n { r[i] = state.radius.pointer[i] }
+        }
+        lastTimings.forward = lap()
+        var stats = RasterStats()
+        stats.tileEntries = bins.entryCount
+        for i in 0..<n where state.radius.pointer[i] > 0 { stats.visible += 1 }
+        lastStats = stats
+        return RenderOutput(width: view.width, height: view.height, color: color, features: features,
+                            depth: depth, alpha: alpha, contributors: contributors, radii: radii)
+    }
+
+    public func backward(_ gaussians: GaussianParams, upstream: RenderUpstream, into gradients: inout GaussianGradients) {
+        guard let view else {
+            gradients = GaussianGradients(count: gaussians.count, featureCount: gaussians.featureCount)
+            return
+        }
+        let n = gaussians.count, nf = gaussians.featureCount
+        if gradients.means.count != 3 * n || gradients.features.count != nf * n {
+            gradients = GaussianGradients(count: n, featureCount: nf)
+        }
+        let hw = view.width * view.height
+        let threads = options.threads
+        var clock = DispatchTime.now().uptimeNanoseconds
+        func lap() -> Double {
+            let now = DispatchTime.now().uptimeNanoseconds
+            defer { clock = now }
+            return Double(now - clock) / 1e6
+        }
+        let slotStride = Slot.features + renderedFeatures
+        let slotPtr = slots.ensure(max(bins.entryCount * slotStride, 1))
+        withOptionalPointer(upstream.color, 3 * hw) { gc in
+        withOptionalPointer(renderedFeatures > 0 ? upstream.features : nil, renderedFeatures * hw) { gf in
+        withOptionalPointer(upstream.depth, hw) { gd in
+        withOptionalPointer(upstream.alpha, hw) { ga in
+        gaussians.features.withUnsafeBufferPointer { feat in
+        color.withUnsafeMutableBufferPointer { col in
+        features.withUnsafeMutableBufferPointer { fea in
+        depth.withUnsafeMutableBufferPointer { dep in
+        alpha.withUnsafeMutableBufferPointer { alp in
+        contributors.withUnsafeMutableBufferPointer { con in
+            let ctx = tileContext(feat.baseAddress ?? UnsafePointer(col.baseAddress!))
+            let px = PixelBuffers(color: col.baseAddress!, features: fea.baseAddress ?? col.baseAddress!,
+                                  depth: dep.baseAddress!, alpha: alp.baseAddress!, finalT: finalT.pointer,
+                                  contributors: con.baseAddress!, last: last.pointer)
+            let up = UpstreamPlanes(color: gc, features: gf, depth: gd, alpha: ga,
+                                    featuresReachGeometry: options.featureGradientsReachGeometry)
+            let pool = self.pool
+            let out = SendablePointer(slotPtr)
+            parallelFor(bins.tileCount, threads: threads) { tile in
+                let scratch = pool.take()
+                backwardTile(tile, ctx, px, up, out.p, scratch)
+                pool.give(scratch)
+            }
+        }}}}}}}}}}
+        lastTimings.backwardRaster = lap()
+
+        let s = state, b = bins, degree = shDegree, featureSlots = renderedFeatures
+        let needFeatures = upstream.features != nil && featureSlots > 0
+        let slotsIn = SendablePointer(slotPtr)
+        withPointers(gaussians) { p in
+            withPointers(&gradients) { o in
+                let chunks = chunkCount(n, threads)
+                parallelFor(chunks, threads: threads) { c in
+                    for i in chunkRange(c, chunks, n) {
+                        reduceAndProject(i, p, o, s, b, view, degree, nf, featureSlots, needFeatures, slotsIn.p)
+                    }
+                }
+            }
+        }
+        lastTimings.backwardProject = lap()
+    }
+
+    private func tileContext(_ features: UnsafePointer<Float>) -> TileContext {
+        TileContext(width: view!.width, height: view!.height, tilesX: bins.tilesX,
+                    channels: 3 + renderedFeatures, featureCount: renderedFeatures,
+                    alphaThreshold: options.alphaThreshold, background: options.background,
+                    tileStart: bins.tileStart.pointer, entries: bins.entries.pointer,
+                    px: state.px.pointer, py: state.py.pointer, conicA: state.conicA.pointer,
+                    conicB: state.conicB.pointer, conicC: state.conicC.pointer, opacity: state.opacity.pointer,
+                    depth: state.depth.pointer, colors: state.colors.pointer, features: features)
+    }
+}
+
+/// Sums Gaussian i's gradient slots in its fixed entry order and back-propagates them through
+/// the projection; culled Gaussians get zero gradients.
+@inline(__always)
+private func reduceAndProject(_ i: Int, _ p: ParamPointers, _ o: GradPointers, _ s: ProjectionState, _ b: TileBins,
+                              _ view: ViewConstants, _ degree: Int, _ nf: Int, _ featureSlots: Int,
+                              _ needFeatures: Bool, _ slots: UnsafeMutablePointer<Float>) {
+    let fg = o.features + i * nf
+    for j in 0..<nf { fg[j] = 0 }
+    guard s.radius.pointer[i] > 0 else {
+        for j in 0..<3 { o.means[3 * i + j] = 0; o.logScales[3 * i + j] = 0 }
+        for j in 0..<4 { o.rotations[4 * i + j] = 0 }
+        for j in 0..<48 { o.sh[48 * i + j] = 0 }
+        o.opacityLogits[i] = 0
+        o.screenMeanGradNorm[i] = 0
+        return
+    }
+    let stride = Slot.features + featureSlots
+    var g = ScreenGradient()
+    for e in Int(b.gaussianStart.pointer[i])..<Int(b.gaussianStart.pointer[i + 1]) {
+        let slot = slots + Int(b.gaussianEntries.pointer[e]) * stride
+        g.px += slot[Slot.px]; g.py += slot[Slot.py]
+        g.a += slot[Slot.a]; g.b += slot[Slot.b]; g.c += slot[Slot.c]
+        g.opacity += slot[Slot.opacity]; g.depth += slot[Slot.depth]
+        g.r += slot[Slot.color]; g.g += slot[Slot.color + 1]; g.bl += slot[Slot.color + 2]
+        if needFeatures {
+            for j in 0..<min(nf, featureSlots) { fg[j] += slot[Slot.features + j] }
+        }
+    }
+    o.screenMeanGradNorm[i] = Projection.backward(i, g, p, view: view, shDegree: degree, state: s, out: o)
+}
+
+/// Splits n items into chunks for parallel loops (one chunk when running on one thread).
+func chunkCount(_ n: Int, _ threads: Int) -> Int { threads == 1 ? 1 : max(1, min(64, n / 256)) }
+func chunkRange(_ c: Int, _ chunks: Int, _ n: Int) -> Range<Int> { (c * n / chunks)..<((c + 1) * n / chunks) }
+
+private func resize<T: Numeric>(_ a: inout [T], _ n: Int) {
+    if a.count != n { a = [T](repeating: 0, count: n) }
+}
+
+/// Passes the array's base address (nil when the array is nil); sizes must match the render.
+private func withOptionalPointer<R>(_ a: [Float]?, _ count: Int, _ body: (UnsafePointer<Float>?) -> R) -> R {
+    guard let a else { return body(nil) }
+    precondition(a.count == count, "upstream gradient has \(a.count) values, the render has \(count)")
+    return a.withUnsafeBufferPointer { body($0.baseAddress) }
+}

@@ -1,0 +1,81 @@
+/// Tile lists of one view: every visible Gaussian appears in each 16×16 tile its 3σ rectangle
+/// touches, and each tile's list is sorted front to back (by depth, ties by index).
+final class TileBins: @unchecked Sendable {
+    var tilesX = 0, tilesY = 0
+    var entryCount = 0
+    /// tileStart[t]..<tileStart[t+1] are tile t's entries (tilesX·tilesY + 1 values).
+    let tileStart = ReusableBuffer<Int32>()
+    /// Gaussian index of each entry, tile-major.
+    let entries = ReusableBuffer<Int32>()
+    /// gaussianStart[i]..<gaussianStart[i+1] index `gaussianEntries` (N + 1 values).
+    let gaussianStart = ReusableBuffer<Int32>()
+    /// For Gaussian i, the tile-major positions of its entries in row-major tile order: the fixed
+    /// order in which its per-entry gradients are summed.
+    let gaussianEntries = ReusableBuffer<Int32>()
+    /// Sort keys: depth bits (positive floats order like integers) << 32 | index.
+    let keys = ReusableBuffer<UInt64>()
+    let cursor = ReusableBuffer<Int32>()
+
+    var tileCount: Int { tilesX * tilesY }
+
+    /// Bins the Gaussians projected in `s` (serial: a sort and two counting passes).
+    func bin(_ s: ProjectionState, view v: ViewConstants) {
+        let n = s.count
+        tilesX = v.tilesX; tilesY = v.tilesY
+        let tiles = tileCount
+        let gStart = gaussianStart.ensure(n + 1)
+        let rect = s.rect.pointer, radius = s.radius.pointer, depth = s.depth.pointer
+        // Per-Gaussian entry counts, prefix-summed in index order; sort keys of visible ones.
+        let keyPtr = keys.ensure(max(n, 1))
+        var visible = 0, total = 0
+        for i in 0..<n {
+            gStart[i] = Int32(total)
+            if radius[i] > 0 {
+                let c = Int(rect[4 * i + 2] - rect[4 * i]) * Int(rect[4 * i + 3] - rect[4 * i + 1])
+                total += c
+                keyPtr[visible] = UInt64(depth[i].bitPattern) << 32 | UInt64(i)
+                visible += 1
+            }
+        }
+        gStart[n] = Int32(total)
+        entryCount = total
+        var sortable = UnsafeMutableBufferPointer(start: keyPtr, count: visible)
+        sortable.sort()
+
+        // Tile counts → tile starts.
+        let tStart = tileStart.ensure(tiles + 1)
+        let cur = cursor.ensure(tiles)
+        for t in 0..<tiles { cur[t] = 0 }
+        for k in 0..<visible {
+            let i = Int(keyPtr[k] & 0xFFFF_FFFF)
+            for ty in Int(rect[4 * i + 1])..<Int(rect[4 * i + 3]) {
+                for tx in Int(rect[4 * i])..<Int(rect[4 * i + 2]) { cur[ty * tilesX + tx] += 1 }
+            }
+        }
+        var run: Int32 = 0
+        for t in 0..<tiles {
+            tStart[t] = run
+            run += cur[t]
+            cur[t] = tStart[t]
+        }
+        tStart[tiles] = run
+
+        // Stable scatter in depth order: each tile's list comes out sorted.
+        let ent = entries.ensure(max(total, 1))
+        let gEnt = gaussianEntries.ensure(max(total, 1))
+        for k in 0..<visible {
+            let i = Int(keyPtr[k] & 0xFFFF_FFFF)
+            var slot = Int(gStart[i])
+            for ty in Int(rect[4 * i + 1])..<Int(rect[4 * i + 3]) {
+                for tx in Int(rect[4 * i])..<Int(rect[4 * i + 2]) {
+                    let t = ty * tilesX + tx
+                    let pos = cur[t]
+                    cur[t] = pos + 1
+                    ent[Int(pos)] = Int32(i)
+                    gEnt[slot] = pos
+                    slot += 1
+                }
+            }
+        }
+    }
+}

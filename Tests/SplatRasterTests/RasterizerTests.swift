@@ -1,0 +1,188 @@
+import Foundation
+import Testing
+import SplatMath
+@testable import SplatRaster
+
+/// max|fast − ref| / max|ref| (normwise relative error; 0 when both are 0).
+func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
+    #expect(fast.count == ref.count)
+    var diff = 0.0, scale = 0.0
+    for (a, b) in zip(fast, ref) {
+        diff = max(diff, abs(Double(a) - b)); scale = max(scale, abs(b))
+    }
+    return scale == 0 ? diff : diff / scale
+}
+
+@Suite struct RasterizerTests {
+    let camera = RasterScenes.camera()
+
+    func options(features: Bool = true, reach: Bool = false, threads: Int = 1) -> RenderOptions {
+        var o = RenderOptions()
+        o.background = SIMD3(0.2, 0.5, 0.9)
+        o.renderFeatures = features
+        o.featureGradientsReachGeometry = reach
+        o.threads = threads
+        return o
+    }
+
+    @Test func tinyOpaqueGaussianLightsThePixelProjectSays() {
+        let cam = camera
+        for (u, v) in [(10.3, 7.8), (40.9, 20.1), (69.5, 49.5), (0.2, 0.7)] {
+            // The world point that projects to (u, v) at depth 3.
+            let z = 3.0
+            let pc = Vec3((u - cam.cx) / cam.fx * z, (v - cam.cy) / cam.fy * z, z)
+            let pw = cam.rotation.transposed * (pc - cam.translation)
+            let p = cam.project(pw)
+            #expect(abs(p.u - u) < 1e-9 && abs(p.v - v) < 1e-9)
+            var g = GaussianParams(count: 1, shDegree: 0)
+            g.means = [Float(pw.x), Float(pw.y), Float(pw.z)]
+            g.logScales = [Float](repeating: Float(Foundation.log(0.002)), count: 3)
+            g.opacityLogits = [8]
+            let out = CPURasterizer().render(g, camera: cam, options: RenderOptions())
+            let best = out.alpha.indices.max { out.alpha[$0] < out.alpha[$1] }!
+            #expect(best % cam.width == Int(u.rounded(.down)) && best / cam.width == Int(v.rounded(.down)),
+                    "(\(u), \(v)) lit pixel \(best % cam.width), \(best / cam.width)")
+            #expect(out.alpha[best] > 0.5)
+        }
+    }
+
+    @Test func projectionMatchesReference() {
+        let g = RasterScenes.gaussians(300, camera: camera)
+        let view = ViewConstants(camera)
+        let state = ProjectionState()
+        state.ensure(g.count)
+        withPointers(g) { Projection.forward($0, view: view, shDegree: 3, state: state, range: 0..<g.count) }
+        let ref = ReferenceProjection.project(ReferenceGaussians(g), camera, shDegree: 3)
+        var visible = 0
+        for i in 0..<g.count {
+            #expect(ref[i].visible == (state.radius.pointer[i] > 0))
+            guard ref[i].visible else { continue }
+            visible += 1
+            #expect(Double(state.radius.pointer[i]) == ref[i].radius)
+            let pairs: [(Float, Double)] = [(state.px.pointer[i], ref[i].px), (state.py.pointer[i], ref[i].py),
+                                            (state.conicA.pointer[i], ref[i].a), (state.conicB.pointer[i], ref[i].b),
+                                            (state.conicC.pointer[i], ref[i].c), (state.depth.pointer[i], ref[i].depth),
+                                            (state.opacity.pointer[i], ref[i].opacity),
+                                            (state.colors.pointer[3 * i], ref[i].color[0]),
+                                            (state.colors.pointer[3 * i + 2], ref[i].color[2])]
+            for (a, b) in pairs { #expect(abs(Double(a) - b) <= 1e-4 * max(1, abs(b))) }
+        }
+        #expect(visible > 150)
+    }
+
+    @Test func binningMatchesReference() {
+        let g = RasterScenes.gaussians(300, camera: camera)
+        let view = ViewConstants(camera)
+        let state = ProjectionState()
+        state.ensure(g.count)
+        withPointers(g) { Projection.forward($0, view: view, shDegree: 3, state: state, range: 0..<g.count) }
+        let bins = TileBins()
+        bins.bin(state, view: view)
+        let splats = ReferenceProjection.project(ReferenceGaussians(g), camera, shDegree: 3)
+        let lists = ReferenceRaster.bin(splats, tilesX: view.tilesX, tilesY: view.tilesY)
+        for t in 0..<bins.tileCount {
+            let fast = (Int(bins.tileStart.pointer[t])..<Int(bins.tileStart.pointer[t + 1])).map { Int(bins.entries.pointer[$0]) }
+            #expect(fast == lists[t])
+        }
+        // Every Gaussian's entry positions point back at it.
+        for i in 0..<g.count {
+            for e in Int(bins.gaussianStart.pointer[i])..<Int(bins.gaussianStart.pointer[i + 1]) {
+                #expect(bins.entries.pointer[Int(bins.gaussianEntries.pointer[e])] == Int32(i))
+            }
+        }
+    }
+
+    /// Fast against reference: every output and every gradient within 1e-4 relative.
+    @Test(arguments: [false, true])
+    func fastMatchesReference(featuresReachGeometry: Bool) {
+        let g = RasterScenes.gaussians(120, camera: camera)
+        let o = options(reach: featuresReachGeometry)
+        let fast = CPURasterizer()
+        let out = fast.render(g, camera: camera, options: o)
+        let rg = ReferenceGaussians(g)
+        let ref = ReferenceRaster.render(rg, camera: camera, options: o)
+        #expect(relativeError(out.color, ref.color) <= 1e-4)
+        #expect(relativeError(out.features, ref.features) <= 1e-4)
+        #expect(relativeError(out.depth, ref.depth) <= 1e-4)
+        #expect(relativeError(out.alpha, ref.alpha) <= 1e-4)
+        #expect(out.contributors == ref.contributors)
+        #expect(out.contributors.max()! > 3)
+        #expect(relativeError(out.radii, ref.radii) == 0)
+
+        let up = RasterScenes.upstream(width: camera.width, height: camera.height, featureCount: g.featureCount)
+        var grads = GaussianGradients(count: 0, featureCount: 0)
+        fast.backward(g, upstream: up, into: &grads)
+        func d(_ a: [Float]?) -> [Double]? { a.map { $0.map(Double.init) } }
+        let rgr = ReferenceRaster.backward(rg, camera: camera, options: o,
+                                           upstream: ReferenceUpstream(color: d(up.color), features: d(up.features),
+                                                                       depth: d(up.depth), alpha: d(up.alpha)))
+        let pairs: [(String, [Float], [Double])] = [
+            ("means", grads.means, rgr.means), ("logScales", grads.logScales, rgr.logScales),
+            ("rotations", grads.rotations, rgr.rotations), ("opacity", grads.opacityLogits, rgr.opacityLogits),
+            ("sh", grads.sh, rgr.sh), ("features", grads.features, rgr.features),
+            ("screenNorm", grads.screenMeanGradNorm, rgr.screenMeanGradNorm)]
+        for (name, a, b) in pairs {
+            let e = relativeError(a, b)
+            #expect(e <= 1e-4, "\(name): relative error \(e)")
+            #expect(b.contains { $0 != 0 }, "\(name) all zero")
+        }
+    }
+
+    @Test func blockedFeatureGradientsReachOnlyFeatures() {
+        let g = RasterScenes.gaussians(120, camera: camera)
+        let full = RasterScenes.upstream(width: camera.width, height: camera.height, featureCount: g.featureCount)
+        let r = CPURasterizer()
+        _ = r.render(g, camera: camera, options: options(reach: false))
+        var withFeatures = GaussianGradients(count: 0, featureCount: 0)
+        r.backward(g, upstream: full, into: &withFeatures)
+        var noFeatures = GaussianGradients(count: 0, featureCount: 0)
+        r.backward(g, upstream: RenderUpstream(color: full.color, depth: full.depth, alpha: full.alpha), into: &noFeatures)
+        #expect(withFeatures.means == noFeatures.means && withFeatures.opacityLogits == noFeatures.opacityLogits)
+        #expect(withFeatures.logScales == noFeatures.logScales && withFeatures.rotations == noFeatures.rotations)
+        #expect(noFeatures.features.allSatisfy { $0 == 0 })
+        // Feature upstream alone: feature gradients, and nothing else.
+        var onlyFeatures = GaussianGradients(count: 0, featureCount: 0)
+        r.backward(g, upstream: RenderUpstream(features: full.features), into: &onlyFeatures)
+        #expect(onlyFeatures.features == withFeatures.features)
+        #expect(onlyFeatures.features.contains { $0 != 0 })
+        #expect(onlyFeatures.means.allSatisfy { $0 == 0 } && onlyFeatures.opacityLogits.allSatisfy { $0 == 0 })
+        #expect(onlyFeatures.screenMeanGradNorm.allSatisfy { $0 == 0 })
+        // Unblocked, the same feature upstream moves the geometry.
+        _ = r.render(g, camera: camera, options: options(reach: true))
+        var reach = GaussianGradients(count: 0, featureCount: 0)
+        r.backward(g, upstream: RenderUpstream(features: full.features), into: &reach)
+        #expect(reach.means.contains { $0 != 0 })
+        #expect(reach.features == onlyFeatures.features)
+    }
+
+    @Test func oneAndTwoThreadsAreBitIdentical() {
+        let cam = RasterScenes.camera(width: 150, height: 110)
+        let g = RasterScenes.gaussians(3000, camera: cam, featureCount: 16, seed: 5)
+        let up = RasterScenes.upstream(width: cam.width, height: cam.height, featureCount: 16)
+        var results: [(RenderOutput, GaussianGradients)] = []
+        for threads in [1, 2] {
+            let r = CPURasterizer()
+            let out = r.render(g, camera: cam, options: options(threads: threads))
+            var grads = GaussianGradients(count: 0, featureCount: 0)
+            r.backward(g, upstream: up, into: &grads)
+            results.append((out, grads))
+        }
+        let (a, b) = (results[0], results[1])
+        #expect(a.0.color == b.0.color && a.0.features == b.0.features && a.0.depth == b.0.depth)
+        #expect(a.0.alpha == b.0.alpha && a.0.contributors == b.0.contributors)
+        #expect(a.1.means == b.1.means && a.1.logScales == b.1.logScales && a.1.rotations == b.1.rotations)
+        #expect(a.1.opacityLogits == b.1.opacityLogits && a.1.sh == b.1.sh && a.1.features == b.1.features)
+        #expect(a.1.screenMeanGradNorm == b.1.screenMeanGradNorm)
+        #expect(a.1.means.contains { $0 != 0 })
+    }
+
+    @Test func repeatedRendersReuseStateAndAgree() {
+        let g = RasterScenes.gaussians(200, camera: camera)
+        let r = CPURasterizer()
+        let first = r.render(g, camera: camera, options: options())
+        let small = RasterScenes.gaussians(10, camera: RasterScenes.camera(width: 20, height: 20), featureCount: 4)
+        _ = r.render(small, camera: RasterScenes.camera(width: 20, height: 20), options: options())
+        let again = r.render(g, camera: camera, options: options())
+        #expect(first.color == again.color && first.features == again.features)
+    }
+}
