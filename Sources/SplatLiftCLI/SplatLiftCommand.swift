@@ -11,6 +11,8 @@ struct SplatLiftCommand: ParsableCommand {
         feature and an object id consistent across views.
         """,
         version: "0.1.0",
-        subcommands: []
+        subcommands: [
+            InfoCommand.self,
+        ]
     )
 }

@@ -49,23 +49,25 @@ enum PNGCodec {
     /// The file without colour-management chunks (unchanged when it has none or its chunk list is
     /// malformed; libpng then reports the damage).
     static func withoutColorManagement(_ data: Data) -> Data {
-        let bytes = [UInt8](data)
         var keep: [Range<Int>] = []
         var offset = 8
         var found = false
-        while offset + 12 <= bytes.count {
-            let length = bytes[offset..<offset + 4].reduce(0) { $0 << 8 | Int($1) }
-            let end = offset + 12 + length
-            guard end <= bytes.count else { return data }
-            let type = String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self)
-            if colorManagementChunks.contains(type) { found = true } else { keep.append(offset..<end) }
-            offset = end
-            if type == "IEND" { break }
+        data.withUnsafeBytes { bytes in
+            while offset + 12 <= bytes.count {
+                let length = Int(UInt32(bigEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+                let end = offset + 12 + length
+                guard end <= bytes.count else { return }
+                let type = String(decoding: bytes[offset + 4..<offset + 8], as: UTF8.self)
+                if colorManagementChunks.contains(type) { found = true } else { keep.append(offset..<end) }
+                offset = end
+                if type == "IEND" { return }
+            }
         }
         guard found else { return data }
-        var out = Data(bytes[0..<8])
-        for range in keep { out.append(contentsOf: bytes[range]) }
-        if offset < bytes.count { out.append(contentsOf: bytes[offset...]) }
+        let base = data.startIndex
+        var out = Data(data.prefix(8))
+        for range in keep { out.append(data[base + range.lowerBound..<base + range.upperBound]) }
+        if offset < data.count { out.append(data[(base + offset)...]) }
         return out
     }
 

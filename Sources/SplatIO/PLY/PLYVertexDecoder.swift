@@ -240,8 +240,17 @@ private struct ASCIIReader {
         skipSpaces()
         let start = position
         while position < bytes.count, !Self.isWhitespace(bytes[position]) { position += 1 }
-        guard position > start, position - start < 64 else { return nil }
-        return Double(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self))
+        let length = position - start
+        guard length > 0, length < 64, let source = bytes.baseAddress else { return nil }
+        // strtod on a NUL-terminated copy: the token is not terminated inside the file.
+        return withUnsafeTemporaryAllocation(of: CChar.self, capacity: 64) { token -> Double? in
+            guard let text = token.baseAddress else { return nil }
+            UnsafeMutableRawPointer(text).copyMemory(from: source + start, byteCount: length)
+            text[length] = 0
+            var end: UnsafeMutablePointer<CChar>?
+            let value = strtod(text, &end)
+            return end == text + length ? value : nil
+        }
     }
 
     /// Whether only spaces remain on this line; moves past its line break.

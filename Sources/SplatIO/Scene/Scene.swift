@@ -1,0 +1,94 @@
+import Foundation
+import SplatMath
+
+/// One posed photo of a scene.
+public struct SceneView: Sendable {
+    /// The image's name: its path relative to the images folder (COLMAP) or the transforms file's
+    /// folder (nerfstudio, Blender), e.g. `frame_00003.png` or `train/r_3.png`.
+    public var name: String
+    /// The full-resolution pinhole camera of the image as `Scene.loadImage` returns it (after
+    /// undistortion, when the source camera had lens distortion).
+    public var camera: PinholeCamera
+    public var imageURL: URL
+    /// The view's 2D instance label map (SAM masks), when the scene has a masks folder.
+    public var maskURL: URL?
+    /// The view's ground-truth instance map (`gt_instance/`), when present.
+    public var gtURL: URL?
+    /// The source camera's lens distortion; nil for a pinhole source.
+    public var distortion: CameraDistortion?
+    /// The resampling map from the distorted source to `camera` (shared by views of one camera).
+    public var undistortion: UndistortionMap?
+
+    public init(name: String, camera: PinholeCamera, imageURL: URL, maskURL: URL? = nil, gtURL: URL? = nil,
+                distortion: CameraDistortion? = nil, undistortion: UndistortionMap? = nil) {
+        self.name = name; self.camera = camera; self.imageURL = imageURL
+        self.maskURL = maskURL; self.gtURL = gtURL; self.distortion = distortion; self.undistortion = undistortion
+    }
+}
+
+/// Where the poses of a scene came from.
+public enum SceneFormat: String, Sendable {
+    case colmapBinary = "colmap-bin", colmapText = "colmap-text", transforms = "transforms", blender = "blender"
+}
+
+/// A loaded scene folder (docs/DESIGN.md "File formats users expect"): posed views in the internal
+/// camera convention, the train/test split and the seed point cloud. Images and masks are read on
+/// demand with `loadImage`, `loadMask` and `loadGroundTruth`.
+public struct Scene: Sendable {
+    public var root: URL
+    /// Views sorted by name (Blender: train views, then test views, each in file order).
+    public var views: [SceneView]
+    public var trainIndices: [Int]
+    public var testIndices: [Int]
+    /// How the split was chosen: "split.json", "transforms file lists", "blender files" or "every 8th".
+    public var splitSource: String
+    /// Seed points: 3·P world xyz (empty when the source has none: Blender, instant-ngp).
+    public var points: [Float]
+    /// 3·P colours in [0, 1], or nil when the source has none. COLMAP models whose colours are all
+    /// zero (VGGSfM) are recoloured from the images (see `SceneLoader`).
+    public var pointColors: [Float]?
+    /// True when `pointColors` were sampled from the images rather than read from the model.
+    public var pointColorsFromImages: Bool
+    public var format: SceneFormat
+    /// The masks folder in use, when there is one.
+    public var masksFolder: URL?
+    /// The colour RGBA images are composited over.
+    public var background: SIMD3<Float>
+
+    public var pointCount: Int { points.count / 3 }
+
+    /// The view's camera for an image downscaled by an integer factor.
+    public func camera(_ view: Int, downscale: Int = 1) -> PinholeCamera {
+        views[view].camera.downscaled(by: max(1, downscale))
+    }
+
+    /// Scene extent (METHOD.md §3): 1.1 × the largest distance from a training camera centre to
+    /// the mean training camera centre (all cameras when there are no training views).
+    public var sceneExtent: Double {
+        let indices = trainIndices.isEmpty ? Array(views.indices) : trainIndices
+        guard !indices.isEmpty else { return 0 }
+        let centers = indices.map { views[$0].camera.center }
+        let mean = centers.reduce(Vec3.zero, +) / Double(centers.count)
+        return 1.1 * (centers.map { ($0 - mean).length }.max() ?? 0)
+    }
+}
+
+/// How to load a scene folder.
+public struct SceneLoadOptions: Sendable {
+    /// An explicit masks folder (default: `object_mask/`, else `sam_masks/`, when present).
+    public var masks: URL?
+    /// An explicit images folder for COLMAP scenes (default `images/`).
+    public var images: URL?
+    /// An explicit COLMAP model folder (default `sparse/0`).
+    public var sparse: URL?
+    /// The colour RGBA images are composited over (Blender scenes: usually black or white).
+    public var background: SIMD3<Float>
+    /// Fail when the scene has no masks folder.
+    public var requireMasks: Bool
+
+    public init(masks: URL? = nil, images: URL? = nil, sparse: URL? = nil, background: SIMD3<Float> = .zero,
+                requireMasks: Bool = false) {
+        self.masks = masks; self.images = images; self.sparse = sparse
+        self.background = background; self.requireMasks = requireMasks
+    }
+}
