@@ -13,6 +13,9 @@ struct SplatLiftCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InfoCommand.self,
+            TrainCommand.self,
+            RenderCommand.self,
+            EvalCommand.self,
         ]
     )
 }

@@ -45,10 +45,11 @@ public struct TrainState: Sendable, Equatable {
     }
 }
 
-/// Seconds spent per stage of the last step (the rasterizer's project/bin/forward split is inside
-/// `render` and `backward`).
+/// Seconds spent per stage of a step. `raster` splits `render` and `backward` further when the
+/// backend is the CPU rasterizer (its stage times, in milliseconds).
 public struct StageTimings: Sendable, Equatable {
     public var render = 0.0, loss = 0.0, objective = 0.0, backward = 0.0, densify = 0.0, optimizer = 0.0
+    public var raster = RasterTimings()
     public var total: Double { render + loss + objective + backward + densify + optimizer }
 
     public init() {}
@@ -56,6 +57,26 @@ public struct StageTimings: Sendable, Equatable {
     public static func += (a: inout StageTimings, b: StageTimings) {
         a.render += b.render; a.loss += b.loss; a.objective += b.objective
         a.backward += b.backward; a.densify += b.densify; a.optimizer += b.optimizer
+        a.raster.project += b.raster.project; a.raster.bin += b.raster.bin; a.raster.forward += b.raster.forward
+        a.raster.backwardRaster += b.raster.backwardRaster; a.raster.backwardProject += b.raster.backwardProject
+    }
+
+    /// These timings divided by `count` steps.
+    public func mean(over count: Int) -> StageTimings {
+        let n = Double(max(count, 1))
+        var t = self
+        t.render /= n; t.loss /= n; t.objective /= n; t.backward /= n; t.densify /= n; t.optimizer /= n
+        t.raster.project /= n; t.raster.bin /= n; t.raster.forward /= n
+        t.raster.backwardRaster /= n; t.raster.backwardProject /= n
+        return t
+    }
+
+    /// One line of milliseconds per stage.
+    public var summary: String {
+        String(format: "render %.1f ms (project %.1f, bin %.1f, forward %.1f), loss %.1f ms, objective %.1f ms, "
+               + "backward %.1f ms (raster %.1f, reduce+project %.1f), densify %.1f ms, optimizer %.1f ms; total %.1f ms",
+               render * 1e3, raster.project, raster.bin, raster.forward, loss * 1e3, objective * 1e3,
+               backward * 1e3, raster.backwardRaster, raster.backwardProject, densify * 1e3, optimizer * 1e3, total * 1e3)
     }
 }
 
@@ -85,7 +106,9 @@ public struct TrainingDivergedError: Error, CustomStringConvertible, Sendable {
 public final class Trainer {
     public let config: TrainConfig
     public let views: [TrainingView]
-    public private(set) var state: TrainState
+    public var state: TrainState { current }
+    /// Stored separately so `step` can take it out (see there).
+    private var current: TrainState
     public let objective: FeatureObjective?
     private let backend: RasterBackend
     private var loss: PhotometricLoss
@@ -109,12 +132,17 @@ public final class Trainer {
         }
         self.config = config
         self.views = views
-        self.state = state
+        self.current = state
         self.objective = objective
         self.backend = backend
         self.loss = PhotometricLoss(lambdaDSSIM: config.lambdaDSSIM, threads: config.threads)
         self.gradients = GaussianGradients(count: state.gaussians.count, featureCount: state.gaussians.featureCount)
     }
+
+    private static let placeholder = TrainState(iteration: 0, gaussians: GaussianParams(count: 0),
+                                                adam: AdamState(for: GaussianParams(count: 0)),
+                                                stats: DensificationStats(count: 0), rng: SplatRandom(seed: 0),
+                                                viewStack: [], sceneExtent: 1)
 
     /// True once `config.iterations` steps are done.
     public var isFinished: Bool { state.iteration >= config.iterations }
@@ -139,6 +167,11 @@ public final class Trainer {
     /// trainer must not be stepped again after an error (the last checkpoint is the good state).
     @discardableResult
     public func step() throws -> StepReport {
+        // Work on a local value that uniquely owns the arrays: no copy-on-write copies, and no
+        // overlapping inout accesses to a class property (Swift's exclusivity rule).
+        var state = current
+        current = Self.placeholder
+        defer { current = state }
         let iteration = state.iteration + 1
         var timings = StageTimings()
         var clock = DispatchTime.now().uptimeNanoseconds
@@ -192,12 +225,14 @@ public final class Trainer {
         }
         backend.backward(state.gaussians, upstream: upstream, into: &gradients)
         timings.backward = lap()
+        if let cpu = backend as? CPURasterizer { timings.raster = cpu.lastTimings }
 
         // Densification (before the optimiser step, as in 3DGS).
         var densifyReport: DensifyReport?
         var opacityReset = false
         var skipped: Set<ParameterGroup> = []
-        if iteration < config.densifyUntilIteration {
+        // Not on the last iteration: no later step would recover from an edit or a reset.
+        if iteration < config.densifyUntilIteration && iteration < config.iterations {
             state.stats.accumulate(radii: output.radii, screenGradNorm: gradients.screenMeanGradNorm)
             if iteration > config.densifyFromIteration && iteration % config.densificationInterval == 0 {
                 densifyReport = Densifier.densifyAndPrune(&state.gaussians, adam: &state.adam, stats: &state.stats,
@@ -205,7 +240,6 @@ public final class Trainer {
                                                           pruneLarge: iteration > config.opacityResetInterval,
                                                           rng: &state.rng)
                 // Every tensor was replaced, so PyTorch's Adam has no gradients this iteration.
-                skipped = Set(ParameterGroup.allCases)
             }
             if iteration % config.opacityResetInterval == 0
                 || (config.background == .white && iteration == config.densifyFromIteration) {
@@ -216,8 +250,9 @@ public final class Trainer {
         }
         timings.densify = lap()
 
-        // Optimiser (none on the last iteration, as in 3DGS).
-        if iteration < config.iterations {
+        // Optimiser (none on the last iteration, as in 3DGS; none right after densification,
+        // whose gradients belong to the Gaussians before the edit).
+        if iteration < config.iterations && densifyReport == nil {
             let rates = GroupLearningRates(config: config, sceneExtent: state.sceneExtent, iteration: iteration)
             let finite = state.adam.step(&state.gaussians, gradients: gradients, rates: rates, skipping: skipped,
                                         threads: config.threads)

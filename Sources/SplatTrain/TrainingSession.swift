@@ -59,16 +59,25 @@ public final class TrainingSession {
             progress.record(report, now: Self.now())
             let iteration = report.iteration
             if config.saveIterations.contains(iteration) && iteration < config.iterations {
-                try writePointCloud(trainer.state.gaussians, folder.pointCloudURL(iteration: iteration))
+                try savePointCloud()
             }
             if config.checkpointInterval > 0 && iteration % config.checkpointInterval == 0 && iteration < config.iterations {
                 try saveCheckpoint()
             }
         }
         let iteration = trainer.state.iteration
-        try writePointCloud(trainer.state.gaussians, folder.pointCloudURL(iteration: iteration))
+        try savePointCloud()
         try saveCheckpoint()
         return .finished(iteration: iteration)
+    }
+
+    /// Writes `point_cloud/iteration_N/point_cloud.ply` for the current iteration.
+    public func savePointCloud() throws {
+        let url = folder.pointCloudURL(iteration: trainer.state.iteration)
+        do { try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true) } catch {
+            throw SplatError("cannot create the point-cloud folder: \(error.localizedDescription)", path: url.path)
+        }
+        try writePointCloud(trainer.state.gaussians, url)
     }
 
     /// Writes `checkpoint.bin` atomically from the trainer's current state.
@@ -79,12 +88,7 @@ public final class TrainingSession {
     }
 
     /// Mean seconds per step and stage over this session.
-    public var meanTimings: StageTimings {
-        var t = totalTimings
-        let n = Double(max(timedSteps, 1))
-        t.render /= n; t.loss /= n; t.objective /= n; t.backward /= n; t.densify /= n; t.optimizer /= n
-        return t
-    }
+    public var meanTimings: StageTimings { totalTimings.mean(over: timedSteps) }
 
     static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 }

@@ -4,10 +4,11 @@ import SplatMath
 public struct TrainingView: Sendable {
     public var name: String
     public var camera: PinholeCamera
-    /// 3·H·W straight (not premultiplied) RGB in [0, 1].
+    /// 3·H·W RGB in [0, 1]; photos with alpha are stored composited over black (premultiplied),
+    /// as `Scene.loadImage` returns them for a black background.
     public var image: [Float]
-    /// H·W coverage when the photo had an alpha channel (NeRF-synthetic); composited over the
-    /// background for every use.
+    /// H·W coverage when the photo had an alpha channel (NeRF-synthetic); the background is added
+    /// for every use.
     public var alpha: [Float]?
 
     public init(name: String, camera: PinholeCamera, image: [Float], alpha: [Float]? = nil) {
@@ -15,7 +16,7 @@ public struct TrainingView: Sendable {
         self.name = name; self.camera = camera; self.image = image; self.alpha = alpha
     }
 
-    /// The photo over `background` (3DGS `rgb·a + bg·(1−a)`), written into `target`.
+    /// The photo over `background` (3DGS `rgb·a + bg·(1−a)`, here `image + bg·(1−a)`), written into `target`.
     public func composite(over background: SIMD3<Float>, into target: inout [Float]) {
         let hw = camera.width * camera.height
         if target.count != 3 * hw { target = [Float](repeating: 0, count: 3 * hw) }
@@ -29,7 +30,7 @@ public struct TrainingView: Sendable {
                 alpha.withUnsafeBufferPointer { a in
                     for c in 0..<3 {
                         let bg = background[c]
-                        for i in 0..<hw { t[c * hw + i] = s[c * hw + i] * a[i] + bg * (1 - a[i]) }
+                        for i in 0..<hw { t[c * hw + i] = s[c * hw + i] + bg * (1 - a[i]) }
                     }
                 }
             }
