@@ -18,6 +18,9 @@ struct SplatLiftCommand: ParsableCommand {
             SynthCommand.self,
             RenderPLYCommand.self,
             BenchCommand.self,
+            TrainCommand.self,
+            RenderCommand.self,
+            EvalCommand.self,
         ]
     )
 }

@@ -11,4 +11,17 @@ public protocol FeatureObjective: AnyObject {
     /// loss terms by name for logging.
     func step(iteration: Int, viewIndex: Int, features: [Float], width: Int, height: Int,
               featureGradient: inout [Float]) throws -> [String: Double]
+
+    /// The objective's complete state as bytes, stored in the training checkpoint (default: none).
+    func checkpointState() throws -> [UInt8]
+    /// Restores what `checkpointState()` returned (default: nothing to restore).
+    func restoreCheckpointState(_ bytes: [UInt8]) throws
+}
+
+/// Checkpointing of an objective's own state (codebook, its optimiser), so `--resume` is
+/// bit-identical with a feature objective too. The defaults store nothing: an objective without
+/// state needs no code.
+extension FeatureObjective {
+    public func checkpointState() throws -> [UInt8] { [] }
+    public func restoreCheckpointState(_ bytes: [UInt8]) throws {}
 }

@@ -1,0 +1,255 @@
+import Foundation
+
+/// Structural similarity as 3DGS computes it (METHOD.md §4.4): 11×11 Gaussian window with
+/// σ = 1.5, C1 = 0.01², C2 = 0.03², zero padding, averaged over every pixel of every channel.
+public enum SSIM {
+    public static let windowRadius = 5
+    public static let sigma = 1.5
+    public static let c1 = 0.01 * 0.01
+    public static let c2 = 0.03 * 0.03
+
+    /// The normalised 1-D Gaussian window (11 taps); the 2-D window is its outer product.
+    public static let window1D: [Double] = {
+        let taps = (-windowRadius...windowRadius).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
+        let total = taps.reduce(0, +)
+        return taps.map { $0 / total }
+    }()
+
+    /// Mean SSIM of two planar images (channels·H·W) with the fast separable Float kernel.
+    public static func value(_ x: [Float], _ y: [Float], channels: Int, width: Int, height: Int) -> Double {
+        var workspace = SSIMWorkspace(channels: channels, width: width, height: height)
+        return workspace.value(x, y)
+    }
+
+    /// Slow, obviously correct reference: direct 2-D window sums in Double. For tests.
+    public static func referenceValue(_ x: [Double], _ y: [Double], channels: Int, width: Int, height: Int) -> Double {
+        let r = windowRadius, g = window1D
+        var total = 0.0
+        for c in 0..<channels {
+            let base = c * width * height
+            for py in 0..<height {
+                for px in 0..<width {
+                    var mx = 0.0, my = 0.0, exx = 0.0, eyy = 0.0, exy = 0.0
+                    for dy in -r...r {
+                        let qy = py + dy
+                        if qy < 0 || qy >= height { continue }
+                        for dx in -r...r {
+                            let qx = px + dx
+                            if qx < 0 || qx >= width { continue }
+                            let w = g[dy + r] * g[dx + r]
+                            let a = x[base + qy * width + qx], b = y[base + qy * width + qx]
+                            mx += w * a; my += w * b
+                            exx += w * a * a; eyy += w * b * b; exy += w * a * b
+                        }
+                    }
+                    let vx = exx - mx * mx, vy = eyy - my * my, cxy = exy - mx * my
+                    total += ((2 * mx * my + c1) * (2 * cxy + c2)) / ((mx * mx + my * my + c1) * (vx + vy + c2))
+                }
+            }
+        }
+        return total / Double(channels * width * height)
+    }
+}
+
+/// Reusable buffers for the fast SSIM and its analytic gradient, for one image size. The work is
+/// split into independent jobs (one blur of one signal of one channel; one band of rows), each
+/// computed in a fixed order, so results are bit-identical for any thread count.
+public struct SSIMWorkspace: Sendable {
+    public let channels: Int
+    public let width: Int
+    public let height: Int
+    /// 0 = all cores, 1 = the calling thread only.
+    public var threads: Int = 0
+    private var planes: [Float]
+    private var bandSums: [Double]
+    private let taps: [Float]
+    private let bands: Int
+
+    public init(channels: Int, width: Int, height: Int) {
+        self.channels = channels; self.width = width; self.height = height
+        planes = [Float](repeating: 0, count: channels * SSIMJobs.planesPerChannel * width * height)
+        bands = max(1, min(height, 8))
+        bandSums = [Double](repeating: 0, count: channels * bands)
+        taps = SSIM.window1D.map { Float($0) }
+    }
+
+    /// Mean SSIM of `x` against `y` (planar channels·H·W).
+    public mutating func value(_ x: [Float], _ y: [Float]) -> Double {
+        var unused = [Float]()
+        return run(x, y, gradient: &unused, wantGradient: false)
+    }
+
+    /// Mean SSIM, and d(mean SSIM)/dx written into `gradient` (resized to channels·H·W).
+    public mutating func valueAndGradient(_ x: [Float], _ y: [Float], gradient: inout [Float]) -> Double {
+        let n = channels * width * height
+        if gradient.count != n { gradient = [Float](repeating: 0, count: n) }
+        return run(x, y, gradient: &gradient, wantGradient: true)
+    }
+
+    private mutating func run(_ x: [Float], _ y: [Float], gradient: inout [Float], wantGradient: Bool) -> Double {
+        let hw = width * height
+        precondition(x.count == channels * hw && y.count == channels * hw, "SSIM: image size mismatch")
+        let (w, h, channelCount, bandCount, threadCount) = (width, height, channels, bands, threads)
+        let scale = Float(1.0 / Double(channelCount * hw))
+        func each(_ count: Int, _ body: @Sendable (Int) -> Void) {
+            if threadCount == 1 || count == 1 { for i in 0..<count { body(i) } }
+            else { DispatchQueue.concurrentPerform(iterations: count, execute: body) }
+        }
+        x.withUnsafeBufferPointer { xb in
+            y.withUnsafeBufferPointer { yb in
+                planes.withUnsafeMutableBufferPointer { pb in
+                    bandSums.withUnsafeMutableBufferPointer { sb in
+                        taps.withUnsafeBufferPointer { tb in
+                            gradient.withUnsafeMutableBufferPointer { gb in
+                                let jobs = SSIMJobs(x: xb.baseAddress!, y: yb.baseAddress!, planes: pb.baseAddress!,
+                                                    sums: sb.baseAddress!, taps: tb.baseAddress!,
+                                                    gradient: wantGradient ? gb.baseAddress : nil,
+                                                    width: w, height: h, bands: bandCount, scale: scale)
+                                each(channelCount * 5) { jobs.forwardBlur($0) }
+                                each(channelCount * bandCount) { jobs.pixels($0) }
+                                if wantGradient {
+                                    each(channelCount * 3) { jobs.backwardBlur($0) }
+                                    each(channelCount * bandCount) { jobs.combine($0) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var total = 0.0
+        for s in bandSums { total += s }
+        return total / Double(channels * hw)
+    }
+}
+
+/// The jobs of one SSIM evaluation. Per channel, planes are: 0-4 blurred x, y, x², y², xy
+/// (0, 2, 4 then overwritten by ∂s/∂μx, ∂s/∂E[x²], ∂s/∂E[xy]); 5-9 blur scratch; 10-12 products;
+/// 13-15 blurred derivatives.
+private struct SSIMJobs: @unchecked Sendable {
+    static let planesPerChannel = 16
+    let x: UnsafePointer<Float>
+    let y: UnsafePointer<Float>
+    let planes: UnsafeMutablePointer<Float>
+    let sums: UnsafeMutablePointer<Double>
+    let taps: UnsafePointer<Float>
+    let gradient: UnsafeMutablePointer<Float>?
+    let width: Int
+    let height: Int
+    let bands: Int
+    let scale: Float
+
+    private func plane(_ channel: Int, _ k: Int) -> UnsafeMutablePointer<Float> {
+        planes + (channel * Self.planesPerChannel + k) * width * height
+    }
+
+    /// Job c·5+s: blur signal s (x, y, x², y², xy) of channel c.
+    func forwardBlur(_ job: Int) {
+        let c = job / 5, signal = job % 5, hw = width * height
+        let xc = x + c * hw, yc = y + c * hw
+        let source: UnsafePointer<Float>
+        switch signal {
+        case 0: source = xc
+        case 1: source = yc
+        default:
+            let product = plane(c, 10 + signal - 2)
+            let a = signal == 3 ? yc : xc, b = signal == 2 ? xc : yc
+            for i in 0..<hw { product[i] = a[i] * b[i] }
+            source = UnsafePointer(product)
+        }
+        blur(source, into: plane(c, signal), tmp: plane(c, 5 + signal))
+    }
+
+    private func rows(ofBand band: Int) -> Range<Int> {
+        (band * height / bands)..<((band + 1) * height / bands)
+    }
+
+    /// Job c·bands+b: SSIM map of one band of rows, its sum, and the per-pixel derivatives.
+    func pixels(_ job: Int) {
+        let c = job / bands, rowRange = rows(ofBand: job % bands)
+        let mu1 = plane(c, 0), mu2 = plane(c, 1), sxx = plane(c, 2), syy = plane(c, 3), sxy = plane(c, 4)
+        let c1 = Float(SSIM.c1), c2 = Float(SSIM.c2)
+        var sum = 0.0
+        for i in (rowRange.lowerBound * width)..<(rowRange.upperBound * width) {
+            let m1 = mu1[i], m2 = mu2[i]
+            let a1 = 2 * m1 * m2 + c1
+            let a2 = 2 * (sxy[i] - m1 * m2) + c2
+            let b1 = m1 * m1 + m2 * m2 + c1
+            let b2 = (sxx[i] - m1 * m1) + (syy[i] - m2 * m2) + c2
+            let d = b1 * b2
+            let s = a1 * a2 / d
+            sum += Double(s)
+            if gradient != nil {
+                // ∂s/∂μx, ∂s/∂E[x²], ∂s/∂E[xy] with σx² = E[x²]−μx², σxy = E[xy]−μxμy.
+                mu1[i] = scale * (2 * m2 * (a2 - a1) - 2 * m1 * s * (b2 - b1)) / d
+                sxx[i] = scale * (-s / b2)
+                sxy[i] = scale * (2 * a1 / d)
+            }
+        }
+        sums[job] = sum
+    }
+
+    /// Job c·3+k: blur derivative k of channel c (the zero-padded symmetric blur is self-adjoint).
+    func backwardBlur(_ job: Int) {
+        let c = job / 3, k = job % 3
+        let source = plane(c, [0, 2, 4][k])
+        blur(UnsafePointer(source), into: plane(c, 13 + k), tmp: plane(c, 5 + k))
+    }
+
+    /// Job c·bands+b: dSSIM/dx for one band of rows.
+    func combine(_ job: Int) {
+        guard let gradient else { return }
+        let c = job / bands, rowRange = rows(ofBand: job % bands), hw = width * height
+        let xc = x + c * hw, yc = y + c * hw, gc = gradient + c * hw
+        let dmu = plane(c, 13), dxx = plane(c, 14), dxy = plane(c, 15)
+        for i in (rowRange.lowerBound * width)..<(rowRange.upperBound * width) {
+            gc[i] = dmu[i] + 2 * xc[i] * dxx[i] + yc[i] * dxy[i]
+        }
+    }
+
+    /// Separable zero-padded Gaussian blur, horizontal into `tmp`, then vertical into `dst`,
+    /// eight pixels at a time where the window fits.
+    private func blur(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
+                      tmp: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD8<Float>
+        let r = SSIM.windowRadius, w = width, h = height
+        for row in 0..<h {
+            let s = src + row * w, t = tmp + row * w
+            var i = 0
+            while i < w {
+                if i >= r && i + 8 + r <= w {
+                    var acc = V()
+                    for k in 0...(2 * r) {
+                        acc += UnsafeRawPointer(s + i - r + k).loadUnaligned(as: V.self) * taps[k]
+                    }
+                    UnsafeMutableRawPointer(t + i).storeBytes(of: acc, as: V.self)
+                    i += 8
+                } else {
+                    var acc: Float = 0
+                    for k in max(0, r - i)...min(2 * r, w - 1 - i + r) { acc += taps[k] * s[i - r + k] }
+                    t[i] = acc
+                    i += 1
+                }
+            }
+        }
+        for row in 0..<h {
+            let d = dst + row * w
+            let k0 = max(0, r - row), k1 = min(2 * r, h - 1 - row + r)
+            var i = 0
+            while i + 8 <= w {
+                var acc = V()
+                for k in k0...k1 {
+                    acc += UnsafeRawPointer(tmp + (row - r + k) * w + i).loadUnaligned(as: V.self) * taps[k]
+                }
+                UnsafeMutableRawPointer(d + i).storeBytes(of: acc, as: V.self)
+                i += 8
+            }
+            while i < w {
+                var acc: Float = 0
+                for k in k0...k1 { acc += taps[k] * tmp[(row - r + k) * w + i] }
+                d[i] = acc
+                i += 1
+            }
+        }
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import SplatMath
+import SplatRaster
+import SplatTrain
+
+/// `splatlift eval MODEL`: PSNR and SSIM on the test views, printed and written to metrics.json.
+struct EvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Score a trained model's renders against the test photos (PSNR, SSIM).")
+
+    @Argument(help: "Model folder written by `splatlift train`.")
+    var model: String
+
+    @Option(name: .long, help: "Which views: test, train or all.")
+    var split: ViewSplit = .test
+
+    @Option(name: .long, help: "Point-cloud iteration to evaluate (default: the latest).")
+    var iteration: Int?
+
+    @Option(name: .long, help: "Scene folder, when it has moved since training.")
+    var scene: String?
+
+    func run() throws {
+        do {
+            let folder = ModelFolder(URL(fileURLWithPath: model))
+            let trained = try TrainedModel.load(folder, iteration: iteration, scenePath: scene.map { URL(fileURLWithPath: $0) })
+            let report = try Self.evaluateImages(trained, split: split)
+            try Self.mergeMetrics(["rendering": report], into: folder.metricsURL)
+            print("wrote \(folder.metricsURL.path)")
+        } catch let error as SplatError {
+            throw ValidationErrorLine(error.description)
+        }
+    }
+
+    /// Image quality (METHOD.md §4.4), printed per view and on average.
+    static func evaluateImages(_ trained: TrainedModel, split: ViewSplit) throws -> ImageQualityReport {
+        let report = try ImageQualityReport.evaluate(trained, split: split, backend: CPURasterizer())
+        for view in report.views {
+            print(String(format: "%@  PSNR %.3f dB  SSIM %.4f", view.name, view.psnr, view.ssim))
+        }
+        print(String(format: "%@ views (%d), iteration %d: PSNR %.3f dB, SSIM %.4f", split.rawValue, report.views.count,
+                     report.iteration, report.psnr, report.ssim))
+        return report
+    }
+
+    /// Writes `metrics.json` atomically, replacing only the given top-level sections, so other
+    /// evaluations (segmentation) keep theirs.
+    static func mergeMetrics<T: Encodable>(_ sections: [String: T], into url: URL) throws {
+        var merged: [String: Any] = [:]
+        if let data = try? Data(contentsOf: url), let old = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            merged = old
+        }
+        for (key, value) in sections {
+            let encoder = JSONEncoder()
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            let data = try encoder.encode(value)
+            merged[key] = try JSONSerialization.jsonObject(with: data)
+        }
+        let out = try JSONSerialization.data(withJSONObject: merged, options: [.prettyPrinted, .sortedKeys])
+        try ModelFolder.writeAtomically(out, to: url)
+    }
+}

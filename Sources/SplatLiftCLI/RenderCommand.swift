@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import SplatIO
+import SplatMath
+import SplatRaster
+import SplatTrain
+
+extension ViewSplit: ExpressibleByArgument {}
+
+/// `splatlift render MODEL --out DIR`: renders the scene's views from a trained model as PNGs.
+struct RenderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "render",
+        abstract: "Render a trained model from the scene's cameras to PNG files.")
+
+    @Argument(help: "Model folder written by `splatlift train`.")
+    var model: String
+
+    @Option(name: .long, help: "Which views: test, train or all.")
+    var split: ViewSplit = .test
+
+    @Option(name: .long, help: "Output folder.")
+    var out: String
+
+    @Option(name: .long, help: "Point-cloud iteration to render (default: the latest).")
+    var iteration: Int?
+
+    @Option(name: .long, help: "Scene folder, when it has moved since training.")
+    var scene: String?
+
+    func run() throws {
+        do {
+            let trained = try TrainedModel.load(ModelFolder(URL(fileURLWithPath: model)), iteration: iteration,
+                                                scenePath: scene.map { URL(fileURLWithPath: $0) })
+            let outURL = URL(fileURLWithPath: out)
+            let written = try Self.writeColorImages(trained, split: split, to: outURL, backend: CPURasterizer())
+            print("wrote \(written) images of iteration \(trained.iteration) to \(outURL.path)")
+        } catch let error as SplatError {
+            throw ValidationErrorLine(error.description)
+        }
+    }
+
+    /// One colour PNG per view, named after the photo (`<stem>.png`).
+    static func writeColorImages(_ trained: TrainedModel, split: ViewSplit, to dir: URL, backend: RasterBackend) throws -> Int {
+        let indices = split.indices(in: trained.scene)
+        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+            throw SplatError("cannot create the output folder: \(error.localizedDescription)", path: dir.path)
+        }
+        for index in indices {
+            let output = backend.render(trained.gaussians, camera: trained.camera(ofView: index),
+                                        options: trained.renderOptions())
+            let name = URL(fileURLWithPath: trained.scene.views[index].name).deletingPathExtension().lastPathComponent
+            try ImageIO.writePNG(RGBImage(width: output.width, height: output.height, pixels: output.color),
+                                 to: dir.appendingPathComponent(name + ".png"))
+        }
+        return indices.count
+    }
+}

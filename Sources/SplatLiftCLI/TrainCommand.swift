@@ -1,0 +1,142 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import SplatIO
+import SplatMath
+import SplatRaster
+import SplatTrain
+
+extension BackgroundMode: ExpressibleByArgument {}
+
+/// `splatlift train SCENE --out MODEL`: 3DGS training with checkpoints, resumable.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a 3D Gaussian Splatting model of a scene.",
+        discussion: """
+        Writes MODEL/cfg.json (every setting), MODEL/train_log.jsonl, MODEL/checkpoint.bin (every \
+        --checkpoint-every iterations and at the end) and MODEL/point_cloud/iteration_N/point_cloud.ply. \
+        Ctrl-C saves a checkpoint and exits; --resume continues from it bit-identically.
+        """)
+
+    @Argument(help: "Scene folder (COLMAP sparse/0 or transforms.json, with images/).")
+    var scene: String
+
+    @Option(name: .long, help: "Model folder to write.")
+    var out: String
+
+    @Option(name: .long, help: "Iterations (default 30000). The position learning rate decays over this many.")
+    var iterations: Int?
+
+    @Option(name: [.customShort("r"), .long], help: "Downscale the images by this integer factor.")
+    var resolution: Int?
+
+    @Option(name: .long, help: "Random seed.")
+    var seed: UInt64?
+
+    @Option(name: .long, help: "Background: black, white or random.")
+    var background: BackgroundMode?
+
+    @Option(name: .long, help: "Checkpoint every this many iterations (0 = only at the end).")
+    var checkpointEvery: Int?
+
+    @Option(name: .long, help: "Worker threads (0 = all cores).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Continue from MODEL/checkpoint.bin with MODEL/cfg.json.")
+    var resume = false
+
+    func run() throws {
+        do { try train() } catch let error as SplatError {
+            throw ValidationErrorLine(error.description)
+        }
+    }
+
+    private func train() throws {
+        let folder = ModelFolder(URL(fileURLWithPath: out))
+        let sceneURL = URL(fileURLWithPath: scene)
+        var config: TrainConfig
+        var checkpoint: TrainCheckpoint?
+        if resume {
+            config = try folder.readConfig()
+            checkpoint = try TrainCheckpoint.read(from: folder.checkpointURL)
+            if let resolution, resolution != config.resolution {
+                throw SplatError("--resume cannot change -r (the model was trained at -r \(config.resolution))")
+            }
+            if let seed, seed != config.seed { throw SplatError("--resume cannot change --seed (the model used \(config.seed))") }
+        } else {
+            config = TrainConfig()
+            if let resolution { config.resolution = resolution }
+            if let seed { config.seed = seed }
+            if let background { config.background = background }
+        }
+        config.scenePath = sceneURL.standardizedFileURL.path
+        if let iterations { config.iterations = iterations }
+        if let checkpointEvery { config.checkpointInterval = checkpointEvery }
+        if let threads { config.threads = threads }
+        if let background, resume, background != config.background {
+            throw SplatError("--resume cannot change --background (the model used \(config.background.rawValue))")
+        }
+        try config.validate()
+
+        // Black: photos with alpha come premultiplied; the trainer adds its background per step.
+        let loaded = try SceneLoader.load(sceneURL, options: SceneLoadOptions(background: .zero))
+        guard !loaded.trainIndices.isEmpty else { throw SplatError("the scene has no training views", path: sceneURL.path) }
+        let loadStart = Date()
+        let views = try TrainingView.load(from: loaded, indices: loaded.trainIndices, downscale: config.resolution,
+                                          threads: config.threads)
+        let size = views[0].camera
+        print("scene: \(loaded.views.count) views (\(views.count) for training) at \(size.width)x\(size.height), "
+              + "\(loaded.points.count / 3) points; images loaded in \(String(format: "%.1f", Date().timeIntervalSince(loadStart))) s")
+
+        let state: TrainState
+        if let checkpoint {
+            guard checkpoint.state.iteration < config.iterations else {
+                print("the checkpoint is at iteration \(checkpoint.state.iteration), already ≥ --iterations \(config.iterations); nothing to do")
+                return
+            }
+            state = checkpoint.state
+            print("resuming at iteration \(state.iteration) with \(state.gaussians.count) Gaussians")
+        } else {
+            state = TrainState.initial(config: config, views: views, points: loaded.points, pointColors: loaded.pointColors,
+                                       sceneExtent: loaded.sceneExtent, featureCount: 0)
+            print("initialised \(state.gaussians.count) Gaussians\(loaded.points.isEmpty ? " at random (the scene has no points)" : ""); "
+                  + "scene extent \(String(format: "%.3f", state.sceneExtent))")
+        }
+        try folder.create()
+        try folder.writeConfig(config)
+
+        let trainer = try Trainer(config: config, views: views, state: state, backend: CPURasterizer())
+        let stop = StopFlag()
+        let signalSource = Self.installInterruptHandler(stop)
+        defer { signalSource.cancel() }
+        let progress = ProgressReporter(totalIterations: config.iterations, interval: config.logInterval)
+        let session = try TrainingSession(trainer: trainer, folder: folder, resumed: checkpoint != nil, stop: stop,
+                                          progress: progress) { gaussians, url in
+            try PLYFile.writeGaussians(GaussianPLY(gaussians: gaussians), to: url)
+        }
+        let outcome = try session.run()
+        progress.message("mean per step: " + session.meanTimings.summary)
+        switch outcome {
+        case .finished(let iteration):
+            progress.message("finished at iteration \(iteration) with \(trainer.state.gaussians.count) Gaussians: \(folder.pointCloudURL(iteration: iteration).path)")
+        case .interrupted(let iteration):
+            progress.message("interrupted: checkpoint saved at iteration \(iteration); continue with --resume")
+        }
+    }
+
+    /// Ctrl-C sets `stop` instead of killing the process (the loop then checkpoints and exits 0).
+    static func installInterruptHandler(_ stop: StopFlag) -> DispatchSourceSignal {
+        signal(SIGINT, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue.global())
+        source.setEventHandler { stop.set() }
+        source.resume()
+        return source
+    }
+}
+
+/// A one-line user-facing error (printed by ArgumentParser as "Error: …", exit code 1).
+struct ValidationErrorLine: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

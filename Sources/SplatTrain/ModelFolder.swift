@@ -1,0 +1,64 @@
+import Foundation
+import SplatMath
+
+/// The model folder, in the 3DGS layout so models move between tools:
+/// `cfg.json`, `point_cloud/iteration_N/point_cloud.ply`, plus SplatLift's `checkpoint.bin`,
+/// `train_log.jsonl`, `metrics.json` and renders.
+public struct ModelFolder: Sendable {
+    public let url: URL
+
+    public init(_ url: URL) { self.url = url }
+
+    public var configURL: URL { url.appendingPathComponent("cfg.json") }
+    public var checkpointURL: URL { url.appendingPathComponent("checkpoint.bin") }
+    public var logURL: URL { url.appendingPathComponent("train_log.jsonl") }
+    public var metricsURL: URL { url.appendingPathComponent("metrics.json") }
+
+    public func pointCloudURL(iteration: Int) -> URL {
+        url.appendingPathComponent("point_cloud/iteration_\(iteration)/point_cloud.ply")
+    }
+
+    /// Creates the folder (and parents) if needed.
+    public func create() throws {
+        do { try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true) } catch {
+            throw SplatError("cannot create the model folder: \(error.localizedDescription)", path: url.path)
+        }
+    }
+
+    /// The highest N with `point_cloud/iteration_N/point_cloud.ply`, or nil.
+    public func latestPointCloudIteration() -> Int? {
+        let dir = url.appendingPathComponent("point_cloud")
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return nil }
+        return names.compactMap { name -> Int? in
+            guard name.hasPrefix("iteration_"), let n = Int(name.dropFirst("iteration_".count)) else { return nil }
+            return FileManager.default.fileExists(atPath: pointCloudURL(iteration: n).path) ? n : nil
+        }.max()
+    }
+
+    public func readConfig() throws -> TrainConfig {
+        let data: Data
+        do { data = try Data(contentsOf: configURL) } catch {
+            throw SplatError("no readable cfg.json: is this a model folder written by `splatlift train`?", path: configURL.path)
+        }
+        do { return try JSONDecoder().decode(TrainConfig.self, from: data) } catch {
+            throw SplatError("cfg.json is not a SplatLift training configuration (\(error))", path: configURL.path)
+        }
+    }
+
+    /// Writes `cfg.json` atomically, pretty-printed with sorted keys.
+    public func writeConfig(_ config: TrainConfig) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try Self.writeAtomically(try encoder.encode(config), to: configURL)
+    }
+
+    /// `Data.write(.atomic)` with a one-line error naming the file.
+    public static func writeAtomically(_ data: Data, to url: URL) throws {
+        do {
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try data.write(to: url, options: .atomic)
+        } catch {
+            throw SplatError("cannot write: \(error.localizedDescription)", path: url.path)
+        }
+    }
+}
