@@ -23,9 +23,18 @@ import SplatMath
         o.featureGradientsReachGeometry = true
         o.activeSHDegree = shDegree
         // Few, mid-sized, not too opaque Gaussians: no early stop (T < 1e-4) and no 0.99 clamp.
-        let p = RasterScenes.gaussians(6, camera: camera, featureCount: 3, seed: 11 + UInt64(shDegree),
+        var p = RasterScenes.gaussians(6, camera: camera, featureCount: 3, seed: 11 + UInt64(shDegree),
                                        minScale: 0.1, maxScale: 0.4, opacitySpread: 0.8)
+        // Gaussian 0 sits left of the frustum, where the EWA Jacobian clamps x/z, and reaches into the image.
+        let z = 2.5, u = -0.35 * Double(camera.width), v = 0.5 * Double(camera.height)
+        let world = camera.rotation.transposed * (Vec3((u - camera.cx) / camera.fx * z, (v - camera.cy) / camera.fy * z, z)
+                                                  - camera.translation)
+        p.means[0] = Float(world.x); p.means[1] = Float(world.y); p.means[2] = Float(world.z)
+        p.logScales[0] = Float(Foundation.log(0.35)); p.logScales[1] = Float(Foundation.log(0.3))
+        p.logScales[2] = Float(Foundation.log(0.25))
         let g = ReferenceGaussians(p)
+        let clamped = ReferenceProjection.geometry(g, 0, camera)
+        #expect(clamped.clampX && ReferenceProjection.project(g, camera, shDegree: 0)[0].visible)
         let f = RasterScenes.upstream(width: camera.width, height: camera.height, featureCount: 3, seed: 3)
         func d(_ a: [Float]?) -> [Double]? { a.map { $0.map(Double.init) } }
         let up = ReferenceUpstream(color: d(f.color), features: d(f.features), depth: d(f.depth), alpha: d(f.alpha))
