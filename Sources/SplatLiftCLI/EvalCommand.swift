@@ -27,7 +27,9 @@ struct EvalCommand: ParsableCommand {
             let folder = ModelFolder(URL(fileURLWithPath: model))
             let trained = try TrainedModel.load(folder, iteration: iteration, scenePath: scene.map { URL(fileURLWithPath: $0) })
             let report = try Self.evaluateImages(trained, split: split)
-            try Self.mergeMetrics(["rendering": report], into: folder.metricsURL)
+            // The test split is "rendering" (METHOD.md §4.4); other splits get their own section.
+            let section = split == .test ? "rendering" : "rendering_\(split.rawValue)"
+            try Self.mergeMetrics([section: report], into: folder.metricsURL)
             print("wrote \(folder.metricsURL.path)")
         } catch let error as SplatError {
             throw ValidationErrorLine(error.description)
