@@ -73,8 +73,8 @@ struct SelectionOptions: ParsableArguments {
     }
 
     /// Loads the model and resolves the selection: (model, ids, Gaussian mask).
-    func select(backend: RasterBackend) throws -> (SegmentedModel, Set<Int32>, [Bool]) {
-        let model = try SegmentedModel.load(URL(fileURLWithPath: input), scenePath: scene.map { URL(fileURLWithPath: $0) })
+    func select(backend: RasterBackend) throws -> (EditableModel, Set<Int32>, [Bool]) {
+        let model = try EditableModel.load(URL(fileURLWithPath: input), scenePath: scene.map { URL(fileURLWithPath: $0) })
         let query: ObjectQuery
         if let ids { query = .ids(ids.ids) }
         else if let pixel { query = .pixel(view: pixel.view, x: pixel.x, y: pixel.y) }

@@ -18,6 +18,9 @@ public struct DemoOptions: Sendable {
     public var seed: UInt64 = 0
     /// Joint RGB + segmentation training iterations.
     public var iterations = 2000
+    /// Densification stops here (the 3DGS default, 10,000, lets a 160×120 scene grow past 90k
+    /// Gaussians by iteration 1600, too slow for a ten-minute demo on 2 cores).
+    public var densifyUntil = 1000
     public var threads = 0
     public var voxelSize: Double?
 
@@ -73,13 +76,14 @@ public enum Demo {
         config.threads = options.threads
         config.checkpointInterval = 0
         config.saveIterations = []
+        config.densifyUntilIteration = options.densifyUntil
         log("training RGB + segmentation jointly for \(config.iterations) iterations -> \(modelURL.path)")
         let progress = ProgressReporter(totalIterations: config.iterations, interval: 100)
         try SegmentationTraining.train(config: config, folder: ModelFolder(modelURL), progress: progress)
         lap("train")
 
         // 3. Evaluation on the test views.
-        let model = try SegmentedModel.load(modelURL)
+        let model = try EditableModel.load(modelURL)
         let scene = model.scene
         let quality = try ImageQualityReport.evaluate(model.trained, split: .test, backend: backend)
         var predicted = [SegmentationView](), masks = [SegmentationView]()
@@ -100,12 +104,10 @@ public enum Demo {
                 masks.append(try SegmentationView(width: gt.width, height: gt.height, groundTruth: gt.labels, prediction: mask.labels, name: name))
             }
             let stem = URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent
-            try write(RGBImage(width: output.width, height: output.height, pixels: output.color.map { min(max($0, 0), 1) }),
-                      "renders/\(stem)_rgb.png", out, &files)
-            try write(Overlays.overlay(rgb: output.color, ids: ids, width: output.width, height: output.height),
-                      "renders/\(stem)_ids.png", out, &files)
-            try write(Overlays.overlay(rgb: output.color, ids: gt.labels, width: gt.width, height: gt.height),
-                      "renders/\(stem)_gt.png", out, &files)
+            let rgb = RGBImage(width: output.width, height: output.height, pixels: output.color.map { min(max($0, 0), 1) })
+            try write(rgb, "renders/\(stem)_rgb.png", out, &files)
+            try write(try SegmentationOverlay.overlay(rgb, ids: ids), "renders/\(stem)_ids.png", out, &files)
+            try write(try SegmentationOverlay.overlay(rgb, ids: gt.labels), "renders/\(stem)_gt.png", out, &files)
         }
         let segmentation = try SegmentationReport(predicted: predicted, masks: masks.count == predicted.count ? masks : nil)
         log(String(format: "test views: PSNR %.2f dB, SSIM %.4f", quality.psnr, quality.ssim))

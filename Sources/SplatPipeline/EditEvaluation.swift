@@ -33,7 +33,7 @@ public struct EditScores: Codable, Sendable {
     public var meshTriangles: Int
 }
 
-extension SegmentedModel {
+extension EditableModel {
     /// The training view where GT instance `id` covers the most pixels, with its GT mask.
     public func largestTrainingView(of id: Int32) throws -> (view: Int, mask: [Bool], area: Int) {
         var best: (Int, [Bool], Int)?

@@ -5,7 +5,7 @@ import SplatLift
 import SplatMath
 import SplatTrain
 
-extension SegmentedModel {
+extension EditableModel {
     /// The selected Gaussians with their identity features and object ids (standard 3DGS PLY
     /// layout plus `obj_dc_*` and `object_id`).
     public func extracted(_ selection: [Bool]) throws -> GaussianPLY {
@@ -19,7 +19,7 @@ extension SegmentedModel {
 
     /// Writes the model without the selected Gaussians as a model folder that `render`, `eval`
     /// and these edits accept: the same `cfg.json` (same scene), `point_cloud/iteration_N/point_cloud.ply`
-    /// at the source's iteration and a copy of `codebook.json`.
+    /// at the source's iteration, `lift.json` and the codebook (in the folder and beside the point cloud).
     @discardableResult
     public func writeRemoved(_ selection: [Bool], to url: URL) throws -> ModelFolder {
         let folder = ModelFolder(url)
@@ -31,7 +31,9 @@ extension SegmentedModel {
         let ply = folder.pointCloudURL(iteration: trained.iteration)
         try FileManager.default.createDirectory(at: ply.deletingLastPathComponent(), withIntermediateDirectories: true)
         try PLYFile.writeGaussians(try removed(selection), to: ply)
-        try codebook.save(to: url.appendingPathComponent(Codebook.fileName))
+        try folder.writeLiftInfo(segmented.info)
+        try codebook.save(to: folder.codebookURL)
+        try codebook.save(to: ply.deletingLastPathComponent().appendingPathComponent(Codebook.fileName))
         return folder
     }
 }

@@ -4,7 +4,7 @@ import SplatMath
 import SplatRaster
 import SplatTrain
 
-/// Settings of `SegmentedModel.meshObject`.
+/// Settings of `EditableModel.meshObject`.
 public struct ObjectMeshOptions: Sendable {
     /// Voxel edge in world units; nil = the object's longest side / `voxelsPerSide`.
     public var voxelSize: Double?
@@ -29,7 +29,7 @@ public struct ObjectMeshResult: Sendable {
     public var viewsWithObject: Int
 }
 
-extension SegmentedModel {
+extension EditableModel {
     /// TSDF fusion of the rendered depth (Σ w·z with the accumulated alpha) of every view of
     /// `options.split`, restricted to the pixels whose rendered id is in `ids`, then marching
     /// cubes; world coordinates. The grid covers the selected Gaussians' robust bounds padded by

@@ -18,7 +18,7 @@ public enum ObjectQuery: Sendable, Equatable {
     case mask(view: Int, pixels: [Bool])
 }
 
-extension SegmentedModel {
+extension EditableModel {
     /// The object ids a query names; throws when it names none.
     public func resolve(_ query: ObjectQuery, backend: RasterBackend) throws -> Set<Int32> {
         let ids: Set<Int32>

@@ -5,31 +5,27 @@ import SplatMath
 import SplatRaster
 import SplatTrain
 
-/// A trained model folder with identity features: the model, its codebook (`codebook.json`) and
-/// one object id per Gaussian.
-public struct SegmentedModel {
-    public let trained: TrainedModel
-    public let codebook: Codebook
+/// A segmented model folder (written by `train` with masks: `lift.json`, `codebook.json`) ready
+/// for object edits: the model, its codebook and one object id per Gaussian.
+public struct EditableModel {
+    public let segmented: SegmentedModel
     /// The PLY's `object_id` when present, else argmax_k C[k]·f_i (METHOD.md §2).
     public let objectIDs: [Int32]
 
-    /// Loads `cfg.json`, the latest point cloud, the scene and `codebook.json` of a model folder.
-    public static func load(_ url: URL, scenePath: URL? = nil) throws -> SegmentedModel {
+    public var trained: TrainedModel { segmented.model }
+    public var codebook: Codebook { segmented.codebook }
+
+    /// Loads `cfg.json`, the latest point cloud, the scene, `lift.json` and the codebook of a model folder.
+    public static func load(_ url: URL, scenePath: URL? = nil) throws -> EditableModel {
         let trained = try TrainedModel.load(ModelFolder(url), scenePath: scenePath)
-        let codebookURL = url.appendingPathComponent(Codebook.fileName)
-        guard FileManager.default.fileExists(atPath: codebookURL.path) else {
-            throw SplatError("the model has no \(Codebook.fileName): it was trained without segmentation masks", path: url.path)
+        guard let segmented = try SegmentedModel.load(trained) else {
+            throw SplatError("the model has no \(LiftModelInfo.fileName): it was trained without segmentation masks", path: url.path)
         }
-        let codebook = try Codebook.load(from: codebookURL)
-        guard trained.gaussians.featureCount == codebook.featureCount else {
-            throw SplatError("the point cloud has \(trained.gaussians.featureCount) identity channels, the codebook "
-                             + "\(codebook.featureCount)", path: url.path)
-        }
-        let ids = try trained.objectIDs ?? LiftInference.gaussianIDs(trained.gaussians, codebook: codebook)
+        let ids = try trained.objectIDs ?? LiftInference.gaussianIDs(trained.gaussians, codebook: segmented.codebook)
         guard ids.count == trained.gaussians.count else {
             throw SplatError("\(ids.count) object ids for \(trained.gaussians.count) Gaussians", path: url.path)
         }
-        return SegmentedModel(trained: trained, codebook: codebook, objectIDs: ids)
+        return EditableModel(segmented: segmented, objectIDs: ids)
     }
 
     public var gaussians: GaussianParams { trained.gaussians }
