@@ -29,6 +29,12 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Joint training iterations.")
     var iterations: Int = DemoOptions(out: URL(fileURLWithPath: ".")).iterations
 
+    @Option(name: [.customShort("r"), .long], help: "Downscale the images by this integer factor for training.")
+    var resolution: Int = 1
+
+    @Option(help: "Densification stops after this iteration (keeps the demo fast).")
+    var densifyUntil: Int = DemoOptions(out: URL(fileURLWithPath: ".")).densifyUntil
+
     @Option(help: "Worker threads (0 = all cores).")
     var threads: Int = 0
 
@@ -44,6 +50,8 @@ struct DemoCommand: ParsableCommand {
             options.seed = seed
             options.iterations = iterations
             options.threads = threads
+            options.resolution = resolution
+            options.densifyUntil = densifyUntil
             options.voxelSize = voxel
             let report = try Demo.run(options)
             print("")

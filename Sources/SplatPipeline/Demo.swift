@@ -22,6 +22,8 @@ public struct DemoOptions: Sendable {
     /// Gaussians by iteration 1600, too slow for a ten-minute demo on 2 cores).
     public var densifyUntil = 1000
     public var threads = 0
+    /// Image downscale factor for training (`-r`).
+    public var resolution = 1
     public var voxelSize: Double?
 
     public init(out: URL) { self.out = out }
@@ -74,6 +76,7 @@ public enum Demo {
         config.scenePath = sceneURL.standardizedFileURL.path
         config.iterations = options.iterations
         config.threads = options.threads
+        config.resolution = options.resolution
         config.checkpointInterval = 0
         config.saveIterations = []
         config.densifyUntilIteration = options.densifyUntil

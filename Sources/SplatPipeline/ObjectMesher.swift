@@ -15,6 +15,8 @@ public struct ObjectMeshOptions: Sendable {
     public var truncationVoxels: Double = 4
     /// Views whose depth is fused (the training views by default).
     public var split: ViewSplit = .train
+    /// Keep only the connected piece with the most triangles (drops floaters from stray depth).
+    public var largestComponentOnly = true
 
     public init(voxelSize: Double? = nil) { self.voxelSize = voxelSize }
 }
@@ -31,8 +33,9 @@ public struct ObjectMeshResult: Sendable {
 
 extension EditableModel {
     /// TSDF fusion of the rendered depth (Σ w·z with the accumulated alpha) of every view of
-    /// `options.split`, restricted to the pixels whose rendered id is in `ids`, then marching
-    /// cubes; world coordinates. The grid covers the selected Gaussians' robust bounds padded by
+    /// `options.split`, restricted to the pixels whose rendered id is in `ids` and whose surface
+    /// point lies inside the grid, then marching
+    /// cubes (by default only its largest connected piece); world coordinates. The grid covers the selected Gaussians' robust bounds padded by
     /// 15% of their longest side.
     public func meshObject(ids: Set<Int32>, selection: [Bool], options: ObjectMeshOptions = ObjectMeshOptions(),
                            backend: RasterBackend) throws -> ObjectMeshResult {
@@ -49,14 +52,27 @@ extension EditableModel {
         var seen = 0
         for index in options.split.indices(in: scene) {
             let output = render(view: index, backend: backend)
-            let mask = try pixelIDs(output).map { ids.contains($0) }
+            let camera = trained.camera(ofView: index)
+            var mask = try pixelIDs(output).map { ids.contains($0) }
+            // An object pixel whose surface point falls outside the grid belongs to something else
+            // (an id that also covers part of another surface): fuse it as another surface.
+            for p in mask.indices where mask[p] {
+                let alpha = output.alpha[p]
+                guard alpha > 0.5 else { continue }
+                let z = Double(output.depth[p] / alpha)
+                let x = (Double(p % camera.width) + 0.5 - camera.cx) / camera.fx * z
+                let y = (Double(p / camera.width) + 0.5 - camera.cy) / camera.fy * z
+                let world = camera.rotation.transposed * (Vec3(x, y, z) - camera.translation)
+                if (0..<3).contains(where: { world[$0] < boundsMin[$0] || world[$0] > boundsMax[$0] }) { mask[p] = false }
+            }
             guard mask.contains(true) else { continue }
             seen += 1
-            volume.integrate(try DepthView(camera: trained.camera(ofView: index), depth: output.depth,
+            volume.integrate(try DepthView(camera: camera, depth: output.depth,
                                            alpha: output.alpha, mask: mask))
         }
         guard seen > 0 else { throw SplatError("no \(options.split.rawValue) view shows the selected object") }
-        return ObjectMeshResult(mesh: try volume.mesh(), voxelSize: voxel, boundsMin: boundsMin, boundsMax: boundsMax,
+        let fused = try volume.mesh()
+        return ObjectMeshResult(mesh: options.largestComponentOnly ? fused.largestComponent() : fused, voxelSize: voxel, boundsMin: boundsMin, boundsMax: boundsMax,
                                 viewsWithObject: seen)
     }
 
