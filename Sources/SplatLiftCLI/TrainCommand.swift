@@ -29,6 +29,12 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Model folder to write.")
     var out: String
 
+    @Option(name: .long, help: "Images folder of a COLMAP scene (default: SCENE/images).")
+    var images: String?
+
+    @Option(name: .long, help: "COLMAP model folder (default: SCENE/sparse/0).")
+    var sparse: String?
+
     @Option(name: .long, help: "Iterations (default 30000). The position learning rate decays over this many.")
     var iterations: Int?
 
@@ -79,6 +85,8 @@ struct TrainCommand: ParsableCommand {
             if let featureLR = lift.featureLR { config.identityFeatureLR = featureLR }
         }
         config.scenePath = sceneURL.standardizedFileURL.path
+        if let images { config.imagesPath = URL(fileURLWithPath: images).standardizedFileURL.path }
+        if let sparse { config.sparsePath = URL(fileURLWithPath: sparse).standardizedFileURL.path }
         if let iterations { config.iterations = iterations }
         if let checkpointEvery { config.checkpointInterval = checkpointEvery }
         if let threads { config.threads = threads }
@@ -99,8 +107,10 @@ struct TrainCommand: ParsableCommand {
         let masksURL = lift.masks.map { URL(fileURLWithPath: $0) } ?? resumedLift.map { URL(fileURLWithPath: $0.masksPath) }
 
         // Black: photos with alpha come premultiplied; the trainer adds its background per step.
-        let loaded = try SceneLoader.load(sceneURL, options: SceneLoadOptions(masks: masksURL, background: .zero,
-                                                                               requireMasks: masksURL != nil))
+        var loadOptions = config.sceneLoadOptions(background: .zero)
+        loadOptions.masks = masksURL
+        loadOptions.requireMasks = masksURL != nil
+        let loaded = try SceneLoader.load(sceneURL, options: loadOptions)
         guard !loaded.trainIndices.isEmpty else { throw SplatError("the scene has no training views", path: sceneURL.path) }
         let loadStart = Date()
         let views = try TrainingView.load(from: loaded, indices: loaded.trainIndices, downscale: config.resolution,
