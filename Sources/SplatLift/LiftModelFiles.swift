@@ -57,6 +57,14 @@ extension ModelFolder {
     }
 }
 
+extension LiftObjective {
+    /// The PLY contents of a segmented model: the Gaussians with their `obj_dc_*` features and
+    /// `object_id` = argmax_k C[k]·f_i on the raw feature (METHOD.md §2).
+    public func pointCloud(_ gaussians: GaussianParams) throws -> GaussianPLY {
+        GaussianPLY(gaussians: gaussians, objectIDs: try LiftInference.gaussianIDs(gaussians, codebook: codebookModel))
+    }
+}
+
 /// The training views' 2D label maps at the training resolution.
 public enum LiftTrainingLabels {
     /// Loads the mask of every view in `indices` once, downscaled by `downscale` (each block's

@@ -40,7 +40,8 @@ public struct SegmentedModel {
     public func sceneWithTrainingMasks() throws -> Scene {
         let masks = URL(fileURLWithPath: info.masksPath)
         guard model.scene.masksFolder?.standardizedFileURL.path != masks.standardizedFileURL.path else { return model.scene }
-        return try SceneLoader.load(model.scene.root,
-                                    options: SceneLoadOptions(masks: masks, background: model.scene.background))
+        var options = model.config.sceneLoadOptions(background: model.scene.background)
+        options.masks = masks
+        return try SceneLoader.load(model.scene.root, options: options)
     }
 }

@@ -30,6 +30,9 @@ struct LiftOptions: ParsableArguments {
     @Option(name: .long, help: "Codebook entries L, the maximum number of objects (default 256).")
     var codebookSize: Int?
 
+    @Option(name: .long, help: "Learning rate of the Gaussians' identity features (default 0.0025, Unified-Lift's for 30k iterations).")
+    var featureLR: Double?
+
     /// True when any option that shapes the objective was given.
     var changesObjective: Bool {
         mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil
@@ -70,8 +73,7 @@ struct LiftTraining {
     /// Writes the point cloud with `obj_dc_*` and the per-Gaussian `object_id`, and the codebook
     /// beside it and in the model folder.
     func writePointCloud(_ gaussians: GaussianParams, to url: URL, folder: ModelFolder) throws {
-        let ids = try LiftInference.gaussianIDs(gaussians, codebook: objective.codebookModel)
-        try PLYFile.writeGaussians(GaussianPLY(gaussians: gaussians, objectIDs: ids), to: url)
+        try PLYFile.writeGaussians(try objective.pointCloud(gaussians), to: url)
         try objective.saveCodebook(to: url.deletingLastPathComponent().appendingPathComponent(Codebook.fileName))
         try objective.saveCodebook(to: folder.codebookURL)
     }

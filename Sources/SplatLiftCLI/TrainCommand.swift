@@ -29,6 +29,12 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Model folder to write.")
     var out: String
 
+    @Option(name: .long, help: "Images folder of a COLMAP scene (default: SCENE/images).")
+    var images: String?
+
+    @Option(name: .long, help: "COLMAP model folder (default: SCENE/sparse/0).")
+    var sparse: String?
+
     @Option(name: .long, help: "Iterations (default 30000). The position learning rate decays over this many.")
     var iterations: Int?
 
@@ -76,8 +82,11 @@ struct TrainCommand: ParsableCommand {
             if let resolution { config.resolution = resolution }
             if let seed { config.seed = seed }
             if let background { config.background = background }
+            if let featureLR = lift.featureLR { config.identityFeatureLR = featureLR }
         }
         config.scenePath = sceneURL.standardizedFileURL.path
+        if let images { config.imagesPath = URL(fileURLWithPath: images).standardizedFileURL.path }
+        if let sparse { config.sparsePath = URL(fileURLWithPath: sparse).standardizedFileURL.path }
         if let iterations { config.iterations = iterations }
         if let checkpointEvery { config.checkpointInterval = checkpointEvery }
         if let threads { config.threads = threads }
@@ -89,7 +98,7 @@ struct TrainCommand: ParsableCommand {
         // Segmentation: lift.json decides on --resume; otherwise masks are used when found.
         let resumedLift = resume ? try folder.readLiftInfo() : nil
         if resume {
-            if lift.changesObjective { throw SplatError("--resume cannot change the segmentation options (they are in lift.json)") }
+            if lift.changesObjective || lift.featureLR != nil { throw SplatError("--resume cannot change the segmentation options (they are in lift.json)") }
             if lift.noSegmentation && resumedLift != nil { throw SplatError("--resume cannot turn segmentation off") }
             if lift.masks != nil && resumedLift == nil { throw SplatError("--resume cannot add segmentation to an RGB-only model") }
         } else if lift.noSegmentation && (lift.masks != nil || lift.changesObjective) {
@@ -98,8 +107,10 @@ struct TrainCommand: ParsableCommand {
         let masksURL = lift.masks.map { URL(fileURLWithPath: $0) } ?? resumedLift.map { URL(fileURLWithPath: $0.masksPath) }
 
         // Black: photos with alpha come premultiplied; the trainer adds its background per step.
-        let loaded = try SceneLoader.load(sceneURL, options: SceneLoadOptions(masks: masksURL, background: .zero,
-                                                                               requireMasks: masksURL != nil))
+        var loadOptions = config.sceneLoadOptions(background: .zero)
+        loadOptions.masks = masksURL
+        loadOptions.requireMasks = masksURL != nil
+        let loaded = try SceneLoader.load(sceneURL, options: loadOptions)
         guard !loaded.trainIndices.isEmpty else { throw SplatError("the scene has no training views", path: sceneURL.path) }
         let loadStart = Date()
         let views = try TrainingView.load(from: loaded, indices: loaded.trainIndices, downscale: config.resolution,

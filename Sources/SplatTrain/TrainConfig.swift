@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 import SplatMath
 
 /// The colour composited behind the Gaussians (and behind RGBA ground truth).
@@ -18,6 +19,10 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     // Run
     /// The scene folder (recorded so `render` and `eval` find the cameras again).
     public var scenePath: String = ""
+    /// Images folder of a COLMAP scene when not `images/` (nil = default).
+    public var imagesPath: String? = nil
+    /// COLMAP model folder when not `sparse/0` (nil = default).
+    public var sparsePath: String? = nil
     /// Image downscale factor (`-r`).
     public var resolution: Int = 1
     public var iterations: Int = 30_000
@@ -89,6 +94,12 @@ public struct TrainConfig: Codable, Sendable, Equatable {
 
     /// The step count of the position learning-rate decay.
     public var effectivePositionLRMaxSteps: Int { positionLRMaxSteps ?? iterations }
+
+    /// How to load `scenePath` (images/sparse folders), with photos composited over `background`.
+    public func sceneLoadOptions(background: SIMD3<Float>) -> SceneLoadOptions {
+        SceneLoadOptions(images: imagesPath.map { URL(fileURLWithPath: $0) },
+                         sparse: sparsePath.map { URL(fileURLWithPath: $0) }, background: background)
+    }
 
     /// Throws when a setting is out of range, naming it.
     public func validate() throws {

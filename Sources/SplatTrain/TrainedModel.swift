@@ -41,7 +41,7 @@ public struct TrainedModel {
         let ply = try PLYFile.readGaussians(plyURL)
         let sceneURL = scenePath ?? URL(fileURLWithPath: config.scenePath)
         let background: SIMD3<Float> = config.background == .white ? SIMD3(1, 1, 1) : .zero
-        let scene = try SceneLoader.load(sceneURL, options: SceneLoadOptions(background: background))
+        let scene = try SceneLoader.load(sceneURL, options: config.sceneLoadOptions(background: background))
         return TrainedModel(folder: folder, config: config, iteration: iteration, gaussians: ply.gaussians,
                             objectIDs: ply.objectIDs, scene: scene)
     }

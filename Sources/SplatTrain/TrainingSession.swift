@@ -4,7 +4,7 @@ import SplatMath
 /// How a session ended.
 public enum TrainingOutcome: Sendable, Equatable {
     case finished(iteration: Int)
-    /// Stopped by the stop flag (Ctrl-C) after saving a checkpoint.
+    /// Stopped by the stop flag (Ctrl-C) after saving a checkpoint and the point cloud.
     case interrupted(iteration: Int)
 }
 
@@ -42,6 +42,7 @@ public final class TrainingSession {
         let config = trainer.config
         while !trainer.isFinished {
             if stop.isSet {
+                try savePointCloud()
                 try saveCheckpoint()
                 return .interrupted(iteration: trainer.state.iteration)
             }

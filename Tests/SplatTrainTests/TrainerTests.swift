@@ -194,9 +194,11 @@ func stopFlagCheckpointsAndResumeFinishes() throws {
     let progress = ProgressReporter(totalIterations: 30, interval: 1000, isTerminal: false)
     let trainer = try Trainer(config: config, views: views, state: initial, backend: CPURasterizer())
     try trainer.step()
+    var interruptedClouds = [URL]()
     let session = try TrainingSession(trainer: trainer, folder: folder, resumed: false, stop: stop, progress: progress,
-                                      writePointCloud: { _, _ in })
+                                      writePointCloud: { _, url in interruptedClouds.append(url) })
     #expect(try session.run() == .interrupted(iteration: 1))
+    #expect(interruptedClouds == [folder.pointCloudURL(iteration: 1)])
     let resumed = try Trainer(config: config, views: views, state: try TrainCheckpoint.read(from: folder.checkpointURL).state,
                               backend: CPURasterizer())
     var written = [URL]()
