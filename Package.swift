@@ -9,7 +9,8 @@ let package = Package(
     products: [
         .executable(name: "splatlift", targets: ["SplatLiftCLI"]),
         .library(name: "SplatLiftKit", targets: ["SplatMath", "SplatIO", "SplatRaster", "SplatTrain",
-                                                 "SplatLift", "SplatEval", "SplatEdit", "SplatSynth"]),
+                                                 "SplatLift", "SplatEval", "SplatEdit", "SplatSynth",
+                                                 "SplatPipeline"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -27,9 +28,12 @@ let package = Package(
         .target(name: "SplatLift", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatEval", "SplatTrain"]),
         .target(name: "SplatEdit", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatEval"]),
         .target(name: "SplatSynth", dependencies: ["SplatMath", "SplatIO"]),
+        // Workflows on trained model folders (select, extract, remove, mesh) and the demo.
+        .target(name: "SplatPipeline", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatTrain", "SplatLift",
+                                                      "SplatEval", "SplatEdit", "SplatSynth"]),
         .executableTarget(name: "SplatLiftCLI", dependencies: [
             "SplatMath", "SplatIO", "SplatRaster", "SplatTrain", "SplatLift", "SplatEval", "SplatEdit", "SplatSynth",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SplatPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared by the test targets only: locating ../shared/data and small fixtures.
         .target(name: "SplatTestSupport", dependencies: ["SplatMath"], path: "Tests/SplatTestSupport"),
@@ -41,6 +45,7 @@ let package = Package(
         .testTarget(name: "SplatLiftTests", dependencies: ["SplatLift", "SplatTestSupport"]),
         .testTarget(name: "SplatEditTests", dependencies: ["SplatEdit", "SplatTestSupport"]),
         .testTarget(name: "SplatSynthTests", dependencies: ["SplatSynth", "SplatTestSupport"]),
+        .testTarget(name: "SplatPipelineTests", dependencies: ["SplatPipeline", "SplatTestSupport"]),
         .testTarget(name: "SplatCLITests", dependencies: ["SplatTestSupport"]),
     ]
 )

@@ -75,6 +75,12 @@ public final class LiftObjective: FeatureObjective {
         codebookModel = codebook
     }
 
+    /// Replaces the codebook and its optimiser state (checkpoint restore).
+    func restore(codebook: Codebook, optimizer adam: CodebookAdam) throws {
+        try setCodebook(codebook)
+        optimizer = adam
+    }
+
     /// The weighted codebook gradient of the last `evaluate`/`step` (L×d row-major).
     var lastCodebookGradient: [Float] { codebookGradient }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SplatLift
 import SplatMath
 import SplatRaster
 import SplatTrain
@@ -8,7 +9,12 @@ import SplatTrain
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
-        abstract: "Score a trained model's renders against the test photos (PSNR, SSIM).")
+        abstract: "Score a trained model's renders against the test photos (PSNR, SSIM) and, for a segmented model, its object ids against ground-truth instances.",
+        discussion: """
+        Segmented models (trained with masks) are also scored on the views that have ground truth: \
+        mIoU and F-score at IoU 0.5 with Hungarian matching, PQ^scene, mean boundary IoU, for the lifted \
+        ids and for the input masks of the same views (matched per view). Everything goes to MODEL/metrics.json.
+        """)
 
     @Argument(help: "Model folder written by `splatlift train`.")
     var model: String
@@ -22,14 +28,26 @@ struct EvalCommand: ParsableCommand {
     @Option(name: .long, help: "Scene folder, when it has moved since training.")
     var scene: String?
 
+    @Option(name: .long, help: "Ground-truth instance maps <image stem>.png (default: the scene's gt_instance/).")
+    var gt: String?
+
     func run() throws {
         do {
             let folder = ModelFolder(URL(fileURLWithPath: model))
             let trained = try TrainedModel.load(folder, iteration: iteration, scenePath: scene.map { URL(fileURLWithPath: $0) })
             let report = try Self.evaluateImages(trained, split: split)
             // The test split is "rendering" (METHOD.md §4.4); other splits get their own section.
-            let section = split == .test ? "rendering" : "rendering_\(split.rawValue)"
-            try Self.mergeMetrics([section: report], into: folder.metricsURL)
+            let suffix = split == .test ? "" : "_\(split.rawValue)"
+            try Self.mergeMetrics(["rendering" + suffix: report], into: folder.metricsURL)
+            if let segmented = try SegmentedModel.load(trained) {
+                let evaluation = try SegmentationEvaluation.evaluate(segmented, split: split,
+                                                                     groundTruthFolder: gt.map { URL(fileURLWithPath: $0) },
+                                                                     backend: CPURasterizer())
+                print(evaluation.table)
+                try Self.mergeMetrics(["segmentation" + suffix: evaluation], into: folder.metricsURL)
+            } else if gt != nil {
+                throw SplatError("--gt needs a model trained with segmentation (no lift.json)", path: folder.url.path)
+            }
             print("wrote \(folder.metricsURL.path)")
         } catch let error as SplatError {
             throw ValidationErrorLine(error.description)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SplatIO
+import SplatLift
 import SplatMath
 import SplatRaster
 import SplatTrain
@@ -28,11 +29,22 @@ struct RenderCommand: ParsableCommand {
     @Option(name: .long, help: "Scene folder, when it has moved since training.")
     var scene: String?
 
+    @Flag(name: .long, help: "Also write <name>_ids.png (16-bit object ids) and <name>_overlay.png (ids coloured over the render).")
+    var segmentation = false
+
     func run() throws {
         do {
             let trained = try TrainedModel.load(ModelFolder(URL(fileURLWithPath: model)), iteration: iteration,
                                                 scenePath: scene.map { URL(fileURLWithPath: $0) })
             let outURL = URL(fileURLWithPath: out)
+            if segmentation {
+                guard let segmented = try SegmentedModel.load(trained) else {
+                    throw SplatError("the model was trained without segmentation (no lift.json)", path: trained.folder.url.path)
+                }
+                let written = try Self.writeSegmentation(segmented, split: split, to: outURL, backend: CPURasterizer())
+                print("wrote \(written) renders, id maps and overlays of iteration \(trained.iteration) to \(outURL.path)")
+                return
+            }
             let written = try Self.writeColorImages(trained, split: split, to: outURL, backend: CPURasterizer())
             print("wrote \(written) images of iteration \(trained.iteration) to \(outURL.path)")
         } catch let error as SplatError {
@@ -52,6 +64,26 @@ struct RenderCommand: ParsableCommand {
             let name = URL(fileURLWithPath: trained.scene.views[index].name).deletingPathExtension().lastPathComponent
             try ImageIO.writePNG(RGBImage(width: output.width, height: output.height, pixels: output.color),
                                  to: dir.appendingPathComponent(name + ".png"))
+        }
+        return indices.count
+    }
+
+    /// Per view: `<stem>.png` (colour), `<stem>_ids.png` (16-bit argmax ids) and `<stem>_overlay.png`.
+    static func writeSegmentation(_ segmented: SegmentedModel, split: ViewSplit, to dir: URL, backend: RasterBackend) throws -> Int {
+        let trained = segmented.model
+        let indices = split.indices(in: trained.scene)
+        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+            throw SplatError("cannot create the output folder: \(error.localizedDescription)", path: dir.path)
+        }
+        for index in indices {
+            let (output, ids) = try segmented.render(view: index, backend: backend)
+            let name = URL(fileURLWithPath: trained.scene.views[index].name).deletingPathExtension().lastPathComponent
+            let color = RGBImage(width: output.width, height: output.height, pixels: output.color)
+            try ImageIO.writePNG(color, to: dir.appendingPathComponent(name + ".png"))
+            try ImageIO.writeLabelMap(LabelMap(width: output.width, height: output.height, labels: ids),
+                                      to: dir.appendingPathComponent(name + "_ids.png"))
+            try ImageIO.writePNG(try SegmentationOverlay.overlay(color, ids: ids),
+                                 to: dir.appendingPathComponent(name + "_overlay.png"))
         }
         return indices.count
     }

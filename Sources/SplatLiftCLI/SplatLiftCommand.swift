@@ -15,6 +15,8 @@ struct SplatLiftCommand: ParsableCommand {
             InfoCommand.self,
             ExtractCommand.self,
             RemoveCommand.self,
+            MeshCommand.self,
+            DemoCommand.self,
             SynthCommand.self,
             RenderPLYCommand.self,
             BenchCommand.self,

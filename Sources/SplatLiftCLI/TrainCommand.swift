@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import SplatIO
+import SplatLift
 import SplatMath
 import SplatRaster
 import SplatTrain
@@ -12,11 +13,14 @@ extension BackgroundMode: ExpressibleByArgument {}
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a 3D Gaussian Splatting model of a scene.",
+        abstract: "Train a 3D Gaussian Splatting model of a scene, jointly with its object identities when the scene has 2D masks.",
         discussion: """
         Writes MODEL/cfg.json (every setting), MODEL/train_log.jsonl, MODEL/checkpoint.bin (every \
         --checkpoint-every iterations and at the end) and MODEL/point_cloud/iteration_N/point_cloud.ply. \
-        Ctrl-C saves a checkpoint and exits; --resume continues from it bit-identically.
+        Ctrl-C saves a checkpoint and exits; --resume continues from it bit-identically. \
+        With masks (the scene's object_mask/ or sam_masks/, or --masks DIR) the Unified-Lift objective \
+        trains a 16-d identity feature per Gaussian and a codebook: the PLY then carries obj_dc_0..15 and \
+        object_id, and MODEL/lift.json and MODEL/codebook.json are written.
         """)
 
     @Argument(help: "Scene folder (COLMAP sparse/0 or transforms.json, with images/).")
@@ -52,6 +56,9 @@ struct TrainCommand: ParsableCommand {
     @Flag(name: .long, help: "Continue from MODEL/checkpoint.bin with MODEL/cfg.json.")
     var resume = false
 
+    @OptionGroup(title: "Segmentation")
+    var lift: LiftOptions
+
     func run() throws {
         do { try train() } catch let error as SplatError {
             throw ValidationErrorLine(error.description)
@@ -75,6 +82,7 @@ struct TrainCommand: ParsableCommand {
             if let resolution { config.resolution = resolution }
             if let seed { config.seed = seed }
             if let background { config.background = background }
+            if let featureLR = lift.featureLR { config.identityFeatureLR = featureLR }
         }
         config.scenePath = sceneURL.standardizedFileURL.path
         if let images { config.imagesPath = URL(fileURLWithPath: images).standardizedFileURL.path }
@@ -87,8 +95,22 @@ struct TrainCommand: ParsableCommand {
         }
         try config.validate()
 
+        // Segmentation: lift.json decides on --resume; otherwise masks are used when found.
+        let resumedLift = resume ? try folder.readLiftInfo() : nil
+        if resume {
+            if lift.changesObjective || lift.featureLR != nil { throw SplatError("--resume cannot change the segmentation options (they are in lift.json)") }
+            if lift.noSegmentation && resumedLift != nil { throw SplatError("--resume cannot turn segmentation off") }
+            if lift.masks != nil && resumedLift == nil { throw SplatError("--resume cannot add segmentation to an RGB-only model") }
+        } else if lift.noSegmentation && (lift.masks != nil || lift.changesObjective) {
+            throw SplatError("--no-segmentation cannot be combined with --masks or other segmentation options")
+        }
+        let masksURL = lift.masks.map { URL(fileURLWithPath: $0) } ?? resumedLift.map { URL(fileURLWithPath: $0.masksPath) }
+
         // Black: photos with alpha come premultiplied; the trainer adds its background per step.
-        let loaded = try SceneLoader.load(sceneURL, options: config.sceneLoadOptions(background: .zero))
+        var loadOptions = config.sceneLoadOptions(background: .zero)
+        loadOptions.masks = masksURL
+        loadOptions.requireMasks = masksURL != nil
+        let loaded = try SceneLoader.load(sceneURL, options: loadOptions)
         guard !loaded.trainIndices.isEmpty else { throw SplatError("the scene has no training views", path: sceneURL.path) }
         let loadStart = Date()
         let views = try TrainingView.load(from: loaded, indices: loaded.trainIndices, downscale: config.resolution,
@@ -97,6 +119,23 @@ struct TrainCommand: ParsableCommand {
         print("scene: \(loaded.views.count) views (\(views.count) for training) at \(size.width)x\(size.height), "
               + "\(loaded.points.count / 3) points; images loaded in \(String(format: "%.1f", Date().timeIntervalSince(loadStart))) s")
 
+        let segmented = resume ? resumedLift != nil : !lift.noSegmentation && loaded.masksFolder != nil
+        if !segmented && lift.changesObjective {
+            throw SplatError("segmentation options need masks, and the scene has no object_mask/ or sam_masks/ (use --masks DIR)",
+                             path: sceneURL.path)
+        }
+        var liftTraining: LiftTraining?
+        if segmented {
+            let liftConfig = try resumedLift?.config ?? lift.liftConfig(seed: config.seed)
+            liftTraining = try LiftTraining.make(config: liftConfig, scene: loaded, trainIndices: loaded.trainIndices,
+                                                 downscale: config.resolution, views: views)
+            print("segmentation: masks \(loaded.masksFolder?.path ?? "?"); mapping \(liftConfig.mapping.rawValue), "
+                  + "τ \(liftConfig.tau), filtering \(liftConfig.filtering ? "on" : "off"), "
+                  + "gradient blocking \(liftConfig.gradientBlocking ? "on" : "off"), codebook \(liftConfig.codebookSize)x\(liftConfig.featureCount)")
+        } else {
+            print("segmentation: off (\(lift.noSegmentation ? "--no-segmentation" : "no masks folder found"))")
+        }
+
         let state: TrainState
         if let checkpoint {
             guard checkpoint.state.iteration < config.iterations else {
@@ -104,24 +143,39 @@ struct TrainCommand: ParsableCommand {
                 return
             }
             state = checkpoint.state
+            try liftTraining?.objective.restoreCheckpointState(checkpoint.objectiveState)
             print("resuming at iteration \(state.iteration) with \(state.gaussians.count) Gaussians")
         } else {
             state = TrainState.initial(config: config, views: views, points: loaded.points, pointColors: loaded.pointColors,
-                                       sceneExtent: loaded.sceneExtent, featureCount: 0)
+                                       sceneExtent: loaded.sceneExtent,
+                                       featureCount: liftTraining?.objective.featureCount ?? 0)
             print("initialised \(state.gaussians.count) Gaussians\(loaded.points.isEmpty ? " at random (the scene has no points)" : ""); "
                   + "scene extent \(String(format: "%.3f", state.sceneExtent))")
         }
         try folder.create()
         try folder.writeConfig(config)
+        if let liftTraining {
+            try folder.writeLiftInfo(liftTraining.info)
+        } else {
+            // A fresh RGB-only run in a reused folder: its old segmentation files no longer apply.
+            for stale in [folder.liftInfoURL, folder.codebookURL] where FileManager.default.fileExists(atPath: stale.path) {
+                try? FileManager.default.removeItem(at: stale)
+            }
+        }
 
-        let trainer = try Trainer(config: config, views: views, state: state, backend: CPURasterizer())
+        let trainer = try Trainer(config: config, views: views, state: state, backend: CPURasterizer(),
+                                  objective: liftTraining?.objective)
         let stop = StopFlag()
         let signalSource = Self.installInterruptHandler(stop)
         defer { signalSource.cancel() }
         let progress = ProgressReporter(totalIterations: config.iterations, interval: config.logInterval)
         let session = try TrainingSession(trainer: trainer, folder: folder, resumed: checkpoint != nil, stop: stop,
                                           progress: progress) { gaussians, url in
-            try PLYFile.writeGaussians(GaussianPLY(gaussians: gaussians), to: url)
+            if let liftTraining {
+                try liftTraining.writePointCloud(gaussians, to: url, folder: folder)
+            } else {
+                try PLYFile.writeGaussians(GaussianPLY(gaussians: gaussians), to: url)
+            }
         }
         let outcome = try session.run()
         progress.message("mean per step: " + session.meanTimings.summary)

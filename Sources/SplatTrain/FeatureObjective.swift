@@ -5,6 +5,11 @@ public protocol FeatureObjective: AnyObject {
     /// Channels of the identity feature it expects the Gaussians to carry.
     var featureCount: Int { get }
 
+    /// Whether dLoss/dF also reaches α, means and covariances through the rasterizer
+    /// (`RenderOptions.featureGradientsReachGeometry`); Unified-Lift blocks it (METHOD.md §1.2).
+    /// Default false.
+    var featureGradientsReachGeometry: Bool { get }
+
     /// One training step on view `viewIndex` (an index into the scene's training views).
     /// `features` is the rendered feature map, planar featureCount·H·W. Writes dLoss/dF (already
     /// weighted, same layout) into `featureGradient`, steps its own parameters, and returns its
@@ -22,6 +27,7 @@ public protocol FeatureObjective: AnyObject {
 /// bit-identical with a feature objective too. The defaults store nothing: an objective without
 /// state needs no code.
 extension FeatureObjective {
+    public var featureGradientsReachGeometry: Bool { false }
     public func checkpointState() throws -> [UInt8] { [] }
     public func restoreCheckpointState(_ bytes: [UInt8]) throws {}
 }

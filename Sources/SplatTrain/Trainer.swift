@@ -158,6 +158,7 @@ public final class Trainer {
         options.background = background
         options.activeSHDegree = activeSHDegree(at: iteration)
         options.renderFeatures = objective != nil
+        options.featureGradientsReachGeometry = objective?.featureGradientsReachGeometry ?? false
         options.threads = config.threads
         return options
     }

@@ -124,3 +124,16 @@ enum TestDirectory {
         #expect(throws: SplatError.self) { try MarchingCubes.extract(flags) }
     }
 }
+
+@Test func largestComponentKeepsTheBiggerOfTwoSpheres() throws {
+    // Two disjoint spheres (radius 1 and 0.5) in one grid: the component keeps only the big one.
+    let grid = ScalarGrid.sampling(origin: Vec3(-2, -2, -2), voxelSize: 0.1, nx: 61, ny: 41, nz: 41) { p in
+        min((p - Vec3(0, 0, 0)).length - 1, (p - Vec3(2.5, 0, 0)).length - 0.5)
+    }
+    let mesh = try MarchingCubes.extract(grid)
+    let big = mesh.largestComponent()
+    #expect(big.triangleCount < mesh.triangleCount && big.triangleCount > mesh.triangleCount / 2)
+    #expect(abs(big.signedVolume - 4.0 / 3.0 * Double.pi) < 0.05 * 4.0 / 3.0 * Double.pi)
+    #expect(big.edgeDefects.boundary == 0)
+    for i in 0..<big.vertexCount { #expect(big.vertex(i).x < 1.5) }
+}

@@ -1,0 +1,85 @@
+import Foundation
+import SplatIO
+import SplatMath
+import SplatTrain
+
+/// `lift.json` in a model folder: present exactly when the model was trained with segmentation.
+/// It holds the objective's settings and the masks folder used, so `render` and `eval` know the
+/// model is segmented and find the same input masks.
+public struct LiftModelInfo: Codable, Sendable, Equatable {
+    public static let fileName = "lift.json"
+    static let formatName = "splatlift-lift-1"
+
+    public var format: String = LiftModelInfo.formatName
+    public var config: LiftConfig
+    /// The 2D masks folder the model was trained on (absolute path).
+    public var masksPath: String
+
+    public init(config: LiftConfig, masksPath: String) {
+        self.config = config
+        self.masksPath = masksPath
+    }
+}
+
+extension ModelFolder {
+    public var liftInfoURL: URL { url.appendingPathComponent(LiftModelInfo.fileName) }
+    public var codebookURL: URL { url.appendingPathComponent(Codebook.fileName) }
+
+    /// The segmentation settings, or nil when the model was trained RGB-only (no `lift.json`).
+    public func readLiftInfo() throws -> LiftModelInfo? {
+        guard FileManager.default.fileExists(atPath: liftInfoURL.path) else { return nil }
+        let data: Data
+        do { data = try Data(contentsOf: liftInfoURL) } catch {
+            throw SplatError("cannot read: \(error.localizedDescription)", path: liftInfoURL.path)
+        }
+        let info: LiftModelInfo
+        do { info = try JSONDecoder().decode(LiftModelInfo.self, from: data) } catch {
+            throw SplatError("not a SplatLift lift.json (\(error))", path: liftInfoURL.path)
+        }
+        guard info.format == LiftModelInfo.formatName else {
+            throw SplatError("unknown lift.json format \"\(info.format)\"", path: liftInfoURL.path)
+        }
+        do { try info.config.validate() } catch let error as SplatError {
+            throw SplatError(error.message, path: liftInfoURL.path)
+        }
+        return info
+    }
+
+    /// Writes `lift.json` atomically, pretty-printed with sorted keys.
+    public func writeLiftInfo(_ info: LiftModelInfo) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do { data = try encoder.encode(info) } catch {
+            throw SplatError("cannot encode lift.json: \(error)", path: liftInfoURL.path)
+        }
+        try Self.writeAtomically(data, to: liftInfoURL)
+    }
+}
+
+extension LiftObjective {
+    /// The PLY contents of a segmented model: the Gaussians with their `obj_dc_*` features and
+    /// `object_id` = argmax_k C[k]·f_i on the raw feature (METHOD.md §2).
+    public func pointCloud(_ gaussians: GaussianParams) throws -> GaussianPLY {
+        GaussianPLY(gaussians: gaussians, objectIDs: try LiftInference.gaussianIDs(gaussians, codebook: codebookModel))
+    }
+}
+
+/// The training views' 2D label maps at the training resolution.
+public enum LiftTrainingLabels {
+    /// Loads the mask of every view in `indices` once, downscaled by `downscale` (each block's
+    /// centre label, i.e. nearest); throws naming the views without a mask.
+    public static func load(from scene: Scene, indices: [Int], downscale: Int) throws -> [LabelMap] {
+        let missing = indices.filter { scene.views[$0].maskURL == nil }.map { scene.views[$0].name }
+        guard missing.isEmpty else {
+            throw SplatError("no mask for \(missing.count) training view(s): \(missing.prefix(5).joined(separator: ", "))"
+                             + (missing.count > 5 ? ", …" : ""), path: scene.masksFolder?.path ?? scene.root.path)
+        }
+        return try indices.map { index in
+            guard let map = try scene.loadMask(index, downscale: downscale) else {
+                throw SplatError("no mask", path: scene.views[index].name)
+            }
+            return map
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import Foundation
+import SplatIO
+import SplatLift
+import SplatMath
+import SplatTrain
+
+extension IDMappingCost: ExpressibleByArgument {}
+
+/// The segmentation options of `train` (Unified-Lift, METHOD.md §1.3-§1.4 and the [SUPP] ablations).
+struct LiftOptions: ParsableArguments {
+    @Option(name: .long, help: "2D instance masks folder (default: the scene's object_mask/ or sam_masks/ when present).")
+    var masks: String?
+
+    @Flag(name: .long, help: "Train RGB only, even when the scene has masks.")
+    var noSegmentation = false
+
+    @Option(name: .long, help: "ID-mapping cost: area (Unified-Lift, default) or mean (Panoptic Lifting).")
+    var mapping: IDMappingCost?
+
+    @Option(name: .long, help: "Uncertainty threshold τ of the noisy-label filter (default 0.8).")
+    var tau: Double?
+
+    @Flag(name: .long, help: "Turn off noisy-label filtering (every pixel counts as confident).")
+    var noFiltering = false
+
+    @Flag(name: .long, help: "Turn off gradient blocking: the association losses reach the features, and the feature losses reach the geometry.")
+    var noGradientBlocking = false
+
+    @Option(name: .long, help: "Codebook entries L, the maximum number of objects (default 256).")
+    var codebookSize: Int?
+
+    @Option(name: .long, help: "Learning rate of the Gaussians' identity features (default 0.0025, Unified-Lift's for 30k iterations).")
+    var featureLR: Double?
+
+    /// True when any option that shapes the objective was given.
+    var changesObjective: Bool {
+        mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil
+    }
+
+    /// The objective's settings from the defaults and these options.
+    func liftConfig(seed: UInt64) throws -> LiftConfig {
+        var config = LiftConfig()
+        config.seed = seed
+        if let mapping { config.mapping = mapping }
+        if let tau { config.tau = tau }
+        if noFiltering { config.filtering = false }
+        if noGradientBlocking { config.gradientBlocking = false }
+        if let codebookSize { config.codebookSize = codebookSize }
+        try config.validate()
+        return config
+    }
+}
+
+/// What `train` needs for a segmented run: the objective and the files it adds to the model folder.
+struct LiftTraining {
+    let objective: LiftObjective
+    let info: LiftModelInfo
+
+    /// The objective for the training views' masks; loads them at the training resolution.
+    static func make(config: LiftConfig, scene: Scene, trainIndices: [Int], downscale: Int,
+                     views: [TrainingView]) throws -> LiftTraining {
+        guard let masks = scene.masksFolder else { throw SplatError("the scene has no masks folder", path: scene.root.path) }
+        let maps = try LiftTrainingLabels.load(from: scene, indices: trainIndices, downscale: downscale)
+        for (map, view) in zip(maps, views) where map.width != view.camera.width || map.height != view.camera.height {
+            throw SplatError("mask is \(map.width)x\(map.height) at -r \(downscale), the image \(view.camera.width)x\(view.camera.height)",
+                             path: view.name)
+        }
+        let objective = try LiftObjective(config: config, labelMaps: maps)
+        return LiftTraining(objective: objective, info: LiftModelInfo(config: config, masksPath: masks.standardizedFileURL.path))
+    }
+
+    /// Writes the point cloud with `obj_dc_*` and the per-Gaussian `object_id`, and the codebook
+    /// beside it and in the model folder.
+    func writePointCloud(_ gaussians: GaussianParams, to url: URL, folder: ModelFolder) throws {
+        try PLYFile.writeGaussians(try objective.pointCloud(gaussians), to: url)
+        try objective.saveCodebook(to: url.deletingLastPathComponent().appendingPathComponent(Codebook.fileName))
+        try objective.saveCodebook(to: folder.codebookURL)
+    }
+}

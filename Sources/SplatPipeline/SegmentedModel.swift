@@ -1,0 +1,60 @@
+import Foundation
+import SplatIO
+import SplatLift
+import SplatMath
+import SplatRaster
+import SplatTrain
+
+/// A segmented model folder (written by `train` with masks: `lift.json`, `codebook.json`) ready
+/// for object edits: the model, its codebook and one object id per Gaussian.
+public struct EditableModel {
+    public let segmented: SegmentedModel
+    /// The PLY's `object_id` when present, else argmax_k C[k]·f_i (METHOD.md §2).
+    public let objectIDs: [Int32]
+
+    public var trained: TrainedModel { segmented.model }
+    public var codebook: Codebook { segmented.codebook }
+
+    /// Loads `cfg.json`, the latest point cloud, the scene, `lift.json` and the codebook of a model folder.
+    public static func load(_ url: URL, scenePath: URL? = nil) throws -> EditableModel {
+        let trained = try TrainedModel.load(ModelFolder(url), scenePath: scenePath)
+        guard let segmented = try SegmentedModel.load(trained) else {
+            throw SplatError("the model has no \(LiftModelInfo.fileName): it was trained without segmentation masks", path: url.path)
+        }
+        let ids = try trained.objectIDs ?? LiftInference.gaussianIDs(trained.gaussians, codebook: segmented.codebook)
+        guard ids.count == trained.gaussians.count else {
+            throw SplatError("\(ids.count) object ids for \(trained.gaussians.count) Gaussians", path: url.path)
+        }
+        return EditableModel(segmented: segmented, objectIDs: ids)
+    }
+
+    public var gaussians: GaussianParams { trained.gaussians }
+    public var scene: Scene { trained.scene }
+
+    /// A view given by its index ("3"), its image name ("frame_00003.png") or its stem ("frame_00003").
+    public func viewIndex(_ text: String) throws -> Int {
+        if let index = Int(text) {
+            guard scene.views.indices.contains(index) else {
+                throw SplatError("view \(index) is out of range: the scene has \(scene.views.count) views")
+            }
+            return index
+        }
+        let stem = { (name: String) in URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent }
+        if let index = scene.views.firstIndex(where: { $0.name == text || stem($0.name) == text || stem($0.name) == stem(text) }) {
+            return index
+        }
+        throw SplatError("the scene has no view named '\(text)' (use an index, an image name or its stem)")
+    }
+
+    /// Renders scene view `index` at the training resolution, with features when the Gaussians
+    /// carry them; `gaussians` defaults to the whole model.
+    public func render(view index: Int, gaussians: GaussianParams? = nil, backend: RasterBackend) -> RenderOutput {
+        backend.render(gaussians ?? trained.gaussians, camera: trained.camera(ofView: index),
+                       options: trained.renderOptions(features: true))
+    }
+
+    /// Per-pixel ids of a render with features: argmax_k C[k]·F_u (METHOD.md §2).
+    public func pixelIDs(_ output: RenderOutput) throws -> [Int32] {
+        try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height, codebook: codebook)
+    }
+}

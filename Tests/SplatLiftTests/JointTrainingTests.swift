@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+@testable import SplatLift
+import SplatEval
+import SplatIO
+import SplatMath
+import SplatRaster
+import SplatTestSupport
+import SplatTrain
+
+/// tiny-1 (64×48, 10 training and 2 test views, 8 instances) with its SAM masks, loaded once.
+private let tiny: (scene: Scene, views: [TrainingView], labels: [LabelMap])? = {
+    guard let url = TestData.url("synthetic/tiny-1"),
+          let scene = try? SceneLoader.load(url, options: SceneLoadOptions()),
+          let views = try? TrainingView.load(from: scene, indices: scene.trainIndices, downscale: 1),
+          let labels = try? LiftTrainingLabels.load(from: scene, indices: scene.trainIndices, downscale: 1)
+    else { return nil }
+    return (scene, views, labels)
+}()
+
+/// A trainer with the Unified-Lift objective on tiny-1.
+private func tinyTrainer(_ config: TrainConfig, lift: LiftConfig = LiftConfig()) throws -> (Trainer, LiftObjective) {
+    let (scene, views, labels) = try #require(tiny)
+    let objective = try LiftObjective(config: lift, labelMaps: labels)
+    let state = TrainState.initial(config: config, views: views, points: scene.points, pointColors: scene.pointColors,
+                                   sceneExtent: scene.sceneExtent, featureCount: objective.featureCount)
+    let trainer = try Trainer(config: config, views: views, state: state, backend: CPURasterizer(), objective: objective)
+    return (trainer, objective)
+}
+
+/// Scene-protocol scores (one matching for all views, METHOD.md §4.3) of the lifted ids on tiny-1's test views.
+private func testScores(_ gaussians: GaussianParams, codebook: Codebook) throws -> SegmentationScores {
+    let (scene, _, _) = try #require(tiny)
+    let backend = CPURasterizer()
+    var options = RenderOptions()
+    options.renderFeatures = true
+    var views = [SegmentationView]()
+    for index in scene.testIndices {
+        let output = backend.render(gaussians, camera: scene.camera(index), options: options)
+        let ids = try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height,
+                                             codebook: codebook)
+        let truth = try #require(try scene.loadGroundTruth(index))
+        views.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
+                                          prediction: ids, name: scene.views[index].name))
+    }
+    return try SegmentationMetrics.scene(views)
+}
+
+@Suite struct JointTrainingTests {
+    /// RGB + identity training on tiny-1 gives consistent ids on the held-out views. 1000 steps
+    /// instead of 30,000, so the feature learning rate is 4× Unified-Lift's 0.0025.
+    /// The trained model then goes through the model-folder path (PLY with obj_dc/object_id,
+    /// lift.json, codebook.json) that `render --segmentation` and `eval` use.
+    @Test(.enabled(if: TestData.available, "needs ../shared/data"))
+    func tinySceneReachesTestMIoU() throws {
+        var config = TrainConfig()
+        config.iterations = 1000
+        config.seed = 1
+        config.identityFeatureLR = 0.01
+        let (trainer, objective) = try tinyTrainer(config)
+        let start = Date()
+        while !trainer.isFinished { try trainer.step() }
+        let gaussians = trainer.state.gaussians
+        let scores = try testScores(gaussians, codebook: objective.codebookModel)
+        print("tiny-1 joint training, \(config.iterations) iterations in \(String(format: "%.1f", Date().timeIntervalSince(start))) s, "
+              + "\(gaussians.count) Gaussians: test " + scores.summary)
+        #expect(scores.meanIoU >= 0.7)
+
+        // Through a model folder.
+        let (scene, _, _) = try #require(tiny)
+        let folder = ModelFolder(try TestData.temporaryDirectory("joint"))
+        defer { try? FileManager.default.removeItem(at: folder.url) }
+        config.scenePath = scene.root.path
+        try folder.writeConfig(config)
+        try folder.writeLiftInfo(LiftModelInfo(config: objective.config, masksPath: try #require(scene.masksFolder).path))
+        let ply = folder.pointCloudURL(iteration: config.iterations)
+        try FileManager.default.createDirectory(at: ply.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let pointCloud = try objective.pointCloud(gaussians)
+        #expect(pointCloud.objectIDs == (try LiftInference.gaussianIDs(gaussians, codebook: objective.codebookModel)))
+        try PLYFile.writeGaussians(pointCloud, to: ply)
+        try objective.saveCodebook(to: folder.codebookURL)
+        let segmented = try #require(try SegmentedModel.load(try TrainedModel.load(folder)))
+        #expect(segmented.model.objectIDs == pointCloud.objectIDs)
+        #expect(segmented.codebook == objective.codebookModel)
+        let evaluation = try SegmentationEvaluation.evaluate(segmented, split: .test, groundTruthFolder: nil,
+                                                             backend: CPURasterizer())
+        print(evaluation.table)
+        #expect(evaluation.views.count == scene.testIndices.count)
+        #expect(abs(evaluation.report.prediction.meanIoU - scores.meanIoU) < 1e-9)
+        let masks = try #require(evaluation.report.inputMasks)
+        #expect(masks.views == scene.testIndices.count && masks.meanIoU > 0)
+    }
+
+    /// A run checkpointed (with the codebook and its Adam in the objective state) and resumed
+    /// ends bit-identical to the uninterrupted run, through densification and an opacity reset.
+    @Test(.enabled(if: TestData.available, "needs ../shared/data"))
+    func resumeWithSegmentationIsBitIdentical() throws {
+        var config = TrainConfig()
+        config.iterations = 130
+        config.seed = 7
+        config.densifyFromIteration = 20
+        config.densificationInterval = 25
+        config.opacityResetInterval = 60
+        var lift = LiftConfig()
+        lift.sampleCount = 4096
+        let (straight, straightObjective) = try tinyTrainer(config, lift: lift)
+        while !straight.isFinished { try straight.step() }
+
+        let (first, firstObjective) = try tinyTrainer(config, lift: lift)
+        for _ in 0..<53 { try first.step() }
+        let bytes = TrainCheckpoint(state: first.state, objectiveState: try firstObjective.checkpointState()).encoded()
+        let restored = try TrainCheckpoint.decode(bytes)
+        let (_, views, labels) = try #require(tiny)
+        let objective = try LiftObjective(config: lift, labelMaps: labels)
+        try objective.restoreCheckpointState(restored.objectiveState)
+        let second = try Trainer(config: config, views: views, state: restored.state, backend: CPURasterizer(),
+                                 objective: objective)
+        while !second.isFinished { try second.step() }
+        #expect(second.state.gaussians.count != 0 && second.state == straight.state)
+        #expect(objective.codebookModel == straightObjective.codebookModel)
+        #expect(objective.optimizer == straightObjective.optimizer)
+        // A checkpoint without lift state is refused, not silently restarted.
+        #expect(throws: SplatError.self) { try objective.restoreCheckpointState([]) }
+    }
+}
