@@ -10,7 +10,7 @@ public enum ImageIO {
     /// 16-bit files without alpha keep full precision; 16-bit files with alpha are read at 8 bits.
     /// `alpha` is set when the PNG has an alpha channel or a tRNS chunk.
     public static func readImage(_ url: URL) throws -> RGBImage {
-        let data = try ImageFileAccess.read(url)
+        let data = try FileAccess.read(url)
         switch ImageFormat(sniffing: data) {
         case .png:
             return try readPNG(data, path: url.path)
@@ -25,7 +25,7 @@ public enum ImageIO {
     /// Width and height from the file header only (PNG IHDR, JPEG frame header).
     public static func imageSize(_ url: URL) throws -> (width: Int, height: Int) {
         let headLength = 1 << 16
-        let head = try ImageFileAccess.readHead(url, count: headLength)
+        let head = try FileAccess.readHead(url, count: headLength)
         switch ImageFormat(sniffing: head) {
         case .png:
             let header = try PNGCodec.header(head, path: url.path)
@@ -33,7 +33,7 @@ public enum ImageIO {
         case .jpeg:
             if let size = try? JPEGCodec.size(head, path: url.path) { return size }
             // The frame header sits after a large APP segment (EXIF thumbnail): read it all.
-            return try JPEGCodec.size(head.count < headLength ? head : ImageFileAccess.read(url), path: url.path)
+            return try JPEGCodec.size(head.count < headLength ? head : FileAccess.read(url), path: url.path)
         case nil:
             throw ImageFormat.unrecognised(url.path)
         }
@@ -65,7 +65,7 @@ public enum ImageIO {
         let png = try interleaved.withUnsafeBytes {
             try PNGCodec.encode(width: image.width, height: image.height, format: format, samples: $0, path: url.path)
         }
-        try ImageFileAccess.writeAtomically(png, to: url)
+        try FileAccess.writeAtomically(png, to: url)
     }
 
     private static func readPNG(_ data: Data, path: String) throws -> RGBImage {

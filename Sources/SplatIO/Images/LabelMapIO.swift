@@ -9,7 +9,7 @@ extension ImageIO {
     /// and full alpha (the gray value is then the id); otherwise they are rejected.
     public static func readLabelMap(_ url: URL) throws -> LabelMap {
         let path = url.path
-        let data = try ImageFileAccess.read(url)
+        let data = try FileAccess.read(url)
         guard ImageFormat(sniffing: data) == .png else {
             throw SplatError("a label map must be a PNG file", path: path)
         }
@@ -53,7 +53,7 @@ extension ImageIO {
             try PNGCodec.encode(width: map.width, height: map.height, format: CPNG_FORMAT_LINEAR_Y,
                                 samples: $0, path: url.path)
         }
-        try ImageFileAccess.writeAtomically(png, to: url)
+        try FileAccess.writeAtomically(png, to: url)
     }
 
     /// The first channel as ids, or nil when a pixel's colour channels differ or its alpha is not full.

@@ -10,7 +10,7 @@ extension PLYFile {
     /// vertex; other values are taken as stored.
     public static func readGaussians(_ url: URL) throws -> GaussianPLY {
         let path = url.path
-        let data = try PLYFileAccess.read(url)
+        let data = try FileAccess.read(url)
         let header = try PLYHeader(data, path: path)
         let (vertex, _) = try header.vertexElement(path: path)
         try PLYVertexDecoder.checkVertexCount(data, header: header, path: path)
@@ -159,21 +159,3 @@ extension GaussianParams {
     }
 }
 
-/// Whole-file reads and atomic writes for PLY files, with errors naming the file.
-enum PLYFileAccess {
-    static func read(_ url: URL) throws -> Data {
-        do {
-            return try Data(contentsOf: url, options: .mappedIfSafe)
-        } catch {
-            throw SplatError("cannot read file (\(error.localizedDescription))", path: url.path)
-        }
-    }
-
-    static func writeAtomically(_ data: Data, to url: URL) throws {
-        do {
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw SplatError("cannot write file (\(error.localizedDescription))", path: url.path)
-        }
-    }
-}

@@ -74,7 +74,7 @@ extension PLYFile {
                 }
             }
         }
-        try PLYFileAccess.writeAtomically(out, to: url)
+        try FileAccess.writeAtomically(out, to: url)
     }
 
     private enum Source {

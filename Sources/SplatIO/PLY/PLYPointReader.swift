@@ -8,7 +8,7 @@ extension PLYFile {
     /// rejected, naming the vertex.
     public static func readPoints(_ url: URL) throws -> (positions: [Float], colors: [Float]?) {
         let path = url.path
-        let data = try PLYFileAccess.read(url)
+        let data = try FileAccess.read(url)
         let header = try PLYHeader(data, path: path)
         let (vertex, _) = try header.vertexElement(path: path)
         try PLYVertexDecoder.checkVertexCount(data, header: header, path: path)

@@ -2,10 +2,10 @@ import Foundation
 import SplatMath
 
 /// Whole-file reads and atomic writes with `SplatError`s naming the file.
-enum ImageFileAccess {
+enum FileAccess {
     static func read(_ url: URL) throws -> Data {
         do {
-            return try Data(contentsOf: url)
+            return try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
             throw SplatError("cannot read file (\(error.localizedDescription))", path: url.path)
         }
