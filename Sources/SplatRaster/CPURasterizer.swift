@@ -104,15 +104,8 @@ public final class CPURasterizer: RasterBackend {
         resize(&color, 3 * hw); resize(&features, renderedFeatures * hw)
         resize(&depth, hw); resize(&alpha, hw); resize(&contributors, hw); resize(&radii, n)
         finalT.ensure(hw); last.ensure(hw)
-        color.withUnsafeMutableBufferPointer { col in
-        features.withUnsafeMutableBufferPointer { fea in
-        depth.withUnsafeMutableBufferPointer { dep in
-        alpha.withUnsafeMutableBufferPointer { alp in
-        contributors.withUnsafeMutableBufferPointer { con in
+        withPixelBuffers { px in
             let ctx = tileContext()
-            let px = PixelBuffers(color: col.baseAddress!, features: fea.baseAddress ?? col.baseAddress!,
-                                  depth: dep.baseAddress!, alpha: alp.baseAddress!, finalT: finalT.pointer,
-                                  contributors: con.baseAddress!, last: last.pointer)
             let pool = self.pool
             let work = SendablePointer(tileWork.ensure(bins.tileCount))
             parallelFor(bins.tileCount, threads: threads) { tile in
@@ -120,7 +113,7 @@ public final class CPURasterizer: RasterBackend {
                 work.p[tile] = forwardTile(tile, ctx, px, scratch)
                 pool.give(scratch)
             }
-        }}}}}
+        }
         radii.withUnsafeMutableBufferPointer { r in
             for i in 0..<n { r[i] = state.radius.pointer[i] }
         }
@@ -152,15 +145,8 @@ public final class CPURasterizer: RasterBackend {
         withOptionalPointer(renderedFeatures > 0 ? upstream.features : nil, renderedFeatures * hw) { gf in
         withOptionalPointer(upstream.depth, hw) { gd in
         withOptionalPointer(upstream.alpha, hw) { ga in
-        color.withUnsafeMutableBufferPointer { col in
-        features.withUnsafeMutableBufferPointer { fea in
-        depth.withUnsafeMutableBufferPointer { dep in
-        alpha.withUnsafeMutableBufferPointer { alp in
-        contributors.withUnsafeMutableBufferPointer { con in
+        withPixelBuffers { px in
             let ctx = tileContext()
-            let px = PixelBuffers(color: col.baseAddress!, features: fea.baseAddress ?? col.baseAddress!,
-                                  depth: dep.baseAddress!, alpha: alp.baseAddress!, finalT: finalT.pointer,
-                                  contributors: con.baseAddress!, last: last.pointer)
             let up = UpstreamPlanes(color: gc, features: gf, depth: gd, alpha: ga,
                                     featuresReachGeometry: options.featureGradientsReachGeometry)
             let pool = self.pool
@@ -171,7 +157,7 @@ public final class CPURasterizer: RasterBackend {
                 work.p[tile] = backwardTile(tile, ctx, px, up, out.p, scratch)
                 pool.give(scratch)
             }
-        }}}}}}}}}
+        }}}}}
         (lastTimings.backwardRaster, lastTimings.cpuBackwardRaster) = clock.lap()
         lastStats.backwardEvaluations = 0
         for t in 0..<bins.tileCount { lastStats.backwardEvaluations += tileWork.pointer[t] }
@@ -190,6 +176,19 @@ public final class CPURasterizer: RasterBackend {
             }
         }
         (lastTimings.backwardProject, lastTimings.cpuBackwardProject) = clock.lap()
+    }
+
+    /// The latest render's output planes and per-pixel state as raw pointers for the tile kernels.
+    private func withPixelBuffers(_ body: (PixelBuffers) -> Void) {
+        color.withUnsafeMutableBufferPointer { col in
+        features.withUnsafeMutableBufferPointer { fea in
+        depth.withUnsafeMutableBufferPointer { dep in
+        alpha.withUnsafeMutableBufferPointer { alp in
+        contributors.withUnsafeMutableBufferPointer { con in
+            body(PixelBuffers(color: col.baseAddress!, features: fea.baseAddress ?? col.baseAddress!,
+                              depth: dep.baseAddress!, alpha: alp.baseAddress!, finalT: finalT.pointer,
+                              contributors: con.baseAddress!, last: last.pointer))
+        }}}}}
     }
 
     private func tileContext() -> TileContext {
