@@ -100,11 +100,6 @@ struct SelectionOptions: ParsableArguments {
     }
 }
 
-/// Runs a command body, turning `SplatError` into a one-line error.
-func oneLineErrors(_ body: () throws -> Void) throws {
-    do { try body() } catch let error as SplatError { throw ValidationErrorLine(error.description) }
-}
-
 /// `splatlift extract`: the Gaussians of some objects as a standard 3DGS PLY.
 struct ExtractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(

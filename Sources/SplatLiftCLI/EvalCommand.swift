@@ -32,7 +32,7 @@ struct EvalCommand: ParsableCommand {
     var gt: String?
 
     func run() throws {
-        do {
+        try oneLineErrors {
             let folder = ModelFolder(URL(fileURLWithPath: model))
             let trained = try TrainedModel.load(folder, iteration: iteration, scenePath: scene.map { URL(fileURLWithPath: $0) })
             let report = try Self.evaluateImages(trained, split: split)
@@ -49,8 +49,6 @@ struct EvalCommand: ParsableCommand {
                 throw SplatError("--gt needs a model trained with segmentation (no lift.json)", path: folder.url.path)
             }
             print("wrote \(folder.metricsURL.path)")
-        } catch let error as SplatError {
-            throw ValidationErrorLine(error.description)
         }
     }
 

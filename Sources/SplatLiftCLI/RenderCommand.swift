@@ -33,7 +33,7 @@ struct RenderCommand: ParsableCommand {
     var segmentation = false
 
     func run() throws {
-        do {
+        try oneLineErrors {
             let trained = try TrainedModel.load(ModelFolder(URL(fileURLWithPath: model)), iteration: iteration,
                                                 scenePath: scene.map { URL(fileURLWithPath: $0) })
             let outURL = URL(fileURLWithPath: out)
@@ -47,8 +47,6 @@ struct RenderCommand: ParsableCommand {
             }
             let written = try Self.writeColorImages(trained, split: split, to: outURL, backend: CPURasterizer())
             print("wrote \(written) images of iteration \(trained.iteration) to \(outURL.path)")
-        } catch let error as SplatError {
-            throw ValidationErrorLine(error.description)
         }
     }
 

@@ -60,9 +60,7 @@ struct TrainCommand: ParsableCommand {
     var lift: LiftOptions
 
     func run() throws {
-        do { try train() } catch let error as SplatError {
-            throw ValidationErrorLine(error.description)
-        }
+        try oneLineErrors(train)
     }
 
     private func train() throws {
@@ -195,10 +193,4 @@ struct TrainCommand: ParsableCommand {
         source.resume()
         return source
     }
-}
-
-/// A one-line user-facing error (printed by ArgumentParser as "Error: …", exit code 1).
-struct ValidationErrorLine: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
 }
