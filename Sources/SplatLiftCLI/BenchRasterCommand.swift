@@ -100,11 +100,4 @@ struct BenchRasterCommand: ParsableCommand {
         print(String(format: "  backward %.3g Gaussian-pixel evaluations/s (%d per view, tile pass)", backwardRate,
                      stats.backwardEvaluations))
     }
-
-    /// The 1-minute load average (0 when unavailable).
-    private func loadAverage() -> Double {
-        guard let text = try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8),
-              let first = text.split(separator: " ").first else { return 0 }
-        return Double(first) ?? 0
-    }
 }

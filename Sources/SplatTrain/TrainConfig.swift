@@ -92,6 +92,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// The background a trained model is shown and scored on (random-background models on black).
+    public var displayBackground: SIMD3<Float> { background == .white ? SIMD3(1, 1, 1) : .zero }
+
     /// The step count of the position learning-rate decay.
     public var effectivePositionLRMaxSteps: Int { positionLRMaxSteps ?? iterations }
 

@@ -40,14 +40,13 @@ public struct TrainedModel {
         }
         let ply = try PLYFile.readGaussians(plyURL)
         let sceneURL = scenePath ?? URL(fileURLWithPath: config.scenePath)
-        let background: SIMD3<Float> = config.background == .white ? SIMD3(1, 1, 1) : .zero
-        let scene = try SceneLoader.load(sceneURL, options: config.sceneLoadOptions(background: background))
+        let scene = try SceneLoader.load(sceneURL, options: config.sceneLoadOptions(background: config.displayBackground))
         return TrainedModel(folder: folder, config: config, iteration: iteration, gaussians: ply.gaussians,
                             objectIDs: ply.objectIDs, scene: scene)
     }
 
     /// The background the model is shown on (random-background models render on black).
-    public var background: SIMD3<Float> { config.background == .white ? SIMD3(1, 1, 1) : .zero }
+    public var background: SIMD3<Float> { config.displayBackground }
 
     /// Full-quality render options: every stored SH band, the training background.
     public func renderOptions(features: Bool = false) -> RenderOptions {

@@ -34,7 +34,7 @@ public struct TrainState: Sendable, Equatable {
             (seedPoints, colors) = GaussianInitializer.randomPoints(count: config.randomInitPoints, center: cube.center,
                                                                      halfExtent: cube.halfExtent, rng: &rng)
         } else if colors.count != seedPoints.count || !colors.contains(where: { $0 != 0 }) {
-            let images = views.map { $0.composited(over: config.background == .white ? SIMD3(1, 1, 1) : .zero) }
+            let images = views.map { $0.composited(over: config.displayBackground) }
             colors = GaussianInitializer.colorsFromImages(points: seedPoints, cameras: cameras, images: images)
         }
         let gaussians = GaussianInitializer.fromPoints(seedPoints, colors: colors, config: config,

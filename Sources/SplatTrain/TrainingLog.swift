@@ -2,7 +2,7 @@ import Foundation
 import SplatMath
 
 /// `train_log.jsonl`: one JSON object per iteration (iteration, loss terms, PSNR, Gaussians,
-/// seconds of training so far, objective terms).
+/// seconds of training so far, densification counts and opacity resets, objective terms).
 public final class TrainingLog {
     private let handle: FileHandle
     public let url: URL
@@ -46,6 +46,10 @@ public final class TrainingLog {
             ("gaussians", "\(report.gaussians)"),
             ("seconds", Self.number(seconds)),
         ]
+        if let d = report.densify {
+            fields += [("cloned", "\(d.cloned)"), ("split", "\(d.split)"), ("pruned", "\(d.pruned)")]
+        }
+        if report.opacityReset { fields.append(("opacity_reset", "true")) }
         for (key, value) in report.objectiveTerms.sorted(by: { $0.key < $1.key }) {
             fields.append((key, Self.number(value)))
         }

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import SplatIO
+import SplatMath
+import SplatRaster
+import SplatTrain
+
+/// `splatlift bench train SCENE`: wall time for RGB training to reach a test-view PSNR.
+struct BenchTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Time RGB training with the default recipe until the mean test-view PSNR reaches a target.",
+        discussion: """
+        Trains the scene's training views (no segmentation, nothing written to disk), scores the test \
+        views every --eval-every iterations, and stops at the first score ≥ --target-psnr, after \
+        --max-seconds of training, or at --iterations. Evaluation time is not counted as training \
+        time. Prints the time to the target, the PSNR curve, seconds per iteration by phase, and \
+        the peak memory; --json prints one JSON object instead.
+        """)
+
+    @Argument(help: "Scene folder (COLMAP sparse/0 or transforms.json, with images/ and test views).")
+    var scene: String
+
+    @Option(help: "Mean test-view PSNR (dB) to reach.") var targetPSNR = 29.8
+    @Option(help: "Stop after this many seconds of training.") var maxSeconds = 600.0
+    @Option(help: "Iterations of the recipe (the position learning rate decays over them).") var iterations: Int?
+    @Option(help: "Score the test views every this many iterations.") var evalEvery = 100
+    @Option(name: [.customShort("r"), .long], help: "Downscale the images by this integer factor.") var resolution = 1
+    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(help: "Background: black, white or random.") var background: BackgroundMode = .black
+    @Option(help: "Worker threads (0 = all cores).") var threads = 0
+    @Flag(help: "Keep training after the target is reached.") var continueAfterTarget = false
+    @Flag(help: "Print one JSON object instead of text.") var json = false
+
+    func validate() throws {
+        guard targetPSNR > 0, maxSeconds > 0, evalEvery >= 1, resolution >= 1, threads >= 0 else {
+            throw ValidationError("--target-psnr and --max-seconds must be > 0, --eval-every and -r ≥ 1, --threads ≥ 0")
+        }
+    }
+
+    func run() throws {
+        try oneLineErrors(benchmark)
+    }
+
+    private func benchmark() throws {
+        var config = TrainConfig()
+        if let iterations { config.iterations = iterations }
+        config.resolution = resolution
+        config.seed = seed
+        config.background = background
+        config.threads = threads
+        try config.validate()
+        let sceneURL = URL(fileURLWithPath: scene)
+        config.scenePath = sceneURL.standardizedFileURL.path
+        let loaded = try SceneLoader.load(sceneURL, options: config.sceneLoadOptions(background: .zero))
+        guard !loaded.trainIndices.isEmpty, !loaded.testIndices.isEmpty else {
+            throw SplatError("the benchmark needs training and test views (the scene has \(loaded.trainIndices.count) and \(loaded.testIndices.count))",
+                             path: sceneURL.path)
+        }
+        let views = try TrainingView.load(from: loaded, indices: loaded.trainIndices, downscale: resolution, threads: threads)
+        let testViews = try TrainingView.load(from: loaded, indices: loaded.testIndices, downscale: resolution, threads: threads)
+        let state = TrainState.initial(config: config, views: views, points: loaded.points, pointColors: loaded.pointColors,
+                                       sceneExtent: loaded.sceneExtent, featureCount: 0)
+        let backend = CPURasterizer()
+        let trainer = try Trainer(config: config, views: views, state: state, backend: backend)
+        let camera = views[0].camera
+        let threadCount = threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads
+        let header = "bench train: \(sceneURL.standardizedFileURL.lastPathComponent), \(views.count) train + \(testViews.count) test views at "
+            + "\(camera.width)x\(camera.height), \(state.gaussians.count) initial Gaussians, \(threadCount) thread(s), "
+            + "target \(targetPSNR) dB, load average \(String(format: "%.2f", loadAverage()))"
+        // With --json, progress goes to stderr so stdout stays one JSON object.
+        let say: (String) -> Void = json ? { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } : { print($0); fflush(nil) }
+        say(header)
+        let bench = TrainingBenchmark(targetPSNR: targetPSNR, maxSeconds: maxSeconds, evaluationInterval: evalEvery,
+                                      continueAfterTarget: continueAfterTarget)
+        let report = try bench.run(trainer, testViews: testViews, backend: backend) { point in
+            say(String(format: "  iter %5d  %7.1f s  test PSNR %6.2f dB  %7d Gaussians", point.iteration, point.seconds,
+                       point.psnr, point.gaussians))
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            return
+        }
+        if let seconds = report.secondsToTarget, let iteration = report.iterationsToTarget {
+            print(String(format: "reached %.2f dB at iteration %d after %.1f s of training", targetPSNR, iteration, seconds))
+        } else {
+            print(String(format: "did not reach %.2f dB: %.2f dB after %d iterations, %.1f s of training", targetPSNR,
+                         report.finalPSNR, report.iterations, report.trainingSeconds))
+        }
+        let p = report.secondsPerIteration
+        print(String(format: "seconds per iteration %.4f: project %.4f, bin %.4f, forward %.4f, backward %.4f, loss %.4f, "
+                     + "optimizer %.4f, densify %.4f, other %.4f", p.total, p.project, p.bin, p.forward, p.backward, p.loss,
+                     p.optimizer, p.densify, p.other))
+        print(String(format: "Gaussians %d (max %d); peak memory %.0f MiB, %.0f bytes per Gaussian of growth; wall %.1f s with evaluations",
+                     report.gaussians, report.maxGaussians, Double(report.peakMemoryBytes) / 1_048_576,
+                     report.peakGrowthBytesPerGaussian, report.wallSeconds))
+    }
+}

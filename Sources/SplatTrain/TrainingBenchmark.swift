@@ -1,0 +1,115 @@
+import Foundation
+import SplatEval
+import SplatRaster
+
+/// Time-to-quality benchmark of a training run (`splatlift bench train`): steps a `Trainer`,
+/// scores the held-out views every `evaluationInterval` iterations, and records when their mean
+/// PSNR first reaches `targetPSNR`. Training time excludes the evaluations.
+public struct TrainingBenchmark {
+    public var targetPSNR: Double
+    /// Stop once this much training time has passed (seconds).
+    public var maxSeconds: Double
+    public var evaluationInterval: Int
+    /// Keep training after the target is reached (to the iteration or time limit).
+    public var continueAfterTarget: Bool
+
+    public init(targetPSNR: Double, maxSeconds: Double, evaluationInterval: Int, continueAfterTarget: Bool = false) {
+        self.targetPSNR = targetPSNR; self.maxSeconds = maxSeconds
+        self.evaluationInterval = evaluationInterval; self.continueAfterTarget = continueAfterTarget
+    }
+
+    /// One evaluation of the held-out views.
+    public struct Checkpoint: Codable, Sendable {
+        public var iteration: Int
+        /// Training seconds so far (evaluations excluded).
+        public var seconds: Double
+        public var psnr: Double
+        public var gaussians: Int
+    }
+
+    /// Mean seconds per iteration of each phase.
+    public struct PhaseSeconds: Codable, Sendable {
+        public var project, bin, forward, backward, loss, objective, optimizer, densify, other: Double
+        public var total: Double { project + bin + forward + backward + loss + objective + optimizer + densify + other }
+    }
+
+    public struct Report: Codable, Sendable {
+        public var targetPSNR: Double
+        /// Training seconds at the first evaluation at or above the target (nil: not reached).
+        public var secondsToTarget: Double?
+        public var iterationsToTarget: Int?
+        public var iterations: Int
+        public var trainingSeconds: Double
+        /// Training plus evaluation seconds.
+        public var wallSeconds: Double
+        public var gaussians: Int
+        public var finalPSNR: Double
+        public var secondsPerIteration: PhaseSeconds
+        /// Peak resident memory of the process (bytes), and its growth during training (over the
+        /// memory at the start: code, photos, initial Gaussians) divided by the most Gaussians held.
+        public var peakMemoryBytes: Int
+        public var maxGaussians: Int
+        public var peakGrowthBytesPerGaussian: Double
+        public var curve: [Checkpoint]
+    }
+
+    /// Runs `trainer` until the target (unless `continueAfterTarget`), `maxSeconds` or its last
+    /// iteration. `onEvaluation` sees each evaluation as it happens (progress output).
+    public func run(_ trainer: Trainer, testViews: [TrainingView], backend: RasterBackend,
+                    onEvaluation: (Checkpoint) -> Void = { _ in }) throws -> Report {
+        precondition(!testViews.isEmpty && evaluationInterval >= 1)
+        let start = Self.now()
+        let startMemory = ProcessMemory.residentBytes()
+        var maxGaussians = trainer.state.gaussians.count
+        var trainingSeconds = 0.0, totals = StageTimings(), steps = 0
+        var curve: [Checkpoint] = [], reached: Checkpoint?
+        while !trainer.isFinished && trainingSeconds < maxSeconds {
+            let stepStart = Self.now()
+            let report = try trainer.step()
+            trainingSeconds += Self.now() - stepStart
+            totals += report.timings
+            steps += 1
+            maxGaussians = max(maxGaussians, report.gaussians)
+            guard report.iteration % evaluationInterval == 0 || trainer.isFinished || trainingSeconds >= maxSeconds else { continue }
+            let point = Checkpoint(iteration: report.iteration, seconds: trainingSeconds,
+                                   psnr: Self.meanPSNR(trainer, testViews, backend), gaussians: report.gaussians)
+            curve.append(point)
+            onEvaluation(point)
+            if reached == nil && point.psnr >= targetPSNR {
+                reached = point
+                if !continueAfterTarget { break }
+            }
+        }
+        let mean = totals.mean(over: steps)
+        let measured = mean.total
+        let phases = PhaseSeconds(project: mean.raster.project / 1e3, bin: mean.raster.bin / 1e3,
+                                  forward: mean.render - (mean.raster.project + mean.raster.bin) / 1e3,
+                                  backward: mean.backward, loss: mean.loss, objective: mean.objective,
+                                  optimizer: mean.optimizer, densify: mean.densify,
+                                  other: max(0, trainingSeconds / Double(max(steps, 1)) - measured))
+        let peak = ProcessMemory.peakResidentBytes()
+        return Report(targetPSNR: targetPSNR, secondsToTarget: reached?.seconds, iterationsToTarget: reached?.iteration,
+                      iterations: trainer.state.iteration, trainingSeconds: trainingSeconds, wallSeconds: Self.now() - start,
+                      gaussians: trainer.state.gaussians.count, finalPSNR: curve.last?.psnr ?? .nan,
+                      secondsPerIteration: phases, peakMemoryBytes: peak, maxGaussians: maxGaussians,
+                      peakGrowthBytesPerGaussian: Double(max(0, peak - startMemory)) / Double(max(maxGaussians, 1)),
+                      curve: curve)
+    }
+
+    /// Mean PSNR of the current Gaussians over `views`, rendered as `eval` does (all SH bands in
+    /// use, the training background, colours clamped to [0, 1]).
+    static func meanPSNR(_ trainer: Trainer, _ views: [TrainingView], _ backend: RasterBackend) -> Double {
+        var options = trainer.renderOptions(iteration: trainer.state.iteration, background: trainer.config.displayBackground)
+        options.renderFeatures = false
+        var sum = 0.0
+        var truth: [Float] = []
+        for view in views {
+            let output = backend.render(trainer.state.gaussians, camera: view.camera, options: options)
+            view.composite(over: options.background, into: &truth)
+            sum += ImageMetrics.psnr(output.color.map { min(max($0, 0), 1) }, truth)
+        }
+        return sum / Double(views.count)
+    }
+
+    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
+}
