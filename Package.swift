@@ -3,6 +3,11 @@ import PackageDescription
 
 // Layering (docs/DESIGN.md): math and formats at the bottom, the differentiable renderer in the
 // middle, training and the method on top, the command-line tool as a thin shell.
+// Release builds target AVX2 + FMA (x86-64-v3, every x86_64 machine this project runs on): the
+// SIMD16 kernels gain 10-20% (bench raster: forward + backward 294 → 260 ms). A CPU without AVX2
+// would fault on the release binary; debug builds stay portable.
+let hotLoopSettings: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"], .when(configuration: .release))]
+
 let package = Package(
     name: "SplatLift",
     platforms: [.macOS(.v14)],
@@ -20,17 +25,21 @@ let package = Package(
                        providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG", pkgConfig: "libturbojpeg",
                        providers: [.apt(["libturbojpeg0-dev"])]),
-        .target(name: "SplatMath"),
-        .target(name: "SplatIO", dependencies: ["SplatMath", "CPNG", "CTurboJPEG"]),
-        .target(name: "SplatRaster", dependencies: ["SplatMath"]),
-        .target(name: "SplatEval", dependencies: ["SplatMath"]),
-        .target(name: "SplatTrain", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatEval"]),
-        .target(name: "SplatLift", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatEval", "SplatTrain"]),
-        .target(name: "SplatEdit", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatEval"]),
-        .target(name: "SplatSynth", dependencies: ["SplatMath", "SplatIO"]),
+        .target(name: "SplatMath", swiftSettings: hotLoopSettings),
+        .target(name: "SplatIO", dependencies: ["SplatMath", "CPNG", "CTurboJPEG"], swiftSettings: hotLoopSettings),
+        .target(name: "SplatRaster", dependencies: ["SplatMath"], swiftSettings: hotLoopSettings),
+        .target(name: "SplatEval", dependencies: ["SplatMath"], swiftSettings: hotLoopSettings),
+        .target(name: "SplatTrain", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatEval"],
+                swiftSettings: hotLoopSettings),
+        .target(name: "SplatLift", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatEval", "SplatTrain"],
+                swiftSettings: hotLoopSettings),
+        .target(name: "SplatEdit", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatEval"],
+                swiftSettings: hotLoopSettings),
+        .target(name: "SplatSynth", dependencies: ["SplatMath", "SplatIO"], swiftSettings: hotLoopSettings),
         // Workflows on trained model folders (select, extract, remove, mesh) and the demo.
         .target(name: "SplatPipeline", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatTrain", "SplatLift",
-                                                      "SplatEval", "SplatEdit", "SplatSynth"]),
+                                                      "SplatEval", "SplatEdit", "SplatSynth"],
+                swiftSettings: hotLoopSettings),
         .executableTarget(name: "SplatLiftCLI", dependencies: [
             "SplatMath", "SplatIO", "SplatRaster", "SplatTrain", "SplatLift", "SplatEval", "SplatEdit", "SplatSynth",
             "SplatPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
