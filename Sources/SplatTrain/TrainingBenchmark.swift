@@ -63,22 +63,31 @@ public struct TrainingBenchmark {
         var maxGaussians = trainer.state.gaussians.count
         var trainingSeconds = 0.0, totals = StageTimings(), steps = 0
         var curve: [Checkpoint] = [], reached: Checkpoint?
+        // Scores the current Gaussians as the model of `iteration`; true when training should stop.
+        func evaluate(as iteration: Int) -> Bool {
+            let point = Checkpoint(iteration: iteration, seconds: trainingSeconds,
+                                   psnr: Self.meanPSNR(trainer, testViews, backend), gaussians: trainer.state.gaussians.count)
+            curve.append(point)
+            onEvaluation(point)
+            guard reached == nil && point.psnr >= targetPSNR else { return false }
+            reached = point
+            return !continueAfterTarget
+        }
         while !trainer.isFinished && trainingSeconds < maxSeconds {
+            // `train --iterations N` leaves the state after N − 1 steps (its last step neither
+            // densifies nor updates), so that state is scored as iteration N: never the moment
+            // right after a densification, which the next steps repair.
+            let next = trainer.state.iteration + 1
+            if next % evaluationInterval == 0 && next > 1 && evaluate(as: next) { break }
             let stepStart = Self.now()
             let report = try trainer.step()
             trainingSeconds += Self.now() - stepStart
             totals += report.timings
             steps += 1
             maxGaussians = max(maxGaussians, report.gaussians)
-            guard report.iteration % evaluationInterval == 0 || trainer.isFinished || trainingSeconds >= maxSeconds else { continue }
-            let point = Checkpoint(iteration: report.iteration, seconds: trainingSeconds,
-                                   psnr: Self.meanPSNR(trainer, testViews, backend), gaussians: report.gaussians)
-            curve.append(point)
-            onEvaluation(point)
-            if reached == nil && point.psnr >= targetPSNR {
-                reached = point
-                if !continueAfterTarget { break }
-            }
+        }
+        if reached == nil && curve.last?.iteration != trainer.state.iteration + 1 {
+            _ = evaluate(as: trainer.state.iteration)
         }
         let mean = totals.mean(over: steps)
         let measured = mean.total
