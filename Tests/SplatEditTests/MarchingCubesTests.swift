@@ -1,4 +1,5 @@
 import Foundation
+import SplatTestSupport
 import SplatMath
 import Testing
 @testable import SplatEdit
@@ -110,9 +111,7 @@ import Testing
 
 enum TestDirectory {
     static func make() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("splatedit-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+        try TestData.temporaryDirectory("splatedit")
     }
 }
 

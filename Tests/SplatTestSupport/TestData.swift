@@ -22,11 +22,22 @@ public enum TestData {
     /// True when the shared data is present; use as `.enabled(if: TestData.available, …)`.
     public static var available: Bool { root != nil }
 
-    /// A fresh temporary directory for a test's outputs.
+    /// A fresh temporary directory for a test's outputs, inside one folder per test process that
+    /// is removed when the process exits.
     public static func temporaryDirectory(_ name: String = "splatlift-test") throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("\(name)-\(UUID().uuidString)")
+        let url = processScratch.appendingPathComponent("\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
+    }
+
+    /// Touching it registers the removal at exit.
+    private static let processScratch: URL = {
+        atexit { try? FileManager.default.removeItem(at: TestData.scratchRoot) }
+        return scratchRoot
+    }()
+
+    private static var scratchRoot: URL {
+        FileManager.default.temporaryDirectory
+            .appendingPathComponent("splatlift-tests-\(ProcessInfo.processInfo.processIdentifier)")
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SplatTestSupport
 import Testing
 @testable import SplatTrain
 import SplatMath
@@ -156,7 +157,5 @@ private func taggedSetup(count n: Int) -> (GaussianParams, AdamState) {
 }
 
 func TestDataDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("splatlift-train-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+    try TestData.temporaryDirectory("splatlift-train")
 }
