@@ -32,6 +32,9 @@ struct RenderCommand: ParsableCommand {
     @Flag(name: .long, help: "Also write <name>_ids.png (16-bit object ids) and <name>_overlay.png (ids coloured over the render).")
     var segmentation = false
 
+    @Flag(name: .long, help: "With --segmentation, also write <name>_features.npy: the rendered identity features, float32 (16, H, W).")
+    var features = false
+
     func run() throws {
         try oneLineErrors {
             let trained = try TrainedModel.load(ModelFolder(URL(fileURLWithPath: model)), iteration: iteration,
@@ -41,10 +44,12 @@ struct RenderCommand: ParsableCommand {
                 guard let segmented = try SegmentedModel.load(trained) else {
                     throw SplatError("the model was trained without segmentation (no lift.json)", path: trained.folder.url.path)
                 }
-                let written = try Self.writeSegmentation(segmented, split: split, to: outURL, backend: CPURasterizer())
+                let written = try Self.writeSegmentation(segmented, split: split, to: outURL, features: features,
+                                                         backend: CPURasterizer())
                 print("wrote \(written) renders, id maps and overlays of iteration \(trained.iteration) to \(outURL.path)")
                 return
             }
+            if features { throw SplatError("--features needs --segmentation") }
             let written = try Self.writeColorImages(trained, split: split, to: outURL, backend: CPURasterizer())
             print("wrote \(written) images of iteration \(trained.iteration) to \(outURL.path)")
         }
@@ -66,8 +71,10 @@ struct RenderCommand: ParsableCommand {
         return indices.count
     }
 
-    /// Per view: `<stem>.png` (colour), `<stem>_ids.png` (16-bit argmax ids) and `<stem>_overlay.png`.
-    static func writeSegmentation(_ segmented: SegmentedModel, split: ViewSplit, to dir: URL, backend: RasterBackend) throws -> Int {
+    /// Per view: `<stem>.png` (colour), `<stem>_ids.png` (16-bit argmax ids) and `<stem>_overlay.png`;
+    /// with `features`, `<stem>_features.npy` (planar d×H×W float32).
+    static func writeSegmentation(_ segmented: SegmentedModel, split: ViewSplit, to dir: URL, features: Bool = false,
+                                  backend: RasterBackend) throws -> Int {
         let trained = segmented.model
         let indices = split.indices(in: trained.scene)
         do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
@@ -82,6 +89,11 @@ struct RenderCommand: ParsableCommand {
                                       to: dir.appendingPathComponent(name + "_ids.png"))
             try ImageIO.writePNG(try SegmentationOverlay.overlay(color, ids: ids),
                                  to: dir.appendingPathComponent(name + "_overlay.png"))
+            if features {
+                try NPYWriter.write(output.features, shape: [output.features.count / (output.width * output.height),
+                                                             output.height, output.width],
+                                    to: dir.appendingPathComponent(name + "_features.npy"))
+            }
         }
         return indices.count
     }

@@ -61,7 +61,7 @@ public enum SceneWriter {
                                   to: dir.appendingPathComponent("gt_instance/" + name))
         try ImageIO.writeLabelMap(LabelMap(width: r.width, height: r.height, labels: g.sam[v].labels),
                                   to: dir.appendingPathComponent("sam_masks/" + name))
-        try SmallFormats.writeNPY(r.depth, rows: r.height, columns: r.width,
-                                  to: dir.appendingPathComponent("depth/" + name.replacingOccurrences(of: ".png", with: ".npy")))
+        try NPYWriter.write(r.depth, shape: [r.height, r.width],
+                            to: dir.appendingPathComponent("depth/" + name.replacingOccurrences(of: ".png", with: ".npy")))
     }
 }

@@ -1,7 +1,7 @@
 import Foundation
 import SplatMath
 
-/// The small side files of a scene folder: depth .npy, the points3D PLY, plain text.
+/// The small side files of a scene folder: the points3D PLY, plain text.
 enum SmallFormats {
     static func writeData(_ data: Data, to url: URL) throws {
         do { try data.write(to: url, options: .atomic) } catch {
@@ -10,19 +10,6 @@ enum SmallFormats {
     }
 
     static func writeText(_ text: String, to url: URL) throws { try writeData(Data(text.utf8), to: url) }
-
-    /// A float32 little-endian (rows, columns) array in NumPy's .npy format (version 1.0).
-    static func writeNPY(_ values: [Float], rows: Int, columns: Int, to url: URL) throws {
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }"
-        let unpadded = 10 + header.utf8.count + 1
-        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
-        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
-        let length = UInt16(header.utf8.count)
-        data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
-        data.append(contentsOf: Array(header.utf8))
-        for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
-        try writeData(data, to: url)
-    }
 
     /// Binary little-endian PLY with float x, y, z and uchar red, green, blue (nerfstudio's sparse_pc.ply).
     static func writePointCloudPLY(_ points: SynthPoints, to url: URL) throws {
