@@ -7,14 +7,19 @@ import Foundation
 public struct SegmentationReport: Codable, Sendable, Equatable {
     public var prediction: SegmentationScores
     public var predictionPerView: SegmentationScores
+    /// A second prediction of the same views scored the scene way, when given: the bare argmax
+    /// over all codebook entries (METHOD.md §2) next to the grouped objects.
+    public var ungroupedPrediction: SegmentationScores?
     public var inputMasks: SegmentationScores?
 
-    /// Scores `predicted` (GT + lifted id maps) and, when given, `masks` (GT + per-view input maps,
-    /// read with `maskOptions`, by default 0 = no mask).
+    /// Scores `predicted` (GT + lifted id maps), and when given `ungrouped` the same way and
+    /// `masks` (GT + per-view input maps, read with `maskOptions`, by default 0 = no mask).
     public init(predicted: [SegmentationView], options: SegmentationOptions = SegmentationOptions(),
+                ungrouped: [SegmentationView]? = nil,
                 masks: [SegmentationView]? = nil, maskOptions: SegmentationOptions = .inputMasks) throws {
         prediction = try SegmentationMetrics.scene(predicted, options: options)
         predictionPerView = try SegmentationMetrics.perView(predicted, options: options)
+        ungroupedPrediction = try ungrouped.map { try SegmentationMetrics.scene($0, options: options) }
         inputMasks = try masks.map { try SegmentationMetrics.perView($0, options: maskOptions) }
     }
 
@@ -22,6 +27,7 @@ public struct SegmentationReport: Codable, Sendable, Equatable {
     public var summary: String {
         var lines = ["lifted prediction (scene matching): " + prediction.summary,
                      "lifted prediction (per-view matching): " + predictionPerView.summary]
+        if let ungroupedPrediction { lines.append("bare argmax, ungrouped (scene matching): " + ungroupedPrediction.summary) }
         if let inputMasks { lines.append("input masks (per-view matching): " + inputMasks.summary) }
         return lines.joined(separator: "\n")
     }

@@ -36,6 +36,23 @@ public enum LiftInference {
         return ids
     }
 
+    /// Object ids of a rendered feature map: with a grouping, the argmax over the entries that
+    /// belong to an object, mapped to its object; without one, `pixelIDs` (the paper's argmax).
+    public static func pixelIDs(features: [Float], pixelCount: Int, codebook: Codebook,
+                                grouping: ObjectGrouping?) throws -> [Int32] {
+        guard let grouping else { return try pixelIDs(features: features, pixelCount: pixelCount, codebook: codebook) }
+        let (rows, objectOfRow) = try grouping.activeRows(of: codebook)
+        return try pixelIDs(features: features, pixelCount: pixelCount, codebook: rows).map { objectOfRow[Int($0)] }
+    }
+
+    /// Object ids of the Gaussians, grouped like `pixelIDs(features:pixelCount:codebook:grouping:)`.
+    public static func gaussianIDs(_ gaussians: GaussianParams, codebook: Codebook,
+                                   grouping: ObjectGrouping?) throws -> [Int32] {
+        guard let grouping else { return try gaussianIDs(gaussians, codebook: codebook) }
+        let (rows, objectOfRow) = try grouping.activeRows(of: codebook)
+        return try gaussianIDs(gaussians, codebook: rows).map { objectOfRow[Int($0)] }
+    }
+
     /// softmax(C·F_u) for every pixel of a planar d·H·W map, returned planar L·H·W (entry k's
     /// plane at k·H·W).
     public static func probabilities(features: [Float], pixelCount: Int, codebook: Codebook) throws -> [Float] {

@@ -24,6 +24,14 @@ public struct LiftModelInfo: Codable, Sendable, Equatable {
 extension ModelFolder {
     public var liftInfoURL: URL { url.appendingPathComponent(LiftModelInfo.fileName) }
     public var codebookURL: URL { url.appendingPathComponent(Codebook.fileName) }
+    public var objectGroupingURL: URL { url.appendingPathComponent(ObjectGrouping.fileName) }
+
+    /// A segmentation file (`codebook.json`, `objects.json`): the one beside the point cloud of
+    /// `iteration` when it exists, else the folder's own.
+    public func segmentationFile(_ name: String, iteration: Int) -> URL {
+        let beside = pointCloudURL(iteration: iteration).deletingLastPathComponent().appendingPathComponent(name)
+        return FileManager.default.fileExists(atPath: beside.path) ? beside : url.appendingPathComponent(name)
+    }
 
     /// The segmentation settings, or nil when the model was trained RGB-only (no `lift.json`).
     public func readLiftInfo() throws -> LiftModelInfo? {
@@ -54,14 +62,6 @@ extension ModelFolder {
             throw SplatError("cannot encode lift.json: \(error)", path: liftInfoURL.path)
         }
         try Self.writeAtomically(data, to: liftInfoURL)
-    }
-}
-
-extension LiftObjective {
-    /// The PLY contents of a segmented model: the Gaussians with their `obj_dc_*` features and
-    /// `object_id` = argmax_k C[k]·f_i on the raw feature (METHOD.md §2).
-    public func pointCloud(_ gaussians: GaussianParams) throws -> GaussianPLY {
-        GaussianPLY(gaussians: gaussians, objectIDs: try LiftInference.gaussianIDs(gaussians, codebook: codebookModel))
     }
 }
 

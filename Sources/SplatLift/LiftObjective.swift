@@ -20,6 +20,8 @@ public final class LiftObjective: FeatureObjective {
     public var codebook: [Float] { codebookModel.values }
     /// The codebook entry given to every label of the last stepped view (index = compact label).
     public private(set) var lastPseudoEntries: [Int] = []
+    /// Seconds per stage of the last `step`/`evaluate`.
+    public private(set) var lastTimings = LiftTimings()
 
     private let normalized = ScratchBuffer<Float>(fill: 0)
     private let norms = ScratchBuffer<Float>(fill: 0)
@@ -63,7 +65,9 @@ public final class LiftObjective: FeatureObjective {
                      featureGradient: inout [Float]) throws -> [String: Double] {
         let terms = try evaluate(iteration: iteration, viewIndex: viewIndex, features: features, width: width,
                                  height: height, featureGradient: &featureGradient)
+        var clock = StageClock()
         optimizer.step(&codebookModel.values, gradient: codebookGradient)
+        lastTimings.codebookStep = clock.lap()
         return terms
     }
 
@@ -111,6 +115,7 @@ public final class LiftObjective: FeatureObjective {
         let conf = confidence.reserve(n), omega = keep.reserve(n)
         var terms: [String: Double] = [:]
         var association = AssociationLoss.Result()
+        var timings = LiftTimings(), clock = StageClock()
         let entries = config.codebookSize
         features.withUnsafeBufferPointer { fBuffer in
             featureGradient.withUnsafeMutableBufferPointer { gBuffer in
@@ -123,11 +128,13 @@ public final class LiftObjective: FeatureObjective {
                         terms["norm"] = NormRegularizer.evaluate(
                             features: f, norms: norm, pixelCount: n, featureCount: d,
                             gradientScale: Float(weights.norm), gradient: g, partials: partials)
+                        timings.normalization = clock.lap()
                         terms["contrastive"] = contrastive.evaluate(
                             normalized: hat, norms: norm, pixelCount: n, featureCount: d, labels: labels,
                             labelCount: view.labelCount, samples: sampleBuffer,
                             minSegmentSamples: config.minSegmentSamples,
                             gradientScale: Float(weights.contrastive), gradient: g)
+                        timings.contrastive = clock.lap()
                         let kept: Int
                         if config.filtering {
                             kept = confidenceMap.compute(normalized: hat, pixelCount: n, featureCount: d, labels: labels,
@@ -139,10 +146,12 @@ public final class LiftObjective: FeatureObjective {
                             kept = n
                         }
                         terms["confident_fraction"] = Double(kept) / Double(n)
+                        timings.confidence = clock.lap()
                         let rows = min(view.labelCount, entries)
                         logitsPass.run(features: f, pixelCount: n, featureCount: d, codebook: codebookModel.values,
                                        entries: entries, labels: labels, rows: rows, keep: omega,
                                        wantExpectation: !config.gradientBlocking)
+                        timings.logits = clock.lap()
                         let inputs = AssociationLoss.Inputs(
                             features: f, normalized: hat, norms: norm, pixelCount: n, featureCount: d, labels: labels,
                             labelCount: view.labelCount, areas: view.areas, keep: omega, keptCount: kept)
@@ -151,6 +160,7 @@ public final class LiftObjective: FeatureObjective {
                             mapping: config.mapping, classWeight: weights.classification,
                             concentrationWeight: weights.concentration, gradientBlocking: config.gradientBlocking,
                             featureGradient: g, codebookGradient: &codebookGradient)
+                        timings.association = clock.lap()
                     }
                 }
             }
@@ -158,6 +168,7 @@ public final class LiftObjective: FeatureObjective {
         terms["class"] = association.classification
         terms["concentration"] = association.concentration
         lastPseudoEntries = association.pseudoEntries
+        lastTimings = timings
         return terms
     }
 

@@ -4,36 +4,54 @@ import SplatMath
 import SplatRaster
 import SplatTrain
 
-/// A trained model folder together with its segmentation (`lift.json` and the codebook): renders
-/// per-pixel object ids (METHOD.md §2).
+/// A trained model folder together with its segmentation (`lift.json`, the codebook and, when
+/// training wrote one, the object grouping): renders per-pixel object ids.
 public struct SegmentedModel {
     public let model: TrainedModel
     public let info: LiftModelInfo
     public let codebook: Codebook
+    /// Which codebook entries form one object (`objects.json`); nil for models trained before it
+    /// existed or when the paper's bare argmax is asked for.
+    public let grouping: ObjectGrouping?
 
-    /// The segmentation of `model`, or nil when it was trained RGB-only. The codebook is the one
-    /// saved with the model's point-cloud iteration, else the folder's `codebook.json`.
+    /// The segmentation of `model`, or nil when it was trained RGB-only. The codebook and grouping
+    /// are the ones saved with the model's point-cloud iteration, else the folder's.
     public static func load(_ model: TrainedModel) throws -> SegmentedModel? {
         guard let info = try model.folder.readLiftInfo() else { return nil }
-        let beside = model.folder.pointCloudURL(iteration: model.iteration)
-            .deletingLastPathComponent().appendingPathComponent(Codebook.fileName)
-        let url = FileManager.default.fileExists(atPath: beside.path) ? beside : model.folder.codebookURL
-        let codebook = try Codebook.load(from: url)
+        let codebookURL = model.folder.segmentationFile(Codebook.fileName, iteration: model.iteration)
+        let codebook = try Codebook.load(from: codebookURL)
         guard codebook.featureCount == model.gaussians.featureCount else {
             throw SplatError("the codebook has \(codebook.featureCount) feature channels, the point cloud \(model.gaussians.featureCount)",
-                             path: url.path)
+                             path: codebookURL.path)
         }
-        return SegmentedModel(model: model, info: info, codebook: codebook)
+        let groupingURL = model.folder.segmentationFile(ObjectGrouping.fileName, iteration: model.iteration)
+        var grouping: ObjectGrouping?
+        if FileManager.default.fileExists(atPath: groupingURL.path) {
+            grouping = try ObjectGrouping.load(from: groupingURL)
+            guard grouping?.entryCount == codebook.entryCount else {
+                throw SplatError("the object grouping covers \(grouping?.entryCount ?? 0) entries, the codebook has \(codebook.entryCount)",
+                                 path: groupingURL.path)
+            }
+        }
+        return SegmentedModel(model: model, info: info, codebook: codebook, grouping: grouping)
     }
 
-    /// Renders scene view `index` with its identity features; ids = argmax_k C[k]·F_u per pixel,
-    /// row-major W·H.
+    /// The same model scored with the paper's bare argmax over all codebook entries (METHOD.md §2).
+    public var ungrouped: SegmentedModel {
+        SegmentedModel(model: model, info: info, codebook: codebook, grouping: nil)
+    }
+
+    /// Per-pixel object ids of a render with features (row-major W·H).
+    public func pixelIDs(_ output: RenderOutput) throws -> [Int32] {
+        try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height,
+                                   codebook: codebook, grouping: grouping)
+    }
+
+    /// Renders scene view `index` with its identity features and its per-pixel object ids.
     public func render(view index: Int, backend: RasterBackend) throws -> (output: RenderOutput, ids: [Int32]) {
         let output = backend.render(model.gaussians, camera: model.camera(ofView: index),
                                     options: model.renderOptions(features: true))
-        let ids = try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height,
-                                             codebook: codebook)
-        return (output, ids)
+        return (output, try pixelIDs(output))
     }
 
     /// The scene loaded with the masks folder the model was trained on (for the input masks).

@@ -51,30 +51,3 @@ struct LiftOptions: ParsableArguments {
         return config
     }
 }
-
-/// What `train` needs for a segmented run: the objective and the files it adds to the model folder.
-struct LiftTraining {
-    let objective: LiftObjective
-    let info: LiftModelInfo
-
-    /// The objective for the training views' masks; loads them at the training resolution.
-    static func make(config: LiftConfig, scene: Scene, trainIndices: [Int], downscale: Int,
-                     views: [TrainingView]) throws -> LiftTraining {
-        guard let masks = scene.masksFolder else { throw SplatError("the scene has no masks folder", path: scene.root.path) }
-        let maps = try LiftTrainingLabels.load(from: scene, indices: trainIndices, downscale: downscale)
-        for (map, view) in zip(maps, views) where map.width != view.camera.width || map.height != view.camera.height {
-            throw SplatError("mask is \(map.width)x\(map.height) at -r \(downscale), the image \(view.camera.width)x\(view.camera.height)",
-                             path: view.name)
-        }
-        let objective = try LiftObjective(config: config, labelMaps: maps)
-        return LiftTraining(objective: objective, info: LiftModelInfo(config: config, masksPath: masks.standardizedFileURL.path))
-    }
-
-    /// Writes the point cloud with `obj_dc_*` and the per-Gaussian `object_id`, and the codebook
-    /// beside it and in the model folder.
-    func writePointCloud(_ gaussians: GaussianParams, to url: URL, folder: ModelFolder) throws {
-        try PLYFile.writeGaussians(try objective.pointCloud(gaussians), to: url)
-        try objective.saveCodebook(to: url.deletingLastPathComponent().appendingPathComponent(Codebook.fileName))
-        try objective.saveCodebook(to: folder.codebookURL)
-    }
-}

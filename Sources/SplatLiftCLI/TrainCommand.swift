@@ -4,6 +4,7 @@ import Foundation
 import SplatIO
 import SplatLift
 import SplatMath
+import SplatPipeline
 import SplatRaster
 import SplatTrain
 
@@ -156,7 +157,7 @@ struct TrainCommand: ParsableCommand {
             try folder.writeLiftInfo(liftTraining.info)
         } else {
             // A fresh RGB-only run in a reused folder: its old segmentation files no longer apply.
-            for stale in [folder.liftInfoURL, folder.codebookURL] where FileManager.default.fileExists(atPath: stale.path) {
+            for stale in [folder.liftInfoURL, folder.codebookURL, folder.objectGroupingURL] where FileManager.default.fileExists(atPath: stale.path) {
                 try? FileManager.default.removeItem(at: stale)
             }
         }
@@ -170,7 +171,7 @@ struct TrainCommand: ParsableCommand {
         let session = try TrainingSession(trainer: trainer, folder: folder, resumed: checkpoint != nil, stop: stop,
                                           progress: progress) { gaussians, url in
             if let liftTraining {
-                try liftTraining.writePointCloud(gaussians, to: url, folder: folder)
+                try liftTraining.writePointCloud(gaussians, to: url, folder: folder, threads: config.threads)
             } else {
                 try PLYFile.writeGaussians(GaussianPLY(gaussians: gaussians), to: url)
             }

@@ -7,7 +7,7 @@ import SplatRaster
 
 /// How a user names an object (the CLI's `--ids`, `--pixel`, `--mask`).
 public enum ObjectQuery: Sendable, Equatable {
-    /// Codebook ids.
+    /// Object ids (codebook entries; with an object grouping, any entry of an object names it).
     case ids(Set<Int32>)
     /// The id rendered at pixel (x, y) of a view (training resolution, origin top left).
     case pixel(view: String, x: Int, y: Int)
@@ -24,7 +24,12 @@ extension EditableModel {
         let ids: Set<Int32>
         switch query {
         case .ids(let given):
-            ids = given
+            // An entry of a grouped object stands for its object.
+            let grouping = segmented.grouping
+            ids = Set(given.map { id in
+                guard let grouping, id >= 0, Int(id) < grouping.entryCount, grouping.objectOfEntry[Int(id)] >= 0 else { return id }
+                return grouping.objectOfEntry[Int(id)]
+            })
         case .pixel(let name, let x, let y):
             let view = try viewIndex(name)
             let output = render(view: view, backend: backend)
@@ -44,7 +49,8 @@ extension EditableModel {
     }
 
     /// The Gaussians of the selected ids: by their object id, or with `threshold` by
-    /// softmax(C·f_i)[k] > threshold for some selected k (Gaussian Grouping's rule, METHOD.md §2).
+    /// softmax(C·f_i)[k] > threshold for some selected k (Gaussian Grouping's rule, METHOD.md §2);
+    /// with an object grouping, an object's probability is the sum over its entries.
     public func selectGaussians(ids: Set<Int32>, threshold: Float? = nil) throws -> [Bool] {
         guard let threshold else { return ObjectSelection.gaussians(withIDs: ids, objectIDs: objectIDs) }
         let n = gaussians.count, d = gaussians.featureCount
@@ -53,8 +59,8 @@ extension EditableModel {
         let planes = try LiftInference.probabilities(features: planar, pixelCount: n, codebook: codebook)
         var keep = [Bool](repeating: false, count: n)
         for k in ids where k >= 0 && Int(k) < codebook.entryCount {
-            let base = Int(k) * n
-            for i in 0..<n where planes[base + i] > threshold { keep[i] = true }
+            let entries = segmented.grouping?.members(of: Int(k)) ?? [Int(k)]
+            for i in 0..<n where entries.reduce(0, { $0 + planes[$1 * n + i] }) > threshold { keep[i] = true }
         }
         return keep
     }

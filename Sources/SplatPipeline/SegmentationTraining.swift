@@ -20,22 +20,19 @@ public enum SegmentationTraining {
         guard !scene.trainIndices.isEmpty else { throw SplatError("the scene has no training views", path: sceneURL.path) }
         let views = try TrainingView.load(from: scene, indices: scene.trainIndices, downscale: config.resolution,
                                           threads: config.threads)
-        let labelMaps = try LiftTrainingLabels.load(from: scene, indices: scene.trainIndices, downscale: config.resolution)
-        let objective = try LiftObjective(config: lift, labelMaps: labelMaps)
+        let liftTraining = try LiftTraining.make(config: lift, scene: scene, trainIndices: scene.trainIndices,
+                                                 downscale: config.resolution, views: views)
+        let objective = liftTraining.objective
         let state = TrainState.initial(config: config, views: views, points: scene.points, pointColors: scene.pointColors,
                                        sceneExtent: scene.sceneExtent, featureCount: lift.featureCount)
         try folder.create()
         try folder.writeConfig(config)
-        let masks = scene.masksFolder?.standardizedFileURL.path ?? ""
-        try folder.writeLiftInfo(LiftModelInfo(config: lift, masksPath: masks))
+        try folder.writeLiftInfo(liftTraining.info)
         let trainer = try Trainer(config: config, views: views, state: state, backend: CPURasterizer(), objective: objective)
         let reporter = progress ?? ProgressReporter(totalIterations: config.iterations, interval: config.logInterval)
         let session = try TrainingSession(trainer: trainer, folder: folder, resumed: false, stop: stop,
                                           progress: reporter) { gaussians, url in
-            let ids = try LiftInference.gaussianIDs(gaussians, codebook: objective.codebookModel)
-            try PLYFile.writeGaussians(GaussianPLY(gaussians: gaussians, objectIDs: ids), to: url)
-            try objective.saveCodebook(to: url.deletingLastPathComponent().appendingPathComponent(Codebook.fileName))
-            try objective.saveCodebook(to: folder.codebookURL)
+            try liftTraining.writePointCloud(gaussians, to: url, folder: folder, threads: config.threads)
         }
         _ = try session.run()
         return folder

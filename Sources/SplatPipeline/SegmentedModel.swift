@@ -9,7 +9,7 @@ import SplatTrain
 /// for object edits: the model, its codebook and one object id per Gaussian.
 public struct EditableModel {
     public let segmented: SegmentedModel
-    /// The PLY's `object_id` when present, else argmax_k C[k]·f_i (METHOD.md §2).
+    /// The PLY's `object_id` when present, else the grouped argmax_k C[k]·f_i (METHOD.md §2).
     public let objectIDs: [Int32]
 
     public var trained: TrainedModel { segmented.model }
@@ -21,7 +21,8 @@ public struct EditableModel {
         guard let segmented = try SegmentedModel.load(trained) else {
             throw SplatError("the model has no \(LiftModelInfo.fileName): it was trained without segmentation masks", path: url.path)
         }
-        let ids = try trained.objectIDs ?? LiftInference.gaussianIDs(trained.gaussians, codebook: segmented.codebook)
+        let ids = try trained.objectIDs ?? LiftInference.gaussianIDs(trained.gaussians, codebook: segmented.codebook,
+                                                                    grouping: segmented.grouping)
         guard ids.count == trained.gaussians.count else {
             throw SplatError("\(ids.count) object ids for \(trained.gaussians.count) Gaussians", path: url.path)
         }
@@ -53,8 +54,6 @@ public struct EditableModel {
                        options: trained.renderOptions(features: true))
     }
 
-    /// Per-pixel ids of a render with features: argmax_k C[k]·F_u (METHOD.md §2).
-    public func pixelIDs(_ output: RenderOutput) throws -> [Int32] {
-        try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height, codebook: codebook)
-    }
+    /// Per-pixel object ids of a render with features (`SegmentedModel.pixelIDs`).
+    public func pixelIDs(_ output: RenderOutput) throws -> [Int32] { try segmented.pixelIDs(output) }
 }

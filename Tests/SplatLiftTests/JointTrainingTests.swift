@@ -29,7 +29,8 @@ private func tinyTrainer(_ config: TrainConfig, lift: LiftConfig = LiftConfig())
 }
 
 /// Scene-protocol scores (one matching for all views, METHOD.md §4.3) of the lifted ids on tiny-1's test views.
-private func testScores(_ gaussians: GaussianParams, codebook: Codebook) throws -> SegmentationScores {
+private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
+                        grouping: ObjectGrouping? = nil) throws -> SegmentationScores {
     let (scene, _, _) = try #require(tiny)
     let backend = CPURasterizer()
     var options = RenderOptions()
@@ -38,7 +39,7 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook) throws 
     for index in scene.testIndices {
         let output = backend.render(gaussians, camera: scene.camera(index), options: options)
         let ids = try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height,
-                                             codebook: codebook)
+                                             codebook: codebook, grouping: grouping)
         let truth = try #require(try scene.loadGroundTruth(index))
         views.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
                                           prediction: ids, name: scene.views[index].name))
@@ -49,8 +50,9 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook) throws 
 @Suite struct JointTrainingTests {
     /// RGB + identity training on tiny-1 gives consistent ids on the held-out views. 1000 steps
     /// instead of 30,000, so the feature learning rate is 4× Unified-Lift's 0.0025.
-    /// The trained model then goes through the model-folder path (PLY with obj_dc/object_id,
-    /// lift.json, codebook.json) that `render --segmentation` and `eval` use.
+    /// The codebook entries are then grouped into objects on the training views, and the model
+    /// goes through the model-folder path (PLY with obj_dc/object_id, lift.json, codebook.json,
+    /// objects.json) that `render --segmentation` and `eval` use.
     @Test(.enabled(if: TestData.available, "needs ../shared/data"))
     func tinySceneReachesTestMIoU() throws {
         var config = TrainConfig()
@@ -66,8 +68,15 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook) throws 
               + "\(gaussians.count) Gaussians: test " + scores.summary)
         #expect(scores.meanIoU >= 0.7)
 
+        // Objects from the training views' masks.
+        let (scene, views, _) = try #require(tiny)
+        let grouping = try ObjectGrouping.build(gaussians: gaussians, codebook: objective.codebookModel,
+                                                cameras: views.map(\.camera), masks: objective.views, backend: CPURasterizer())
+        let grouped = try testScores(gaussians, codebook: objective.codebookModel, grouping: grouping)
+        print("grouped into \(grouping.objects.count) objects: test " + grouped.summary)
+        #expect(grouped.meanIoU >= 0.7)
+
         // Through a model folder.
-        let (scene, _, _) = try #require(tiny)
         let folder = ModelFolder(try TestData.temporaryDirectory("joint"))
         defer { try? FileManager.default.removeItem(at: folder.url) }
         config.scenePath = scene.root.path
@@ -75,18 +84,19 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook) throws 
         try folder.writeLiftInfo(LiftModelInfo(config: objective.config, masksPath: try #require(scene.masksFolder).path))
         let ply = folder.pointCloudURL(iteration: config.iterations)
         try FileManager.default.createDirectory(at: ply.deletingLastPathComponent(), withIntermediateDirectories: true)
-        let pointCloud = try objective.pointCloud(gaussians)
-        #expect(pointCloud.objectIDs == (try LiftInference.gaussianIDs(gaussians, codebook: objective.codebookModel)))
-        try PLYFile.writeGaussians(pointCloud, to: ply)
+        let objectIDs = try LiftInference.gaussianIDs(gaussians, codebook: objective.codebookModel, grouping: grouping)
+        try PLYFile.writeGaussians(GaussianPLY(gaussians: gaussians, objectIDs: objectIDs), to: ply)
         try objective.saveCodebook(to: folder.codebookURL)
+        try grouping.save(to: folder.objectGroupingURL)
         let segmented = try #require(try SegmentedModel.load(try TrainedModel.load(folder)))
-        #expect(segmented.model.objectIDs == pointCloud.objectIDs)
+        #expect(segmented.model.objectIDs == objectIDs)
         #expect(segmented.codebook == objective.codebookModel)
+        #expect(segmented.grouping == grouping)
         let evaluation = try SegmentationEvaluation.evaluate(segmented, split: .test, groundTruthFolder: nil,
                                                              backend: CPURasterizer())
         print(evaluation.table)
         #expect(evaluation.views.count == scene.testIndices.count)
-        #expect(abs(evaluation.report.prediction.meanIoU - scores.meanIoU) < 1e-9)
+        #expect(abs(evaluation.report.prediction.meanIoU - grouped.meanIoU) < 1e-9)
         let masks = try #require(evaluation.report.inputMasks)
         #expect(masks.views == scene.testIndices.count && masks.meanIoU > 0)
     }

@@ -1,0 +1,254 @@
+import Foundation
+import SplatMath
+
+/// Which codebook entries form one object, decided from the training views' own 2D masks after
+/// training. This goes beyond METHOD.md §2, whose per-pixel id is the bare argmax: the per-view
+/// Hungarian mapping (§1.3(c)) can leave one object with several entries (a mask split in some
+/// views gets a second entry; a large object seen only partly per view can get one entry per
+/// sector), and the argmax between near-identical entries then flickers from pixel to pixel.
+///
+/// The evidence is the masks themselves. Render every training view, take the argmax entry per
+/// pixel and, for two groups a and b,
+///
+///     same(a, b) = Σ_views Σ_masks min(pixels of a in the mask, pixels of b in the mask)
+///     both(a, b) = Σ_views min(pixels of a, pixels of b)          (pixels inside some mask)
+///
+/// `same ≤ both`. When a and b are one object, wherever both are seen they lie in the same masks
+/// and same ≈ both; two objects share masks only where a mask merges them or along a 1-2 px
+/// border, so same ≪ both. The closest pair (largest same/both, then largest same) is merged while
+/// same/both > `agreement` and the evidence is not negligible: both ≥ `support`·min(area a, area b),
+/// areas over all training views. Pixels outside every mask (label 0) are ignored. Entries no
+/// training view renders belong to no object and are left out of every argmax.
+public struct ObjectGrouping: Codable, Sendable, Equatable {
+    public static let fileName = "objects.json"
+    static let formatName = "splatlift-objects-1"
+
+    /// One merge, in the order they were made.
+    public struct Merge: Codable, Sendable, Equatable {
+        /// The entries naming the two groups when they were merged (the larger group's first).
+        public var kept: Int
+        public var merged: Int
+        public var same: Int
+        public var both: Int
+    }
+
+    public var format: String = ObjectGrouping.formatName
+    public var entryCount: Int
+    /// For every codebook entry, the object it belongs to (the entry of that object with the most
+    /// training-view pixels), or −1 when no training view renders it.
+    public var objectOfEntry: [Int32]
+    /// Training-view pixels whose argmax is each entry.
+    public var entryArea: [Int]
+    public var agreement: Double
+    public var support: Double
+    public var merges: [Merge]
+
+    /// The object ids (representative entries), ascending.
+    public var objects: [Int] { Array(Set(objectOfEntry.filter { $0 >= 0 }.map(Int.init))).sorted() }
+
+    /// The codebook entries of object `id` (empty when it is not an object).
+    public func members(of id: Int) -> [Int] {
+        (0..<entryCount).filter { objectOfEntry[$0] == Int32(id) && id >= 0 }
+    }
+
+    /// The codebook rows of the entries that belong to an object, and the object of each row: the
+    /// argmax over these rows, mapped through `objects`, is the grouped id.
+    public func activeRows(of codebook: Codebook) throws -> (codebook: Codebook, objectOfRow: [Int32]) {
+        guard codebook.entryCount == entryCount else {
+            throw SplatError("the object grouping covers \(entryCount) codebook entries, the codebook has \(codebook.entryCount)")
+        }
+        let rows = (0..<entryCount).filter { objectOfEntry[$0] >= 0 }
+        guard !rows.isEmpty else { throw SplatError("the object grouping has no objects") }
+        let values = rows.flatMap { codebook.entry($0) }
+        return (try Codebook(entryCount: rows.count, featureCount: codebook.featureCount, values: values),
+                rows.map { objectOfEntry[$0] })
+    }
+
+    /// The grouping that changes nothing: every entry is its own object (the paper's argmax).
+    public static func identity(entryCount: Int) -> ObjectGrouping {
+        ObjectGrouping(entryCount: entryCount, objectOfEntry: (0..<entryCount).map { Int32($0) },
+                       entryArea: [Int](repeating: 0, count: entryCount), agreement: 1, support: 1, merges: [])
+    }
+
+    /// Groups the `entryCount` codebook entries from the training views' masks and their
+    /// per-pixel argmax entries, which `ids(v)` returns for view v (row-major, one view at a time).
+    public static func build(masks: [SegmentLabels], entryCount: Int, agreement: Double = 0.5, support: Double = 0.05,
+                             ids: (Int) throws -> [Int32]) throws -> ObjectGrouping {
+        var area = [Int](repeating: 0, count: entryCount)
+        var histograms: [MaskHistogram] = []
+        for (v, mask) in masks.enumerated() {
+            let viewIDs = try ids(v)
+            guard viewIDs.count == mask.pixelCount else {
+                throw SplatError("object grouping: an id map of \(viewIDs.count) pixels for a \(mask.width)x\(mask.height) mask")
+            }
+            for id in viewIDs {
+                guard id >= 0, Int(id) < entryCount else { throw SplatError("object grouping: id \(id) outside the codebook") }
+                area[Int(id)] += 1
+            }
+            histograms.append(MaskHistogram(ids: viewIDs, mask: mask, entryCount: entryCount))
+        }
+        // Entries rendered somewhere get compact indices 0..<A for the dense A×A evidence tables.
+        let active = (0..<entryCount).filter { area[$0] > 0 }
+        var compact = [Int](repeating: -1, count: entryCount)
+        for (c, e) in active.enumerated() { compact[e] = c }
+        let views = histograms.map { $0.compacted(compact) }
+        var groups = GroupTable(areas: active.map { area[$0] })
+        var merges: [Merge] = []
+        while let pair = groups.closestPair(views, agreement: agreement, support: support) {
+            let (kept, merged) = groups.merge(pair.a, pair.b)
+            merges.append(Merge(kept: active[kept], merged: active[merged], same: pair.same, both: pair.both))
+        }
+        // Each object is named by its member entry with the most pixels (the lowest on ties).
+        var name = [Int: Int]()
+        for (c, e) in active.enumerated() {
+            let g = groups.representative[c]
+            if let current = name[g], area[current] >= area[e] { continue }
+            name[g] = e
+        }
+        var objectOfEntry = [Int32](repeating: -1, count: entryCount)
+        for (c, e) in active.enumerated() { objectOfEntry[e] = Int32(name[groups.representative[c]]!) }
+        return ObjectGrouping(entryCount: entryCount, objectOfEntry: objectOfEntry, entryArea: area,
+                              agreement: agreement, support: support, merges: merges)
+    }
+}
+
+/// One view's (mask, entry) pixel counts over the pixels inside a mask.
+private struct MaskHistogram {
+    /// Per mask: (entry, pixels) pairs, by ascending entry.
+    var masks: [[(entry: Int, count: Int)]]
+
+    init(ids: [Int32], mask: SegmentLabels, entryCount: Int) {
+        let noMask = mask.values.firstIndex(of: 0)
+        var counts: [Int: Int] = [:]
+        for (u, label) in mask.index.enumerated() where Int(label) != noMask {
+            counts[Int(label) &* entryCount &+ Int(ids[u]), default: 0] += 1
+        }
+        var byMask: [Int: [(entry: Int, count: Int)]] = [:]
+        for (key, count) in counts { byMask[key / entryCount, default: []].append((key % entryCount, count)) }
+        masks = byMask.keys.sorted().map { byMask[$0]!.sorted { $0.entry < $1.entry } }
+    }
+
+    private init(masks: [[(entry: Int, count: Int)]]) { self.masks = masks }
+
+    /// The same counts with entries renamed by `compact`.
+    func compacted(_ compact: [Int]) -> MaskHistogram {
+        MaskHistogram(masks: masks.map { $0.map { (compact[$0.entry], $0.count) } })
+    }
+}
+
+/// Union of compact entries into groups, with the evidence of every pair of groups.
+private struct GroupTable {
+    var representative: [Int]
+    var area: [Int]
+    private var same: [Int]
+    private var both: [Int]
+    private var groupCount: [Int]
+
+    init(areas: [Int]) {
+        let n = areas.count
+        representative = Array(0..<n)
+        area = areas
+        same = [Int](repeating: 0, count: n * n)
+        both = [Int](repeating: 0, count: n * n)
+        groupCount = [Int](repeating: 0, count: n)
+    }
+
+    /// The pair of groups (a < b) to merge next with its evidence, or nil when none qualifies.
+    mutating func closestPair(_ views: [MaskHistogram], agreement: Double,
+                              support: Double) -> (a: Int, b: Int, same: Int, both: Int)? {
+        let n = representative.count
+        for i in 0..<(n * n) { same[i] = 0; both[i] = 0 }
+        var seen: [Int] = []
+        var viewTotal = [Int](repeating: 0, count: n)
+        for view in views {
+            var viewGroups: [Int] = []
+            for mask in view.masks {
+                seen.removeAll(keepingCapacity: true)
+                for (entry, count) in mask {
+                    let g = representative[entry]
+                    if groupCount[g] == 0 { seen.append(g) }
+                    groupCount[g] += count
+                }
+                for x in 0..<seen.count {
+                    let a = seen[x]
+                    if viewTotal[a] == 0 { viewGroups.append(a) }
+                    viewTotal[a] += groupCount[a]
+                    for y in (x + 1)..<seen.count {
+                        let b = seen[y]
+                        same[min(a, b) * n + max(a, b)] += min(groupCount[a], groupCount[b])
+                    }
+                }
+                for g in seen { groupCount[g] = 0 }
+            }
+            for x in 0..<viewGroups.count {
+                for y in (x + 1)..<viewGroups.count {
+                    let a = viewGroups[x], b = viewGroups[y]
+                    both[min(a, b) * n + max(a, b)] += min(viewTotal[a], viewTotal[b])
+                }
+            }
+            for g in viewGroups { viewTotal[g] = 0 }
+        }
+        var best: (a: Int, b: Int, same: Int, both: Int)?
+        for a in 0..<n where representative[a] == a {
+            for b in (a + 1)..<n where representative[b] == b {
+                let s = same[a * n + b], t = both[a * n + b]
+                guard s > 0, Double(s) > agreement * Double(t),
+                      Double(t) >= support * Double(min(area[a], area[b])) else { continue }
+                // Largest same/both (compared exactly as s·t' > s'·t), then largest same.
+                if let current = best {
+                    let lhs = s * current.both, rhs = current.same * t
+                    guard lhs > rhs || (lhs == rhs && s > current.same) else { continue }
+                }
+                best = (a, b, s, t)
+            }
+        }
+        return best
+    }
+
+    /// Merges the group of smaller area into the other (ties: the lower index stays); returns
+    /// (kept, merged) representatives.
+    mutating func merge(_ a: Int, _ b: Int) -> (kept: Int, merged: Int) {
+        let (kept, merged) = area[b] > area[a] ? (b, a) : (a, b)
+        for i in representative.indices where representative[i] == merged { representative[i] = kept }
+        area[kept] += area[merged]
+        area[merged] = 0
+        return (kept, merged)
+    }
+}
+
+extension ObjectGrouping {
+    /// Writes `objects.json` (pretty-printed, sorted keys), atomically.
+    public func save(to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        do { try encoder.encode(self).write(to: url, options: .atomic) } catch {
+            throw SplatError("cannot write the object grouping: \(error)", path: url.path)
+        }
+    }
+
+    /// Reads and checks a file written by `save`.
+    public static func load(from url: URL) throws -> ObjectGrouping {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw SplatError("cannot read: \(error.localizedDescription)", path: url.path)
+        }
+        let grouping: ObjectGrouping
+        do { grouping = try JSONDecoder().decode(ObjectGrouping.self, from: data) } catch {
+            throw SplatError("not a SplatLift objects.json (\(error))", path: url.path)
+        }
+        guard grouping.format == formatName else {
+            throw SplatError("unknown objects.json format \"\(grouping.format)\"", path: url.path)
+        }
+        let n = grouping.entryCount
+        guard n > 0, grouping.objectOfEntry.count == n, grouping.entryArea.count == n else {
+            throw SplatError("objects.json lists \(grouping.objectOfEntry.count) objects and \(grouping.entryArea.count) areas for \(n) entries",
+                             path: url.path)
+        }
+        for object in grouping.objectOfEntry where object >= 0 {
+            guard Int(object) < n, grouping.objectOfEntry[Int(object)] == object else {
+                throw SplatError("objects.json names object \(object), which is not an entry of its own object", path: url.path)
+            }
+        }
+        return grouping
+    }
+}

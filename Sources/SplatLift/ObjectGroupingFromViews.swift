@@ -1,0 +1,23 @@
+import SplatMath
+import SplatRaster
+
+extension ObjectGrouping {
+    /// Renders the identity features of every view in `cameras` (the training views, at the
+    /// training resolution, in the order of `masks`) and groups the codebook entries by those
+    /// views' masks (see `build(masks:entryCount:agreement:support:ids:)`).
+    public static func build(gaussians: GaussianParams, codebook: Codebook, cameras: [PinholeCamera],
+                             masks: [SegmentLabels], backend: RasterBackend, threads: Int = 0) throws -> ObjectGrouping {
+        guard cameras.count == masks.count else {
+            throw SplatError("object grouping: \(cameras.count) cameras for \(masks.count) masks")
+        }
+        var options = RenderOptions()
+        options.renderFeatures = true
+        options.activeSHDegree = 0      // ids depend on the features only
+        options.threads = threads
+        return try build(masks: masks, entryCount: codebook.entryCount) { v in
+            let output = backend.render(gaussians, camera: cameras[v], options: options)
+            return try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height,
+                                              codebook: codebook)
+        }
+    }
+}

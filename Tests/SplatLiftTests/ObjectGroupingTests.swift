@@ -1,0 +1,170 @@
+import Foundation
+import SplatMath
+import SplatTestSupport
+import Testing
+@testable import SplatLift
+
+/// The obvious version of `ObjectGrouping.build`: every round recounts the evidence pixel by pixel.
+private func referenceGrouping(ids: [[Int32]], masks: [[Int32]], entryCount: Int, agreement: Double,
+                               support: Double) -> [Int32] {
+    var group = (0..<entryCount).map { $0 }
+    var area = [Int](repeating: 0, count: entryCount)
+    for view in ids { for id in view { area[Int(id)] += 1 } }
+    while true {
+        var same: [Int: Int] = [:], both: [Int: Int] = [:]
+        var groupArea = [Int](repeating: 0, count: entryCount)
+        for e in 0..<entryCount { groupArea[group[e]] += area[e] }
+        for (view, mask) in zip(ids, masks) {
+            var inMask: [Int32: [Int: Int]] = [:], total: [Int: Int] = [:]
+            for (u, label) in mask.enumerated() where label != 0 {
+                inMask[label, default: [:]][group[Int(view[u])], default: 0] += 1
+                total[group[Int(view[u])], default: 0] += 1
+            }
+            for counts in inMask.values {
+                for (a, ca) in counts { for (b, cb) in counts where a < b { same[a * entryCount + b, default: 0] += min(ca, cb) } }
+            }
+            for (a, ca) in total { for (b, cb) in total where a < b { both[a * entryCount + b, default: 0] += min(ca, cb) } }
+        }
+        var best: (ratio: Double, same: Int, a: Int, b: Int)?
+        for (key, s) in same.sorted(by: { $0.key < $1.key }) {
+            let (a, b) = (key / entryCount, key % entryCount), t = both[key]!
+            let ratio = Double(s) / Double(t)
+            guard ratio > agreement, Double(t) >= support * Double(min(groupArea[a], groupArea[b])) else { continue }
+            if let current = best, (ratio, s) <= (current.ratio, current.same) { continue }
+            best = (ratio, s, a, b)
+        }
+        guard let best else { break }
+        let (kept, merged) = groupArea[best.b] > groupArea[best.a] ? (best.b, best.a) : (best.a, best.b)
+        for e in 0..<entryCount where group[e] == merged { group[e] = kept }
+    }
+    // Name each group by its member with the most pixels (lowest entry on ties); unrendered: −1.
+    var name: [Int: Int] = [:]
+    for e in 0..<entryCount where area[e] > 0 {
+        if let current = name[group[e]], area[current] >= area[e] { continue }
+        name[group[e]] = e
+    }
+    return (0..<entryCount).map { area[$0] > 0 ? Int32(name[group[$0]]!) : -1 }
+}
+
+private func labels(_ rows: [[Int32]]) throws -> SegmentLabels {
+    try SegmentLabels(width: rows[0].count, height: rows.count, labels: rows.flatMap { $0 })
+}
+
+private func grouping(_ ids: [[[Int32]]], _ masks: [[[Int32]]], entries: Int = 8) throws -> ObjectGrouping {
+    let maps = try masks.map(labels)
+    let flat = ids.map { $0.flatMap { $0 } }
+    return try ObjectGrouping.build(masks: maps, entryCount: entries) { flat[$0] }
+}
+
+@Suite struct ObjectGroupingTests {
+    /// Two entries interleaved inside one mask in every view are one object; a neighbour in its
+    /// own mask, touching it, stays apart; an entry no view renders belongs to no object.
+    @Test func duplicatesMergeNeighboursStay() throws {
+        let mask: [[Int32]] = [[1, 1, 1, 2, 2], [1, 1, 1, 2, 2]]
+        let ids: [[Int32]] = [[3, 5, 3, 7, 7], [5, 3, 5, 7, 7]]
+        let result = try grouping([ids, ids], [mask, mask])
+        #expect(result.objectOfEntry[3] == result.objectOfEntry[5])
+        #expect(result.objectOfEntry[7] == 7)
+        #expect(result.objectOfEntry[3] != 7)
+        #expect(result.objectOfEntry[0] == -1)
+        #expect(result.objects == [3, 7])      // 3 and 5 tie at 6 pixels: the lower entry names it
+        #expect(result.merges.count == 1)
+    }
+
+    /// An object seen in sectors (one entry in the first views, another in the last) is joined by
+    /// the view where both sectors share its mask.
+    @Test func sectorsJoinThroughATransitionView() throws {
+        let mask: [[Int32]] = [[4, 4, 4, 4], [9, 9, 9, 9]]
+        let first: [[Int32]] = [[1, 1, 1, 1], [6, 6, 6, 6]]
+        let transition: [[Int32]] = [[1, 1, 2, 2], [6, 6, 6, 6]]
+        let last: [[Int32]] = [[2, 2, 2, 2], [6, 6, 6, 6]]
+        let result = try grouping([first, first, transition, last, last], Array(repeating: mask, count: 5))
+        #expect(result.objectOfEntry[1] == result.objectOfEntry[2])
+        #expect(result.objectOfEntry[6] == 6)
+    }
+
+    /// A large object that shows up only as a speck inside another object's mask, in the few
+    /// views where both are seen, is not merged: that evidence is under `support` of its area.
+    @Test func aSpeckOfALargeObjectIsNotEnough() throws {
+        let mask: [[Int32]] = [[1, 1, 1, 1], [1, 1, 1, 1]]
+        let speck: [[Int32]] = [[2, 2, 2, 2], [2, 2, 2, 3]]
+        let two: [[Int32]] = [[2, 2, 2, 2], [2, 2, 2, 2]]
+        let three: [[Int32]] = [[3, 3, 3, 3], [3, 3, 3, 3]]
+        let views = [speck] + Array(repeating: two, count: 5) + Array(repeating: three, count: 5)
+        let result = try grouping(views, Array(repeating: mask, count: views.count))
+        #expect(result.objectOfEntry[2] == 2 && result.objectOfEntry[3] == 3)
+        // With enough shared views the same two entries are one object.
+        let many = Array(repeating: speck, count: 6) + Array(repeating: two, count: 5) + Array(repeating: three, count: 5)
+        let shared = try grouping(many, Array(repeating: mask, count: many.count))
+        #expect(shared.objectOfEntry[2] == shared.objectOfEntry[3])
+    }
+
+    /// Pixels outside every mask (label 0) carry no evidence.
+    @Test func unmaskedPixelsAreIgnored() throws {
+        let mask: [[Int32]] = [[0, 0, 0, 0], [5, 5, 6, 6]]
+        let ids: [[Int32]] = [[1, 2, 1, 2], [1, 1, 2, 2]]
+        let result = try grouping([ids, ids], [mask, mask])
+        #expect(result.objectOfEntry[1] == 1 && result.objectOfEntry[2] == 2)
+    }
+
+    /// The dense-table version makes the same merges as the pixel-by-pixel reference on random
+    /// scenes built to contain duplicates, sectors and noise.
+    @Test(arguments: 0..<12)
+    func matchesTheReference(seed: Int) throws {
+        var rng = SplatRandom(seed: UInt64(seed) &+ 100)
+        let (width, height, views, entries) = (14, 9, 5, 12)
+        var masks: [[Int32]] = [], ids: [[Int32]] = []
+        for _ in 0..<views {
+            var mask = [Int32](repeating: 0, count: width * height), id = [Int32](repeating: 0, count: width * height)
+            let cut = 3 + rng.int(below: 8)
+            for y in 0..<height {
+                for x in 0..<width {
+                    let label: Int32 = x < cut ? 1 : (y < height / 2 ? 2 : 3)
+                    mask[y * width + x] = rng.int(below: 10) == 0 ? 0 : label
+                    // Each mask's object has two candidate entries; some pixels are noise.
+                    let object = Int(label) * 3
+                    id[y * width + x] = Int32(rng.int(below: 8) == 0 ? rng.int(below: entries)
+                                              : object + rng.int(below: 2))
+                }
+            }
+            masks.append(mask)
+            ids.append(id)
+        }
+        let maps = try masks.map { try SegmentLabels(width: width, height: height, labels: $0) }
+        for (agreement, support) in [(0.5, 0.05), (0.3, 0.0), (0.7, 0.2)] {
+            let fast = try ObjectGrouping.build(masks: maps, entryCount: entries, agreement: agreement, support: support) { ids[$0] }
+            let slow = referenceGrouping(ids: ids, masks: masks, entryCount: entries, agreement: agreement, support: support)
+            #expect(fast.objectOfEntry == slow, "seed \(seed), agreement \(agreement), support \(support)")
+        }
+    }
+
+    /// Grouped ids: the argmax over the entries that belong to an object, named by its object.
+    @Test func groupedArgmax() throws {
+        let codebook = try Codebook(entryCount: 4, featureCount: 2, values: [1, 0, 0, 1, 0.8, 0.8, -1, 0])
+        var grouping = ObjectGrouping.identity(entryCount: 4)
+        grouping.objectOfEntry = [0, 1, 0, -1]          // entries 0 and 2 are one object; 3 is unused
+        // Pixel features: nearest entry 2 → object 0; nearest entry 3 (unused) → the best used entry.
+        let features: [Float] = [1, -1, 0.9, 0.1]       // planar: x of both pixels, then y
+        let ids = try LiftInference.pixelIDs(features: features, pixelCount: 2, codebook: codebook, grouping: grouping)
+        #expect(ids == [0, 1])
+        #expect(try LiftInference.pixelIDs(features: features, pixelCount: 2, codebook: codebook) == [2, 3])
+        #expect(grouping.members(of: 0) == [0, 2] && grouping.members(of: 3).isEmpty)
+    }
+
+    /// objects.json round-trips; damaged files are refused with the file named.
+    @Test func fileRoundTripAndDamage() throws {
+        let mask: [[Int32]] = [[1, 1, 2, 2]]
+        let result = try grouping([[[3, 4, 6, 6]], [[4, 3, 6, 6]]], [mask, mask])
+        let dir = try TestData.temporaryDirectory("grouping")
+        let url = dir.appendingPathComponent(ObjectGrouping.fileName)
+        try result.save(to: url)
+        #expect(try ObjectGrouping.load(from: url) == result)
+
+        var broken = result
+        broken.objectOfEntry[6] = 4                       // names entry 4, whose own object is 3
+        try broken.save(to: url)
+        #expect { try ObjectGrouping.load(from: url) } throws: { ($0 as? SplatError)?.description.contains(url.path) == true }
+        try Data("{}".utf8).write(to: url)
+        #expect { try ObjectGrouping.load(from: url) } throws: { ($0 as? SplatError)?.description.contains("objects.json") == true }
+    }
+}
