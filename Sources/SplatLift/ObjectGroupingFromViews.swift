@@ -6,7 +6,8 @@ extension ObjectGrouping {
     /// training resolution, in the order of `masks`) and groups the codebook entries by those
     /// views' masks (see `build(masks:entryCount:agreement:support:ids:)`).
     public static func build(gaussians: GaussianParams, codebook: Codebook, cameras: [PinholeCamera],
-                             masks: [SegmentLabels], backend: RasterBackend, threads: Int = 0) throws -> ObjectGrouping {
+                             masks: [SegmentLabels], backend: RasterBackend, agreement: Double = 0.5,
+                             support: Double = 0.05, threads: Int = 0) throws -> ObjectGrouping {
         guard cameras.count == masks.count else {
             throw SplatError("object grouping: \(cameras.count) cameras for \(masks.count) masks")
         }
@@ -14,7 +15,7 @@ extension ObjectGrouping {
         options.renderFeatures = true
         options.activeSHDegree = 0      // ids depend on the features only
         options.threads = threads
-        return try build(masks: masks, entryCount: codebook.entryCount) { v in
+        return try build(masks: masks, entryCount: codebook.entryCount, agreement: agreement, support: support) { v in
             let output = backend.render(gaussians, camera: cameras[v], options: options)
             return try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height,
                                               codebook: codebook)

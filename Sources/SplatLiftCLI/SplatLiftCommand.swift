@@ -13,6 +13,10 @@ struct SplatLiftCommand: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             InfoCommand.self,
+            TrainCommand.self,
+            RenderCommand.self,
+            EvalCommand.self,
+            GroupCommand.self,
             ExtractCommand.self,
             RemoveCommand.self,
             MeshCommand.self,
@@ -20,9 +24,6 @@ struct SplatLiftCommand: ParsableCommand {
             SynthCommand.self,
             RenderPLYCommand.self,
             BenchCommand.self,
-            TrainCommand.self,
-            RenderCommand.self,
-            EvalCommand.self,
         ]
     )
 }

@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import SplatLift
+import SplatPipeline
+
+/// `splatlift group MODEL`: (re)builds which codebook entries form one object.
+struct GroupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "group",
+        abstract: "Group a segmented model's codebook entries into objects from its training masks.",
+        discussion: """
+        Training does this at every saved point cloud; run it for models trained before, or to try \
+        other thresholds. Renders the training views, takes the argmax entry per pixel and merges two \
+        groups while, in the views where both are seen, most of their pixels share the views' masks \
+        (same/both > --agreement) and that evidence covers at least --support of the smaller group's \
+        pixels. Writes objects.json beside the latest point cloud and in the model folder, and \
+        rewrites the point cloud's object_id. Details: docs/SEGMENTATION.md.
+        """
+    )
+
+    @Argument(help: "Model folder trained with masks.") var model: String
+    @Option(help: "Share of the co-visible pixels that must lie in shared masks (0-1).") var agreement = 0.5
+    @Option(help: "Co-visible pixels needed, as a share of the smaller group's pixels (0-1).") var support = 0.05
+    @Option(help: "Scene folder, when it has moved since training.") var scene: String?
+
+    func validate() throws {
+        guard (0..<1).contains(agreement), (0...1).contains(support) else {
+            throw ValidationError("--agreement must be in [0, 1) and --support in [0, 1]")
+        }
+    }
+
+    func run() throws {
+        try oneLineErrors {
+            let grouping = try ObjectRegrouping.regroup(URL(fileURLWithPath: model), agreement: agreement, support: support,
+                                                        scenePath: scene.map { URL(fileURLWithPath: $0) })
+            let used = grouping.entryArea.filter { $0 > 0 }.count
+            print("\(used) codebook entries rendered in the training views form \(grouping.objects.count) objects "
+                  + "(\(grouping.merges.count) merges); wrote \(ObjectGrouping.fileName) and the point cloud's object_id")
+        }
+    }
+}

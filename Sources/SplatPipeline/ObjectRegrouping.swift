@@ -1,0 +1,36 @@
+import Foundation
+import SplatIO
+import SplatLift
+import SplatMath
+import SplatRaster
+import SplatTrain
+
+/// (Re)builds the object grouping of a segmented model folder: for models trained before
+/// `objects.json` existed, or with other thresholds than training used.
+public enum ObjectRegrouping {
+    /// Groups the codebook entries of the model's latest point cloud on its training views and masks,
+    /// writes `objects.json` beside that point cloud and in the folder, and rewrites the PLY's
+    /// `object_id` with the grouped ids. Returns the grouping.
+    @discardableResult
+    public static func regroup(_ url: URL, agreement: Double = 0.5, support: Double = 0.05,
+                               scenePath: URL? = nil) throws -> ObjectGrouping {
+        let trained = try TrainedModel.load(ModelFolder(url), scenePath: scenePath)
+        guard let segmented = try SegmentedModel.load(trained) else {
+            throw SplatError("the model has no \(LiftModelInfo.fileName): it was trained without segmentation masks", path: url.path)
+        }
+        let scene = try segmented.sceneWithTrainingMasks()
+        let masks = try LiftTrainingLabels.load(from: scene, indices: scene.trainIndices, downscale: trained.config.resolution)
+            .map { try SegmentLabels($0) }
+        let cameras = scene.trainIndices.map { trained.camera(ofView: $0) }
+        let grouping = try ObjectGrouping.build(gaussians: trained.gaussians, codebook: segmented.codebook, cameras: cameras,
+                                                masks: masks, backend: CPURasterizer(), agreement: agreement,
+                                                support: support, threads: trained.config.threads)
+        let plyURL = trained.folder.pointCloudURL(iteration: trained.iteration)
+        var ply = try PLYFile.readGaussians(plyURL)
+        ply.objectIDs = try LiftInference.gaussianIDs(trained.gaussians, codebook: segmented.codebook, grouping: grouping)
+        try PLYFile.writeGaussians(ply, to: plyURL)
+        try grouping.save(to: plyURL.deletingLastPathComponent().appendingPathComponent(ObjectGrouping.fileName))
+        try grouping.save(to: trained.folder.objectGroupingURL)
+        return grouping
+    }
+}
