@@ -21,7 +21,7 @@ enum AssociationLoss {
     }
 
     struct Inputs {
-        var features: UnsafePointer<Float>        // planar d·H·W
+        var features: UnsafePointer<Float>        // H·W × d
         var normalized: UnsafePointer<Float>      // H·W × d
         var norms: UnsafePointer<Float>
         var pixelCount: Int
@@ -68,7 +68,7 @@ enum AssociationLoss {
             let row = y * d
             var zy: Float = 0
             for j in 0..<d {
-                let f = x.features[j * n + u]
+                let f = x.features[u * d + j]
                 zy += codebook[row + j] * f
                 ownFeatureSum[row + j] += Double(f)
             }
@@ -95,11 +95,11 @@ enum AssociationLoss {
                 // g = dℓ/df̂ = (f̂ − c)/ℓ; dℓ/dF = g/(n+ε) − F (F·g)/(n (n+ε)²).
                 let den = norm + FeatureNormalization.epsilon
                 var fg: Float = 0
-                for j in 0..<d { fg += x.features[j * n + u] * (-diff[j] / dist) }
+                for j in 0..<d { fg += x.features[u * d + j] * (-diff[j] / dist) }
                 let radial = fg / (norm * den * den)
                 for j in 0..<d {
                     let g = -diff[j] / dist
-                    featureGradient[j * n + u] += concScale * (g / den - x.features[j * n + u] * radial)
+                    featureGradient[j * n + u] += concScale * (g / den - x.features[u * d + j] * radial)
                 }
             }
         }

@@ -16,7 +16,6 @@ final class CodebookLogitsPass {
     private let outerPartials = ScratchBuffer<V16>(fill: .zero)        // chunk × d × vectors
     private let blockProbabilities = ScratchBuffer<V16>(fill: .zero)   // chunk × 16 × vectors
     private let blockFeatures = ScratchBuffer<Float>(fill: 0)          // chunk × 16 × d
-    private let featureScratch = ScratchBuffer<Float>(fill: 0)         // chunk × d
     let argmaxBuffer = ScratchBuffer<Int32>(fill: 0)
     let logSumExpBuffer = ScratchBuffer<Float>(fill: 0)
     let expectationBuffer = ScratchBuffer<Float>(fill: 0)
@@ -24,7 +23,7 @@ final class CodebookLogitsPass {
     private(set) var probabilitySums: [Double] = []
     private(set) var outer: [Double] = []
 
-    /// Runs the pass. `codebook` is L×d row-major; `features` planar d·H·W; `keep` the Ω mask.
+    /// Runs the pass. `codebook` is L×d row-major; `features` pixel-major H·W × d; `keep` the Ω mask.
     func run(features: UnsafePointer<Float>, pixelCount: Int, featureCount d: Int, codebook: [Float], entries: Int,
              labels: UnsafePointer<UInt16>, rows: Int, keep: UnsafePointer<UInt8>, wantExpectation: Bool) {
         let kernel = CodebookKernel(codebook: codebook, entries: entries, featureCount: d, storage: transposedCodebook)
@@ -36,7 +35,6 @@ final class CodebookLogitsPass {
         let ap = SendablePointer(outerPartials.reserve(chunks * d * vectors, zeroed: true))
         let bp = SendablePointer(blockProbabilities.reserve(chunks * 16 * vectors))
         let bf = SendablePointer(blockFeatures.reserve(chunks * 16 * d))
-        let fs = SendablePointer(featureScratch.reserve(chunks * d))
         let argmax = SendablePointer(argmaxBuffer.reserve(pixelCount))
         let lse = SendablePointer(logSumExpBuffer.reserve(pixelCount))
         let expectation = SendablePointer(expectationBuffer.reserve(wantExpectation ? pixelCount * d : 1))
@@ -51,7 +49,6 @@ final class CodebookLogitsPass {
             let ap = ap.base + chunk * d * vectors
             let bp = bp.base + chunk * 16 * vectors
             let bf = bf.base + chunk * 16 * d
-            let f = fs.base + chunk * d
             var blockCount = 0
 
             // Σ_{u in block} F_u ⊗ P_u into the chunk's partial, one register accumulator per (j, v).
@@ -82,7 +79,7 @@ final class CodebookLogitsPass {
             }
 
             for u in chunkRange(chunk, of: chunks, count: pixelCount) {
-                for j in 0..<d { f[j] = src.base[j * pixelCount + u] }
+                let f = UnsafePointer(src.base + u &* d)
                 let (maxValue, maxIndex) = kernel.logits(f, into: z)
                 argmax.base[u] = maxIndex
                 lse.base[u] = kernel.softmax(z, max: maxValue)

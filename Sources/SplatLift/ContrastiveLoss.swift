@@ -12,7 +12,8 @@ import SplatMath
 ///
 /// Gradient (m_k = μ_k/φ_k, c_{uk} = softmax_k − [k = s_u], w = 1/|S'|):
 ///     dL/df̂_u = w Σ_k c_{uk} m_k + G_{s_u}/n_{s_u},   G_k = (w/φ_k) Σ_u c_{uk} f̂_u,
-///     dL/dF_u = dL/df̂_u / (‖F_u‖ + 1e-6).
+///     dL/dF_u = dL/df̂_u / (‖F_u‖ + 1e-6)                        (norm detached, [CODE]), or
+///     dL/dF_u = (g − (g·f̂_u) f̂_u ‖F_u‖/(‖F_u‖+1e-6)) / (‖F_u‖ + 1e-6),  g = dL/df̂_u   (exact).
 /// A pixel drawn r times is evaluated once with weight r (the sums are over draws).
 final class ContrastiveLoss {
     private let multiplicity = ScratchBuffer<Int32>(fill: 0)   // per pixel: times drawn
@@ -38,7 +39,8 @@ final class ContrastiveLoss {
     /// `normalized`/`norms` come from `FeatureNormalization`; `labels` is the compact label index.
     func evaluate(normalized: UnsafePointer<Float>, norms: UnsafePointer<Float>, pixelCount n: Int, featureCount d: Int,
                   labels: UnsafePointer<UInt16>, labelCount: Int, samples: UnsafeBufferPointer<Int32>,
-                  minSegmentSamples: Int, gradientScale: Float, gradient: UnsafeMutablePointer<Float>) -> Double {
+                  minSegmentSamples: Int, normGradient: NormGradient, gradientScale: Float,
+                  gradient: UnsafeMutablePointer<Float>) -> Double {
         // Segments S': labels drawn more than minSegmentSamples times, in label order.
         let drawn = multiplicity.reserve(n, zeroed: true)
         var counts = [Int](repeating: 0, count: labelCount)
@@ -156,14 +158,21 @@ final class ContrastiveLoss {
                 prototypeGrad[k * d + j] = Float(sum * scale)
             }
         }
-        // Every kept pixel once: direct part + r·G_s/n_s, through the detached norm.
+        // Every kept pixel once: g = direct part + r·G_s/n_s, then through the normalisation.
+        var g = [Float](repeating: 0, count: d)
         for i in 0..<kept {
             let p = Int(pixelOf[i]), s = Int(segmentOf[i])
             let r = Float(drawn[p])
-            let scale = gradientScale / (norms[p] + FeatureNormalization.epsilon)
+            let den = norms[p] + FeatureNormalization.epsilon
+            var radial: Float = 0
             for j in 0..<d {
-                gradient[j * n + p] += scale * (direct.base[i * d + j] + r * prototypeGrad[s * d + j])
+                g[j] = direct.base[i * d + j] + r * prototypeGrad[s * d + j]
+                radial += g[j] * normalized[p * d + j]
             }
+            // d f̂/dF = (I − f̂ f̂ᵀ ‖F‖/(‖F‖+ε)) / (‖F‖+ε); the detached norm keeps only I/(‖F‖+ε).
+            let along = normGradient == .exact ? radial * norms[p] / den : 0
+            let scale = gradientScale / den
+            for j in 0..<d { gradient[j * n + p] += scale * (g[j] - along * normalized[p * d + j]) }
         }
         var loss = 0.0
         for c in 0..<chunks { loss += lossSums.base[c] }

@@ -5,27 +5,59 @@ import Foundation
 enum FeatureNormalization {
     static let epsilon: Float = 1e-6
 
-    /// Reads the planar d·H·W map and writes the pixel-major (H·W × d) unit features and the norms.
+    /// Reads the planar d·H·W map and writes the pixel-major (H·W × d) unit features and the norms,
+    /// and when given a pixel-major copy of the map itself (`pixelMajor`).
+    /// Pixels go in blocks, plane by plane: the d planes lie H·W floats apart, and stepping through
+    /// all of them for every pixel made their cache lines evict each other.
     static func normalize(features: UnsafePointer<Float>, pixelCount: Int, featureCount d: Int,
-                          normalized: UnsafeMutablePointer<Float>, norms: UnsafeMutablePointer<Float>) {
+                          pixelMajor: UnsafeMutablePointer<Float>? = nil, normalized: UnsafeMutablePointer<Float>,
+                          norms: UnsafeMutablePointer<Float>) {
         let src = SendablePointer(UnsafeMutablePointer(mutating: features))
-        let out = SendablePointer(normalized), nrm = SendablePointer(norms)
+        let raw = pixelMajor.map(SendablePointer.init), out = SendablePointer(normalized), nrm = SendablePointer(norms)
         let chunks = chunkCount(for: pixelCount)
         parallelChunks(chunks) { chunk in
-            for u in chunkRange(chunk, of: chunks, count: pixelCount) {
-                var sq: Float = 0
+            forEachPixelBlock(chunkRange(chunk, of: chunks, count: pixelCount)) { start, count, scratch in
+                for i in 0..<count { scratch[i] = 0 }
                 for j in 0..<d {
-                    let x = src.base[j * pixelCount + u]
-                    sq += x * x
+                    let plane = src.base + (j &* pixelCount &+ start)
+                    for i in 0..<count { scratch[i] += plane[i] * plane[i] }
                 }
-                let n = sq.squareRoot()
-                nrm.base[u] = n
-                let inv = 1 / (n + epsilon)
-                for j in 0..<d { out.base[u * d + j] = src.base[j * pixelCount + u] * inv }
+                for i in 0..<count {
+                    let n = scratch[i].squareRoot()
+                    nrm.base[start &+ i] = n
+                    scratch[i] = 1 / (n + epsilon)
+                }
+                for j in 0..<d {
+                    let plane = src.base + (j &* pixelCount &+ start)
+                    let row = out.base + (start &* d &+ j)
+                    for i in 0..<count { row[i &* d] = plane[i] * scratch[i] }
+                    if let raw {
+                        let copy = raw.base + (start &* d &+ j)
+                        for i in 0..<count { copy[i &* d] = plane[i] }
+                    }
+                }
             }
         }
     }
 }
+
+/// Runs `body(start, count, scratch)` over `range` in blocks of at most `pixelBlock` pixels, with a
+/// scratch of `pixelBlock` floats.
+@inline(__always)
+func forEachPixelBlock(_ range: Range<Int>, _ body: (Int, Int, UnsafeMutablePointer<Float>) -> Void) {
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: pixelBlock) { scratch in
+        guard let base = scratch.baseAddress else { return }
+        var start = range.lowerBound
+        while start < range.upperBound {
+            let count = min(pixelBlock, range.upperBound - start)
+            body(start, count, base)
+            start += count
+        }
+    }
+}
+
+/// Pixels per block when a loop walks the d planes of a feature map.
+let pixelBlock = 64
 
 /// L_reg = mean_u (‖F_u‖ − 1)² over all H·W pixels (METHOD.md §1.3(a).7).
 enum NormRegularizer {
@@ -42,13 +74,18 @@ enum NormRegularizer {
         let scale = gradientScale * 2 / Float(pixelCount)
         parallelChunks(chunks) { chunk in
             var sum = 0.0
-            for u in chunkRange(chunk, of: chunks, count: pixelCount) {
-                let n = nrm.base[u]
-                let r = n - 1
-                sum += Double(r * r)
-                guard n > 0 else { continue }
-                let g = scale * r / n
-                for j in 0..<d { grad.base[j * pixelCount + u] += g * src.base[j * pixelCount + u] }
+            forEachPixelBlock(chunkRange(chunk, of: chunks, count: pixelCount)) { start, count, g in
+                for i in 0..<count {
+                    let n = nrm.base[start &+ i]
+                    let r = n - 1
+                    sum += Double(r * r)
+                    g[i] = n > 0 ? scale * r / n : 0
+                }
+                for j in 0..<d {
+                    let plane = src.base + (j &* pixelCount &+ start)
+                    let out = grad.base + (j &* pixelCount &+ start)
+                    for i in 0..<count { out[i] += g[i] * plane[i] }
+                }
             }
             sums.base[chunk] = sum
         }

@@ -8,6 +8,17 @@ public enum IDMappingCost: String, Codable, Sendable, CaseIterable {
     case mean
 }
 
+/// How the contrastive loss differentiates the normalised feature f̂ = F/(‖F‖ + 1e-6).
+public enum NormGradient: String, Codable, Sendable, CaseIterable {
+    /// ‖F‖ held constant, as Unified-Lift's code does (METHOD.md §1.3(a).2; the default). The
+    /// gradient then has a radial part that lengthens F far past the regulariser's 1 (per-Gaussian
+    /// norms of 20-50 after 3000 steps), which both sharpens softmax(C·F) and makes Adam's fixed
+    /// steps turn the features ever more slowly.
+    case detached
+    /// Through the norm too: the gradient is tangent to the sphere and leaves ‖F‖ to the regulariser.
+    case exact
+}
+
 /// Weights of the feature terms in L = L_rgb + w·(…) (METHOD.md §1.4, [CODE] values).
 public struct LiftWeights: Codable, Sendable, Equatable {
     public var contrastive: Double = 1e-6
@@ -39,6 +50,7 @@ public struct LiftConfig: Codable, Sendable, Equatable {
     public var sampleCount: Int = 32_768
     /// Segments need strictly more samples than this to enter the contrastive loss.
     public var minSegmentSamples: Int = 20
+    public var normGradient: NormGradient = .detached
     public var weights = LiftWeights()
     /// The codebook's own Adam.
     public var codebookLearningRate: Double = 5e-4
@@ -49,6 +61,27 @@ public struct LiftConfig: Codable, Sendable, Equatable {
     public var seed: UInt64 = 0
 
     public init() {}
+
+    // Keys missing from an older lift.json keep their defaults.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = LiftConfig()
+        codebookSize = try c.decodeIfPresent(Int.self, forKey: .codebookSize) ?? d.codebookSize
+        featureCount = try c.decodeIfPresent(Int.self, forKey: .featureCount) ?? d.featureCount
+        mapping = try c.decodeIfPresent(IDMappingCost.self, forKey: .mapping) ?? d.mapping
+        tau = try c.decodeIfPresent(Double.self, forKey: .tau) ?? d.tau
+        filtering = try c.decodeIfPresent(Bool.self, forKey: .filtering) ?? d.filtering
+        gradientBlocking = try c.decodeIfPresent(Bool.self, forKey: .gradientBlocking) ?? d.gradientBlocking
+        sampleCount = try c.decodeIfPresent(Int.self, forKey: .sampleCount) ?? d.sampleCount
+        minSegmentSamples = try c.decodeIfPresent(Int.self, forKey: .minSegmentSamples) ?? d.minSegmentSamples
+        normGradient = try c.decodeIfPresent(NormGradient.self, forKey: .normGradient) ?? .detached
+        weights = try c.decodeIfPresent(LiftWeights.self, forKey: .weights) ?? d.weights
+        codebookLearningRate = try c.decodeIfPresent(Double.self, forKey: .codebookLearningRate) ?? d.codebookLearningRate
+        adamBeta1 = try c.decodeIfPresent(Double.self, forKey: .adamBeta1) ?? d.adamBeta1
+        adamBeta2 = try c.decodeIfPresent(Double.self, forKey: .adamBeta2) ?? d.adamBeta2
+        adamEpsilon = try c.decodeIfPresent(Double.self, forKey: .adamEpsilon) ?? d.adamEpsilon
+        seed = try c.decodeIfPresent(UInt64.self, forKey: .seed) ?? d.seed
+    }
 
     /// The confidence a pixel must exceed to be kept: 1 − τ (0.2 for τ = 0.8).
     public var confidenceThreshold: Float { Float(1 - tau) }

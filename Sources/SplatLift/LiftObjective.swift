@@ -23,6 +23,7 @@ public final class LiftObjective: FeatureObjective {
     /// Seconds per stage of the last `step`/`evaluate`.
     public private(set) var lastTimings = LiftTimings()
 
+    private let pixelMajor = ScratchBuffer<Float>(fill: 0)
     private let normalized = ScratchBuffer<Float>(fill: 0)
     private let norms = ScratchBuffer<Float>(fill: 0)
     private let confidence = ScratchBuffer<Float>(fill: 0)
@@ -111,7 +112,7 @@ public final class LiftObjective: FeatureObjective {
         ContrastiveLoss.drawSamples(&samples, count: config.sampleCount, pixelCount: n, rng: &rng)
 
         let weights = config.weights
-        let hat = normalized.reserve(n * d), norm = norms.reserve(n)
+        let raw = pixelMajor.reserve(n * d), hat = normalized.reserve(n * d), norm = norms.reserve(n)
         let conf = confidence.reserve(n), omega = keep.reserve(n)
         var terms: [String: Double] = [:]
         var association = AssociationLoss.Result()
@@ -124,7 +125,7 @@ public final class LiftObjective: FeatureObjective {
                         guard let f = fBuffer.baseAddress, let g = gBuffer.baseAddress,
                               let labels = labelBuffer.baseAddress else { return }
                         FeatureNormalization.normalize(features: f, pixelCount: n, featureCount: d,
-                                                       normalized: hat, norms: norm)
+                                                       pixelMajor: raw, normalized: hat, norms: norm)
                         terms["norm"] = NormRegularizer.evaluate(
                             features: f, norms: norm, pixelCount: n, featureCount: d,
                             gradientScale: Float(weights.norm), gradient: g, partials: partials)
@@ -132,7 +133,7 @@ public final class LiftObjective: FeatureObjective {
                         terms["contrastive"] = contrastive.evaluate(
                             normalized: hat, norms: norm, pixelCount: n, featureCount: d, labels: labels,
                             labelCount: view.labelCount, samples: sampleBuffer,
-                            minSegmentSamples: config.minSegmentSamples,
+                            minSegmentSamples: config.minSegmentSamples, normGradient: config.normGradient,
                             gradientScale: Float(weights.contrastive), gradient: g)
                         timings.contrastive = clock.lap()
                         let kept: Int
@@ -148,12 +149,12 @@ public final class LiftObjective: FeatureObjective {
                         terms["confident_fraction"] = Double(kept) / Double(n)
                         timings.confidence = clock.lap()
                         let rows = min(view.labelCount, entries)
-                        logitsPass.run(features: f, pixelCount: n, featureCount: d, codebook: codebookModel.values,
+                        logitsPass.run(features: raw, pixelCount: n, featureCount: d, codebook: codebookModel.values,
                                        entries: entries, labels: labels, rows: rows, keep: omega,
                                        wantExpectation: !config.gradientBlocking)
                         timings.logits = clock.lap()
                         let inputs = AssociationLoss.Inputs(
-                            features: f, normalized: hat, norms: norm, pixelCount: n, featureCount: d, labels: labels,
+                            features: raw, normalized: hat, norms: norm, pixelCount: n, featureCount: d, labels: labels,
                             labelCount: view.labelCount, areas: view.areas, keep: omega, keptCount: kept)
                         association = AssociationLoss.evaluate(
                             inputs, pass: logitsPass, codebook: codebookModel.values, entries: entries,

@@ -6,6 +6,7 @@ import SplatMath
 import SplatTrain
 
 extension IDMappingCost: ExpressibleByArgument {}
+extension NormGradient: ExpressibleByArgument {}
 
 /// The segmentation options of `train` (Unified-Lift, METHOD.md §1.3-§1.4 and the [SUPP] ablations).
 struct LiftOptions: ParsableArguments {
@@ -27,15 +28,21 @@ struct LiftOptions: ParsableArguments {
     @Flag(name: .long, help: "Turn off gradient blocking: the association losses reach the features, and the feature losses reach the geometry.")
     var noGradientBlocking = false
 
+    @Option(name: .long, help: "Contrastive gradient through f̂ = F/‖F‖: detached (the norm held constant, as Unified-Lift's code; default) or exact.")
+    var normGradient: NormGradient?
+
     @Option(name: .long, help: "Codebook entries L, the maximum number of objects (default 256).")
     var codebookSize: Int?
 
     @Option(name: .long, help: "Learning rate of the Gaussians' identity features (default 0.0025, Unified-Lift's for 30k iterations).")
     var featureLR: Double?
 
+    @Option(name: .long, help: "Let the identity-feature learning rate decay log-linearly to this over the run (default: constant).")
+    var featureLRFinal: Double?
+
     /// True when any option that shapes the objective was given.
     var changesObjective: Bool {
-        mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil
+        mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil || normGradient != nil
     }
 
     /// The objective's settings from the defaults and these options.
@@ -47,6 +54,7 @@ struct LiftOptions: ParsableArguments {
         if noFiltering { config.filtering = false }
         if noGradientBlocking { config.gradientBlocking = false }
         if let codebookSize { config.codebookSize = codebookSize }
+        if let normGradient { config.normGradient = normGradient }
         try config.validate()
         return config
     }

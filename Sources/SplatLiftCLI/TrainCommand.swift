@@ -82,6 +82,7 @@ struct TrainCommand: ParsableCommand {
             if let seed { config.seed = seed }
             if let background { config.background = background }
             if let featureLR = lift.featureLR { config.identityFeatureLR = featureLR }
+            if let featureLRFinal = lift.featureLRFinal { config.identityFeatureLRFinal = featureLRFinal }
         }
         config.scenePath = sceneURL.standardizedFileURL.path
         if let images { config.imagesPath = URL(fileURLWithPath: images).standardizedFileURL.path }
@@ -97,7 +98,7 @@ struct TrainCommand: ParsableCommand {
         // Segmentation: lift.json decides on --resume; otherwise masks are used when found.
         let resumedLift = resume ? try folder.readLiftInfo() : nil
         if resume {
-            if lift.changesObjective || lift.featureLR != nil { throw SplatError("--resume cannot change the segmentation options (they are in lift.json)") }
+            if lift.changesObjective || lift.featureLR != nil || lift.featureLRFinal != nil { throw SplatError("--resume cannot change the segmentation options (they are in lift.json)") }
             if lift.noSegmentation && resumedLift != nil { throw SplatError("--resume cannot turn segmentation off") }
             if lift.masks != nil && resumedLift == nil { throw SplatError("--resume cannot add segmentation to an RGB-only model") }
         } else if lift.noSegmentation && (lift.masks != nil || lift.changesObjective) {

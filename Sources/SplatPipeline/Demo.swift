@@ -89,7 +89,7 @@ public enum Demo {
         let model = try EditableModel.load(modelURL)
         let scene = model.scene
         let quality = try ImageQualityReport.evaluate(model.trained, split: .test, backend: backend)
-        var predicted = [SegmentationView](), masks = [SegmentationView]()
+        var predicted = [SegmentationView](), ungrouped = [SegmentationView](), masks = [SegmentationView]()
         let renders = out.appendingPathComponent("renders")
         try FileManager.default.createDirectory(at: renders, withIntermediateDirectories: true)
         var files = [String]()
@@ -103,6 +103,8 @@ public enum Demo {
             let ids = try model.pixelIDs(output)
             let name = scene.views[index].name
             predicted.append(try SegmentationView(width: gt.width, height: gt.height, groundTruth: gt.labels, prediction: ids, name: name))
+            ungrouped.append(try SegmentationView(width: gt.width, height: gt.height, groundTruth: gt.labels,
+                                                  prediction: try model.segmented.ungrouped.pixelIDs(output), name: name))
             if let mask = try scene.loadMask(index, downscale: config.resolution) {
                 masks.append(try SegmentationView(width: gt.width, height: gt.height, groundTruth: gt.labels, prediction: mask.labels, name: name))
             }
@@ -112,7 +114,8 @@ public enum Demo {
             try write(try SegmentationOverlay.overlay(rgb, ids: ids), "renders/\(stem)_ids.png", out, &files)
             try write(try SegmentationOverlay.overlay(rgb, ids: gt.labels), "renders/\(stem)_gt.png", out, &files)
         }
-        let segmentation = try SegmentationReport(predicted: predicted, masks: masks.count == predicted.count ? masks : nil)
+        let segmentation = try SegmentationReport(predicted: predicted, ungrouped: ungrouped,
+                                                  masks: masks.count == predicted.count ? masks : nil)
         log(String(format: "test views: PSNR %.2f dB, SSIM %.4f", quality.psnr, quality.ssim))
         log(segmentation.summary)
         lap("evaluate")
@@ -210,6 +213,9 @@ public enum Demo {
                      "| | mIoU | F@0.5 | PQ | mBIoU |", "|---|---|---|---|---|",
                      "| lifted 3D ids (scene-level matching) | \(f(s.prediction.meanIoU)) | \(f(s.prediction.fScore)) | \(f(s.prediction.panoptic.pq)) | \(f(s.prediction.meanBoundaryIoU)) |",
                      "| lifted 3D ids (per-view matching) | \(f(s.predictionPerView.meanIoU)) | \(f(s.predictionPerView.fScore)) | \(f(s.predictionPerView.panoptic.pq)) | \(f(s.predictionPerView.meanBoundaryIoU)) |"]
+        if let u = s.ungroupedPrediction {
+            lines.append("| bare argmax, entries ungrouped (scene-level matching) | \(f(u.meanIoU)) | \(f(u.fScore)) | \(f(u.panoptic.pq)) | \(f(u.meanBoundaryIoU)) |")
+        }
         if let m = s.inputMasks {
             lines.append("| input SAM masks (per-view matching) | \(f(m.meanIoU)) | \(f(m.fScore)) | \(f(m.panoptic.pq)) | \(f(m.meanBoundaryIoU)) |")
         }

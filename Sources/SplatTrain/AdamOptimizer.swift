@@ -25,9 +25,12 @@ public struct GroupLearningRates: Sendable, Equatable {
                                              delaySteps: config.positionLRDelaySteps,
                                              delayMult: config.positionLRDelayMult,
                                              maxSteps: config.effectivePositionLRMaxSteps)
+        let features = config.identityFeatureLRFinal.map {
+            ExponentialLRSchedule(initial: config.identityFeatureLR, final: $0, maxSteps: config.iterations).rate(at: iteration)
+        } ?? config.identityFeatureLR
         self.init(means: schedule.rate(at: iteration), shDC: config.featureDCLR, shRest: config.featureRestLR,
                   opacity: config.opacityLR, scaling: config.scalingLR, rotation: config.rotationLR,
-                  features: config.identityFeatureLR)
+                  features: features)
     }
 
     subscript(group: ParameterGroup) -> Double {

@@ -50,6 +50,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var rotationLR: Double = 0.001
     /// Learning rate of the identity features (METHOD.md §1.4).
     public var identityFeatureLR: Double = 0.0025
+    /// When set, the identity-feature rate decays log-linearly from `identityFeatureLR` to this
+    /// over the run (like the position rate); nil keeps it constant, as Unified-Lift does.
+    public var identityFeatureLRFinal: Double? = nil
     public var adamBeta1: Double = 0.9
     public var adamBeta2: Double = 0.999
     public var adamEpsilon: Double = 1e-15

@@ -5,8 +5,8 @@ import SplatMath
 
 @Suite struct ContrastiveLossTests {
     /// The fast Float path: normalisation + ContrastiveLoss, gradient scale 1.
-    static func fast(_ f: [Double], labels: SegmentLabels, d: Int, samples: [Int32], minSegmentSamples: Int)
-        -> (loss: Double, gradient: [Double], temperatures: [Double]) {
+    static func fast(_ f: [Double], labels: SegmentLabels, d: Int, samples: [Int32], minSegmentSamples: Int,
+                     normGradient: NormGradient = .detached) -> (loss: Double, gradient: [Double], temperatures: [Double]) {
         let n = labels.pixelCount
         let features = f.map(Float.init)
         var hat = [Float](repeating: 0, count: n * d), norms = [Float](repeating: 0, count: n)
@@ -22,8 +22,8 @@ import SplatMath
                                                                normalized: hp.baseAddress!, norms: np.baseAddress!)
                                 return loss.evaluate(normalized: hp.baseAddress!, norms: np.baseAddress!, pixelCount: n,
                                                      featureCount: d, labels: lp.baseAddress!, labelCount: labels.labelCount,
-                                                     samples: sp, minSegmentSamples: minSegmentSamples, gradientScale: 1,
-                                                     gradient: gp.baseAddress!)
+                                                     samples: sp, minSegmentSamples: minSegmentSamples,
+                                                     normGradient: normGradient, gradientScale: 1, gradient: gp.baseAddress!)
                             }
                         }
                     }
@@ -63,6 +63,33 @@ import SplatMath
             // The stray pixel and its samples get no gradient.
             let stray = w + 1
             #expect((0..<d).allSatisfy { fast.gradient[$0 * w * h + stray] == 0 })
+        }
+    }
+
+    /// The `.exact` gradient differentiates through the norm (φ still detached): finite differences
+    /// of the reference with live norms; and it has no radial part (f̂·dL/dF = 0 per pixel).
+    @Test func exactNormGradientMatchesFiniteDifferences() throws {
+        let (w, h, d) = (8, 6, 16)
+        let raw = Fixture.bands(width: w, height: h, labels: [3, 7, 0], stray: 9)
+        let labels = try SegmentLabels(width: w, height: h, labels: raw)
+        var rng = SplatRandom(seed: 21)
+        for noise in [0.05, 0.12, 0.4] {
+            let f = Fixture.clusteredFeatures(labels: raw, d: d, noise: noise, rng: &rng)
+            let samples = Self.samples(300, pixels: w * h, seed: 9)
+            let fast = Self.fast(f, labels: labels, d: d, samples: samples, minSegmentSamples: 20, normGradient: .exact)
+            var (_, detached) = Reference.contrastive(f, n: w * h, d: d, labels: raw, samples: samples, minSegmentSamples: 20)
+            detached.norms = nil
+            let fd = Reference.finiteDifferences(f, coordinates: Array(0..<f.count)) {
+                Reference.contrastive($0, n: w * h, d: d, labels: raw, samples: samples, minSegmentSamples: 20,
+                                      detached: detached).loss
+            }
+            let error = Fixture.relativeError(fast.gradient, fd)
+            print("contrastive FD (exact norm gradient), noise \(noise): relative error \(error)")
+            #expect(error < 1e-4, "noise \(noise): gradient relative error \(error)")
+            for u in 0..<(w * h) {
+                let pixel = Reference.pixel(f, u, n: w * h, d: d), grad = Reference.pixel(fast.gradient, u, n: w * h, d: d)
+                #expect(abs(Reference.dot(pixel, grad)) <= 1e-5 * Reference.norm(pixel) * (Reference.norm(grad) + 1e-9))
+            }
         }
     }
 

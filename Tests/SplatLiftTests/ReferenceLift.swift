@@ -11,14 +11,15 @@ enum Reference {
     static func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
     static func pixel(_ f: [Double], _ u: Int, n: Int, d: Int) -> [Double] { (0..<d).map { f[$0 * n + u] } }
 
-    /// Stop-gradient quantities of the contrastive loss: the per-pixel norms and per-label φ.
+    /// Stop-gradient quantities of the contrastive loss: the per-pixel norms (nil: live, the
+    /// `.exact` gradient) and per-label φ.
     struct Detached {
-        var norms: [Double]
+        var norms: [Double]?
         var temperatures: [Int32: Double]
     }
 
-    /// Eq. 1 on the given samples. With `detached` the norms and temperatures are taken as fixed
-    /// inputs (what the fast gradient differentiates); without, they are computed from `f`.
+    /// Eq. 1 on the given samples. With `detached` the norms (when given) and temperatures are taken
+    /// as fixed inputs (what the fast gradient differentiates); without, they are computed from `f`.
     static func contrastive(_ f: [Double], n: Int, d: Int, labels: [Int32], samples: [Int32], minSegmentSamples: Int,
                             detached: Detached? = nil) -> (loss: Double, detached: Detached) {
         let norms = detached?.norms ?? (0..<n).map { norm(pixel(f, $0, n: n, d: d)) }
