@@ -37,8 +37,8 @@ struct CodebookKernel: @unchecked Sendable {
             var a0 = V16(repeating: 0), a1 = V16(repeating: 0)
             for j in 0..<d {
                 let b = V16(repeating: f[j])
-                a0 += b * p[0]
-                a1 += b * p[1]
+                a0 = a0.addingProduct(b, p[0])
+                a1 = a1.addingProduct(b, p[1])
                 p += nv
             }
             z[v] = a0
@@ -49,7 +49,7 @@ struct CodebookKernel: @unchecked Sendable {
             var p = UnsafePointer(transposed) + v
             var a0 = V16(repeating: 0)
             for j in 0..<d {
-                a0 += V16(repeating: f[j]) * p[0]
+                a0 = a0.addingProduct(V16(repeating: f[j]), p[0])
                 p += nv
             }
             z[v] = a0

@@ -61,8 +61,8 @@ final class CodebookLogitsPass {
                         var p = UnsafePointer(bp) + v
                         for b in 0..<blockCount {
                             let x = V16(repeating: bf[b &* d &+ j])
-                            a0 += x * p[0]
-                            a1 += x * p[1]
+                            a0 = a0.addingProduct(x, p[0])
+                            a1 = a1.addingProduct(x, p[1])
                             p += vectors
                         }
                         target[v] = a0
@@ -71,7 +71,7 @@ final class CodebookLogitsPass {
                     }
                     if v < vectors {
                         var a0 = target[v]
-                        for b in 0..<blockCount { a0 += V16(repeating: bf[b &* d &+ j]) * bp[b &* vectors &+ v] }
+                        for b in 0..<blockCount { a0 = a0.addingProduct(V16(repeating: bf[b &* d &+ j]), bp[b &* vectors &+ v]) }
                         target[v] = a0
                     }
                 }
@@ -93,7 +93,7 @@ final class CodebookLogitsPass {
                 if wantExpectation {
                     for j in 0..<d {
                         var acc = V16(repeating: 0)
-                        for v in 0..<vectors { acc += z[v] * mt[j * vectors + v] }
+                        for v in 0..<vectors { acc = acc.addingProduct(z[v], mt[j * vectors + v]) }
                         expectation.base[u * d + j] = horizontalSum(acc)
                     }
                 }

@@ -139,8 +139,8 @@ final class ContrastiveLoss {
                     let fj = V16(repeating: f[j])
                     let row = mt + j &* vectors, g = gp + j &* vectors
                     for v in 0..<vectors {
-                        acc += z[v] * row[v]
-                        g[v] += z[v] * fj
+                        acc = acc.addingProduct(z[v], row[v])
+                        g[v] = g[v].addingProduct(z[v], fj)
                     }
                     direct.base[i &* d &+ j] = weight * horizontalSum(acc)
                 }

@@ -30,12 +30,12 @@ typealias VI16 = SIMD16<Int32>
     let r = t + magic
     let f = t - (r - magic)                               // f in [−0.5, 0.5]
     var p = V16(repeating: 1.535336188319500e-4)
-    p = p * f + 1.339887440266574e-3
-    p = p * f + 9.618437357674640e-3
-    p = p * f + 5.550332471162809e-2
-    p = p * f + 2.402264791363012e-1
-    p = p * f + 6.931472028550421e-1
-    p = p * f + 1.0
+    p = V16(repeating: 1.339887440266574e-3).addingProduct(p, f)
+    p = V16(repeating: 9.618437357674640e-3).addingProduct(p, f)
+    p = V16(repeating: 5.550332471162809e-2).addingProduct(p, f)
+    p = V16(repeating: 2.402264791363012e-1).addingProduct(p, f)
+    p = V16(repeating: 6.931472028550421e-1).addingProduct(p, f)
+    p = V16(repeating: 1.0).addingProduct(p, f)
     let e = unsafeBitCast(r, to: VI16.self) &- 0x4B40_0000 &+ 127
     return p * unsafeBitCast(e &<< 23, to: V16.self)
 }
