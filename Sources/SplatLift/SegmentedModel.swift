@@ -41,6 +41,12 @@ public struct SegmentedModel {
         SegmentedModel(model: model, info: info, codebook: codebook, grouping: nil)
     }
 
+    /// Colour numbers for `SegmentationOverlay`: the grouped objects in order (ungrouped: none).
+    public var overlayColors: [Int32: Int32] {
+        guard let grouping else { return [:] }
+        return Dictionary(uniqueKeysWithValues: grouping.objects.enumerated().map { (Int32($0.element), Int32($0.offset)) })
+    }
+
     /// Per-pixel object ids of a render with features (row-major W·H).
     public func pixelIDs(_ output: RenderOutput) throws -> [Int32] {
         try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height,

@@ -111,7 +111,8 @@ public enum Demo {
             let stem = URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent
             let rgb = RGBImage(width: output.width, height: output.height, pixels: output.color.map { min(max($0, 0), 1) })
             try write(rgb, "renders/\(stem)_rgb.png", out, &files)
-            try write(try SegmentationOverlay.overlay(rgb, ids: ids), "renders/\(stem)_ids.png", out, &files)
+            try write(try SegmentationOverlay.overlay(rgb, ids: ids, colorIndex: model.segmented.overlayColors),
+                      "renders/\(stem)_ids.png", out, &files)
             try write(try SegmentationOverlay.overlay(rgb, ids: gt.labels), "renders/\(stem)_gt.png", out, &files)
         }
         let segmentation = try SegmentationReport(predicted: predicted, ungrouped: ungrouped,
