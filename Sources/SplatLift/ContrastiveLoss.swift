@@ -14,7 +14,9 @@ import SplatMath
 ///     dL/df̂_u = w Σ_k c_{uk} m_k + G_{s_u}/n_{s_u},   G_k = (w/φ_k) Σ_u c_{uk} f̂_u,
 ///     dL/dF_u = dL/df̂_u / (‖F_u‖ + 1e-6)                        (norm detached, [CODE]), or
 ///     dL/dF_u = (g − (g·f̂_u) f̂_u ‖F_u‖/(‖F_u‖+1e-6)) / (‖F_u‖ + 1e-6),  g = dL/df̂_u   (exact).
-/// A pixel drawn r times is evaluated once with weight r (the sums are over draws).
+/// A pixel drawn r times is evaluated once with weight r (the sums are over draws). With
+/// `wholeSmallSegments` (SplatLift's option), a segment drawn too few times but larger than
+/// `minSegmentSamples` pixels enters with each of its pixels drawn exactly once.
 final class ContrastiveLoss {
     private let multiplicity = ScratchBuffer<Int32>(fill: 0)   // per pixel: times drawn
     private let pixelOf = ScratchBuffer<Int32>(fill: 0)        // kept pixel list (pixel order)
@@ -36,17 +38,25 @@ final class ContrastiveLoss {
     }
 
     /// Returns L_contra and adds `gradientScale`·dL/dF into the planar `gradient` (d·H·W).
-    /// `normalized`/`norms` come from `FeatureNormalization`; `labels` is the compact label index.
+    /// `normalized`/`norms` come from `FeatureNormalization`; `labels` is the compact label index;
+    /// `wholeSmallSegments`, when given, holds every label's pixel count.
     func evaluate(normalized: UnsafePointer<Float>, norms: UnsafePointer<Float>, pixelCount n: Int, featureCount d: Int,
                   labels: UnsafePointer<UInt16>, labelCount: Int, samples: UnsafeBufferPointer<Int32>,
-                  minSegmentSamples: Int, normGradient: NormGradient, gradientScale: Float,
-                  gradient: UnsafeMutablePointer<Float>) -> Double {
+                  minSegmentSamples: Int, wholeSmallSegments areas: [Int]? = nil, normGradient: NormGradient,
+                  gradientScale: Float, gradient: UnsafeMutablePointer<Float>) -> Double {
         // Segments S': labels drawn more than minSegmentSamples times, in label order.
         let drawn = multiplicity.reserve(n, zeroed: true)
         var counts = [Int](repeating: 0, count: labelCount)
         for p in samples {
             drawn[Int(p)] &+= 1
             counts[Int(labels[Int(p)])] += 1
+        }
+        if let areas {
+            let whole = (0..<labelCount).map { counts[$0] <= minSegmentSamples && areas[$0] > minSegmentSamples }
+            if whole.contains(true) {
+                for l in 0..<labelCount where whole[l] { counts[l] = areas[l] }
+                for p in 0..<n where whole[Int(labels[p])] { drawn[p] = 1 }
+            }
         }
         var position = [Int32](repeating: -1, count: labelCount)
         var segmentSizes = [Int]()

@@ -51,6 +51,10 @@ public struct LiftConfig: Codable, Sendable, Equatable {
     /// Segments need strictly more samples than this to enter the contrastive loss.
     public var minSegmentSamples: Int = 20
     public var normGradient: NormGradient = .detached
+    /// SplatLift's option: a mask drawn at most `minSegmentSamples` times but larger than that many
+    /// pixels enters the contrastive loss with all of its pixels (each drawn once), so objects of
+    /// 21-50 pixels at 320×240 always take part instead of about half the time (or never).
+    public var wholeSmallMasks: Bool = false
     public var weights = LiftWeights()
     /// The codebook's own Adam.
     public var codebookLearningRate: Double = 5e-4
@@ -75,6 +79,7 @@ public struct LiftConfig: Codable, Sendable, Equatable {
         sampleCount = try c.decodeIfPresent(Int.self, forKey: .sampleCount) ?? d.sampleCount
         minSegmentSamples = try c.decodeIfPresent(Int.self, forKey: .minSegmentSamples) ?? d.minSegmentSamples
         normGradient = try c.decodeIfPresent(NormGradient.self, forKey: .normGradient) ?? .detached
+        wholeSmallMasks = try c.decodeIfPresent(Bool.self, forKey: .wholeSmallMasks) ?? d.wholeSmallMasks
         weights = try c.decodeIfPresent(LiftWeights.self, forKey: .weights) ?? d.weights
         codebookLearningRate = try c.decodeIfPresent(Double.self, forKey: .codebookLearningRate) ?? d.codebookLearningRate
         adamBeta1 = try c.decodeIfPresent(Double.self, forKey: .adamBeta1) ?? d.adamBeta1

@@ -133,7 +133,8 @@ public final class LiftObjective: FeatureObjective {
                         terms["contrastive"] = contrastive.evaluate(
                             normalized: hat, norms: norm, pixelCount: n, featureCount: d, labels: labels,
                             labelCount: view.labelCount, samples: sampleBuffer,
-                            minSegmentSamples: config.minSegmentSamples, normGradient: config.normGradient,
+                            minSegmentSamples: config.minSegmentSamples,
+                            wholeSmallSegments: config.wholeSmallMasks ? view.areas : nil, normGradient: config.normGradient,
                             gradientScale: Float(weights.contrastive), gradient: g)
                         timings.contrastive = clock.lap()
                         let kept: Int

@@ -31,6 +31,9 @@ struct LiftOptions: ParsableArguments {
     @Option(name: .long, help: "Contrastive gradient through f̂ = F/‖F‖: detached (the norm held constant, as Unified-Lift's code; default) or exact.")
     var normGradient: NormGradient?
 
+    @Flag(name: .long, help: "Masks drawn too few times for the contrastive loss but larger than 20 pixels take part with all their pixels.")
+    var wholeSmallMasks = false
+
     @Option(name: .long, help: "Codebook entries L, the maximum number of objects (default 256).")
     var codebookSize: Int?
 
@@ -42,7 +45,7 @@ struct LiftOptions: ParsableArguments {
 
     /// True when any option that shapes the objective was given.
     var changesObjective: Bool {
-        mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil || normGradient != nil
+        mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil || normGradient != nil || wholeSmallMasks
     }
 
     /// The objective's settings from the defaults and these options.
@@ -55,6 +58,7 @@ struct LiftOptions: ParsableArguments {
         if noGradientBlocking { config.gradientBlocking = false }
         if let codebookSize { config.codebookSize = codebookSize }
         if let normGradient { config.normGradient = normGradient }
+        if wholeSmallMasks { config.wholeSmallMasks = true }
         try config.validate()
         return config
     }
