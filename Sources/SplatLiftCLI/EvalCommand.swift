@@ -16,25 +16,15 @@ struct EvalCommand: ParsableCommand {
         ids and for the input masks of the same views (matched per view). Everything goes to MODEL/metrics.json.
         """)
 
-    @Argument(help: "Model folder written by `splatlift train`.")
-    var model: String
-
-    @Option(name: .long, help: "Which views: test, train or all.")
-    var split: ViewSplit = .test
-
-    @Option(name: .long, help: "Point-cloud iteration to evaluate (default: the latest).")
-    var iteration: Int?
-
-    @Option(name: .long, help: "Scene folder, when it has moved since training.")
-    var scene: String?
+    @OptionGroup var options: ModelOptions
 
     @Option(name: .long, help: "Ground-truth instance maps <image stem>.png (default: the scene's gt_instance/).")
     var gt: String?
 
     func run() throws {
         try oneLineErrors {
-            let folder = ModelFolder(URL(fileURLWithPath: model))
-            let trained = try TrainedModel.load(folder, iteration: iteration, scenePath: scene.map { URL(fileURLWithPath: $0) })
+            let folder = options.folder, split = options.split
+            let trained = try options.load()
             let report = try Self.evaluateImages(trained, split: split)
             // The test split is "rendering" (METHOD.md §4.4); other splits get their own section.
             let suffix = split == .test ? "" : "_\(split.rawValue)"

@@ -14,20 +14,10 @@ struct RenderCommand: ParsableCommand {
         commandName: "render",
         abstract: "Render a trained model from the scene's cameras to PNG files.")
 
-    @Argument(help: "Model folder written by `splatlift train`.")
-    var model: String
-
-    @Option(name: .long, help: "Which views: test, train or all.")
-    var split: ViewSplit = .test
+    @OptionGroup var options: ModelOptions
 
     @Option(name: .long, help: "Output folder.")
     var out: String
-
-    @Option(name: .long, help: "Point-cloud iteration to render (default: the latest).")
-    var iteration: Int?
-
-    @Option(name: .long, help: "Scene folder, when it has moved since training.")
-    var scene: String?
 
     @Flag(name: .long, help: "Also write <name>_ids.png (16-bit object ids) and <name>_overlay.png (ids coloured over the render).")
     var segmentation = false
@@ -37,8 +27,8 @@ struct RenderCommand: ParsableCommand {
 
     func run() throws {
         try oneLineErrors {
-            let trained = try TrainedModel.load(ModelFolder(URL(fileURLWithPath: model)), iteration: iteration,
-                                                scenePath: scene.map { URL(fileURLWithPath: $0) })
+            let trained = try options.load()
+            let split = options.split
             let outURL = URL(fileURLWithPath: out)
             if segmentation {
                 guard let segmented = try SegmentedModel.load(trained) else {
