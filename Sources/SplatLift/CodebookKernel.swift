@@ -63,8 +63,15 @@ struct CodebookKernel: @unchecked Sendable {
     /// attaining it.
     @inline(__always)
     func logits(_ f: UnsafePointer<Float>, into z: UnsafeMutablePointer<V16>) -> (max: Float, argmax: Int32) {
-        let nv = vectors
         linear(f, into: z)
+        return maxAndArgmax(z)
+    }
+
+    /// Sets the padding lanes of the logits `z` to −∞-like and returns their maximum and the first
+    /// index attaining it.
+    @inline(__always)
+    func maxAndArgmax(_ z: UnsafeMutablePointer<V16>) -> (max: Float, argmax: Int32) {
+        let nv = vectors
         z[nv &- 1] = select(lastLanes, z[nv &- 1], V16(repeating: -.greatestFiniteMagnitude))
         // Running per-lane maximum; strict > keeps the first maximal entry of every lane.
         var bestValue = z[0]

@@ -11,7 +11,7 @@ import Foundation
 /// sums reduced in chunk order, so the results do not depend on the thread count.
 final class CodebookLogitsPass {
     private let transposedCodebook = ScratchBuffer<V16>(fill: .zero)   // d × vectors
-    private let logitScratch = ScratchBuffer<V16>(fill: .zero)         // chunk × vectors
+    private let logitScratch = ScratchBuffer<V16>(fill: .zero)         // chunk × 16 × vectors
     private let costPartials = ScratchBuffer<V16>(fill: .zero)         // chunk × rows × vectors
     private let outerPartials = ScratchBuffer<V16>(fill: .zero)        // chunk × d × vectors
     private let blockProbabilities = ScratchBuffer<V16>(fill: .zero)   // chunk × 16 × vectors
@@ -30,11 +30,12 @@ final class CodebookLogitsPass {
         let vectors = kernel.vectors
 
         let chunks = chunkCount(for: pixelCount)
-        let z = SendablePointer(logitScratch.reserve(chunks * vectors))
+        let blockSize = 16
+        let zb = SendablePointer(logitScratch.reserve(chunks * blockSize * vectors))
         let kp = SendablePointer(costPartials.reserve(chunks * rows * vectors, zeroed: true))
         let ap = SendablePointer(outerPartials.reserve(chunks * d * vectors, zeroed: true))
-        let bp = SendablePointer(blockProbabilities.reserve(chunks * 16 * vectors))
-        let bf = SendablePointer(blockFeatures.reserve(chunks * 16 * d))
+        let bp = SendablePointer(blockProbabilities.reserve(chunks * blockSize * vectors))
+        let bf = SendablePointer(blockFeatures.reserve(chunks * blockSize * d))
         let argmax = SendablePointer(argmaxBuffer.reserve(pixelCount))
         let lse = SendablePointer(logSumExpBuffer.reserve(pixelCount))
         let expectation = SendablePointer(expectationBuffer.reserve(wantExpectation ? pixelCount * d : 1))
@@ -43,66 +44,51 @@ final class CodebookLogitsPass {
         let keepP = SendablePointer(UnsafeMutablePointer(mutating: keep))
 
         parallelChunks(chunks) { chunk in
-            let mt = kernel.transposed
-            let z = z.base + chunk * vectors
-            let kp = kp.base + chunk * rows * vectors
-            let ap = ap.base + chunk * d * vectors
-            let bp = bp.base + chunk * 16 * vectors
-            let bf = bf.base + chunk * 16 * d
-            var blockCount = 0
-
-            // Σ_{u in block} F_u ⊗ P_u into the chunk's partial, one register accumulator per (j, v).
-            func flushBlock() {
-                for j in 0..<d {
-                    let target = ap + j &* vectors
-                    var v = 0
-                    while v &+ 1 < vectors {
-                        var a0 = target[v], a1 = target[v &+ 1]
-                        var p = UnsafePointer(bp) + v
-                        for b in 0..<blockCount {
-                            let x = V16(repeating: bf[b &* d &+ j])
-                            a0 = a0.addingProduct(x, p[0])
-                            a1 = a1.addingProduct(x, p[1])
-                            p += vectors
+            let mt = UnsafePointer(kernel.transposed)
+            let zb = zb.base + chunk &* blockSize &* vectors
+            let kp = kp.base + chunk &* rows &* vectors
+            let ap = ap.base + chunk &* d &* vectors
+            let bp = bp.base + chunk &* blockSize &* vectors
+            let bf = bf.base + chunk &* blockSize &* d
+            let range = chunkRange(chunk, of: chunks, count: pixelCount)
+            var start = range.lowerBound
+            while start < range.upperBound {
+                let count = min(blockSize, range.upperBound &- start)
+                // Logits of the block's pixels: Z = F·Cᵀ.
+                zb.update(repeating: .zero, count: count &* vectors)
+                accumulateProducts(rows: count, depth: d, vectors: vectors, a: src.base + start &* d, aRow: d, aDepth: 1,
+                                   b: mt, bDepth: vectors, out: zb, outRow: vectors)
+                var kept = 0
+                for i in 0..<count {
+                    let u = start &+ i, z = zb + i &* vectors
+                    let (maxValue, maxIndex) = kernel.maxAndArgmax(z)
+                    argmax.base[u] = maxIndex
+                    lse.base[u] = kernel.softmax(z, max: maxValue)
+                    // Cost accumulation over all pixels of the mapped labels.
+                    let l = Int(labelP.base[u])
+                    if l < rows {
+                        let row = kp + l &* vectors
+                        for v in 0..<vectors { row[v] += z[v] }
+                    }
+                    guard keepP.base[u] != 0 else { continue }
+                    if wantExpectation {
+                        for j in 0..<d {
+                            var acc = V16(repeating: 0)
+                            for v in 0..<vectors { acc = acc.addingProduct(z[v], mt[j &* vectors &+ v]) }
+                            expectation.base[u &* d &+ j] = horizontalSum(acc)
                         }
-                        target[v] = a0
-                        target[v &+ 1] = a1
-                        v &+= 2
                     }
-                    if v < vectors {
-                        var a0 = target[v]
-                        for b in 0..<blockCount { a0 = a0.addingProduct(V16(repeating: bf[b &* d &+ j]), bp[b &* vectors &+ v]) }
-                        target[v] = a0
-                    }
+                    (bp + kept &* vectors).update(from: z, count: vectors)
+                    (bf + kept &* d).update(from: src.base + u &* d, count: d)
+                    kept &+= 1
                 }
-                blockCount = 0
+                // Σ_{u∈Ω in block} F_u ⊗ P_u into the chunk's partial (j-major rows of entry vectors).
+                if kept > 0 {
+                    accumulateProducts(rows: d, depth: kept, vectors: vectors, a: bf, aRow: 1, aDepth: d,
+                                       b: bp, bDepth: vectors, out: ap, outRow: vectors)
+                }
+                start &+= count
             }
-
-            for u in chunkRange(chunk, of: chunks, count: pixelCount) {
-                let f = UnsafePointer(src.base + u &* d)
-                let (maxValue, maxIndex) = kernel.logits(f, into: z)
-                argmax.base[u] = maxIndex
-                lse.base[u] = kernel.softmax(z, max: maxValue)
-                // Cost accumulation over all pixels of the mapped labels.
-                let l = Int(labelP.base[u])
-                if l < rows {
-                    let row = kp + l * vectors
-                    for v in 0..<vectors { row[v] += z[v] }
-                }
-                guard keepP.base[u] != 0 else { continue }
-                if wantExpectation {
-                    for j in 0..<d {
-                        var acc = V16(repeating: 0)
-                        for v in 0..<vectors { acc = acc.addingProduct(z[v], mt[j * vectors + v]) }
-                        expectation.base[u * d + j] = horizontalSum(acc)
-                    }
-                }
-                for v in 0..<vectors { bp[blockCount * vectors + v] = z[v] }
-                for j in 0..<d { bf[blockCount * d + j] = f[j] }
-                blockCount += 1
-                if blockCount == 16 { flushBlock() }
-            }
-            flushBlock()
         }
 
         // Fixed-order reductions.
