@@ -73,6 +73,8 @@ public final class CPURasterizer: RasterBackend {
     private var options = RenderOptions()
     private var shDegree = 0
     private var renderedFeatures = 0
+    /// Whether the latest backward had a feature upstream.
+    private var backwardFeatures = false
 
     public init() {}
 
@@ -127,15 +129,9 @@ public final class CPURasterizer: RasterBackend {
                             depth: depth, alpha: alpha, contributors: contributors, radii: radii)
     }
 
-    public func backward(_ gaussians: GaussianParams, upstream: RenderUpstream, into gradients: inout GaussianGradients) {
-        guard let view else {
-            gradients = GaussianGradients(count: gaussians.count, featureCount: gaussians.featureCount)
-            return
-        }
-        let n = gaussians.count, nf = gaussians.featureCount
-        if gradients.means.count != 3 * n || gradients.features.count != nf * n {
-            gradients = GaussianGradients(count: n, featureCount: nf)
-        }
+    public func backward(_ gaussians: GaussianParams, upstream: RenderUpstream) {
+        backwardFeatures = false
+        guard let view else { return }
         let hw = view.width * view.height
         let threads = options.threads
         var clock = StageClock()
@@ -159,23 +155,41 @@ public final class CPURasterizer: RasterBackend {
             }
         }}}}}
         (lastTimings.backwardRaster, lastTimings.cpuBackwardRaster) = clock.lap()
+        (lastTimings.backwardProject, lastTimings.cpuBackwardProject) = (0, 0)
         lastStats.backwardEvaluations = 0
         for t in 0..<bins.tileCount { lastStats.backwardEvaluations += tileWork.pointer[t] }
+        backwardFeatures = upstream.features != nil && renderedFeatures > 0
+    }
 
+    public func gradients(_ gaussians: GaussianParams, rows: Range<Int>, into gradients: inout GaussianGradients) {
+        let nf = gaussians.featureCount
+        if gradients.opacityLogits.count != rows.count || gradients.features.count != nf * rows.count {
+            gradients = GaussianGradients(count: rows.count, featureCount: nf)
+        }
+        guard let view else {
+            gradients = GaussianGradients(count: rows.count, featureCount: nf)
+            return
+        }
+        precondition(state.count == gaussians.count && rows.upperBound <= gaussians.count,
+                     "gradients of other Gaussians than the latest render's")
+        var clock = StageClock()
         let s = state, b = bins, degree = shDegree, featureSlots = renderedFeatures
-        let needFeatures = upstream.features != nil && featureSlots > 0
-        let slotsIn = SendablePointer(slotPtr)
+        let needFeatures = backwardFeatures
+        let slotsIn = SendablePointer(slots.pointer)
         withPointers(gaussians) { p in
             withPointers(&gradients) { o in
-                let chunks = chunkCount(n, threads)
-                parallelFor(chunks, threads: threads) { c in
-                    for i in chunkRange(c, chunks, n) {
-                        reduceAndProject(i, p, o, s, b, view, degree, nf, featureSlots, needFeatures, slotsIn.p)
+                let chunks = chunkCount(rows.count, options.threads)
+                parallelFor(chunks, threads: options.threads) { c in
+                    for r in chunkRange(c, chunks, rows.count) {
+                        reduceAndProject(rows.lowerBound + r, into: r, p, o, s, b, view, degree, nf, featureSlots,
+                                         needFeatures, slotsIn.p)
                     }
                 }
             }
         }
-        (lastTimings.backwardProject, lastTimings.cpuBackwardProject) = clock.lap()
+        let (wall, cpu) = clock.lap()
+        lastTimings.backwardProject += wall
+        lastTimings.cpuBackwardProject += cpu
     }
 
     /// The latest render's output planes and per-pixel state as raw pointers for the tile kernels.
@@ -201,19 +215,19 @@ public final class CPURasterizer: RasterBackend {
 }
 
 /// Sums Gaussian i's gradient slots (contiguous, in row-major tile order) and back-propagates them through
-/// the projection; culled Gaussians get zero gradients.
+/// the projection into row `r` of the outputs; culled Gaussians get zero gradients.
 @inline(__always)
-private func reduceAndProject(_ i: Int, _ p: ParamPointers, _ o: GradPointers, _ s: ProjectionState, _ b: TileBins,
-                              _ view: ViewConstants, _ degree: Int, _ nf: Int, _ featureSlots: Int,
+private func reduceAndProject(_ i: Int, into r: Int, _ p: ParamPointers, _ o: GradPointers, _ s: ProjectionState,
+                              _ b: TileBins, _ view: ViewConstants, _ degree: Int, _ nf: Int, _ featureSlots: Int,
                               _ needFeatures: Bool, _ slots: UnsafeMutablePointer<Float>) {
-    let fg = o.features + i * nf
+    let fg = o.features + r * nf
     for j in 0..<nf { fg[j] = 0 }
     guard s.radius.pointer[i] > 0 else {
-        for j in 0..<3 { o.means[3 * i + j] = 0; o.logScales[3 * i + j] = 0 }
-        for j in 0..<4 { o.rotations[4 * i + j] = 0 }
-        for j in 0..<48 { o.sh[48 * i + j] = 0 }
-        o.opacityLogits[i] = 0
-        o.screenMeanGradNorm[i] = 0
+        for j in 0..<3 { o.means[3 * r + j] = 0; o.logScales[3 * r + j] = 0 }
+        for j in 0..<4 { o.rotations[4 * r + j] = 0 }
+        for j in 0..<48 { o.sh[48 * r + j] = 0 }
+        o.opacityLogits[r] = 0
+        o.screenMeanGradNorm[r] = 0
         return
     }
     let stride = Slot.features + featureSlots
@@ -228,7 +242,7 @@ private func reduceAndProject(_ i: Int, _ p: ParamPointers, _ o: GradPointers, _
             for j in 0..<min(nf, featureSlots) { fg[j] += slot[Slot.features + j] }
         }
     }
-    o.screenMeanGradNorm[i] = Projection.backward(i, g, p, view: view, shDegree: degree, state: s, out: o)
+    o.screenMeanGradNorm[r] = Projection.backward(i, g, p, view: view, shDegree: degree, state: s, out: o, row: r)
 }
 
 /// Splits n items into chunks for parallel loops (one chunk when running on one thread).

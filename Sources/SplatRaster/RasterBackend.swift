@@ -56,7 +56,8 @@ public struct RenderUpstream: Sendable {
     }
 }
 
-/// Gradients with the layout of `GaussianParams`, plus what densification needs.
+/// Gradients with the layout of `GaussianParams`, plus what densification needs: of all
+/// Gaussians, or of a range of rows (row 0 is the range's first Gaussian).
 public struct GaussianGradients: Sendable {
     public var means: [Float]
     public var logScales: [Float]
@@ -84,6 +85,19 @@ public struct GaussianGradients: Sendable {
 public protocol RasterBackend: AnyObject {
     /// Renders one view and keeps what `backward` needs.
     func render(_ gaussians: GaussianParams, camera: PinholeCamera, options: RenderOptions) -> RenderOutput
-    /// Back-propagates through the most recent `render`, overwriting `gradients`.
-    func backward(_ gaussians: GaussianParams, upstream: RenderUpstream, into gradients: inout GaussianGradients)
+    /// Back-propagates `upstream` through the most recent `render` (of the same `gaussians`) as far
+    /// as it is shared between Gaussians; `gradients(_:rows:into:)` then finishes any rows.
+    func backward(_ gaussians: GaussianParams, upstream: RenderUpstream)
+    /// The parameter gradients of Gaussians `rows` after `backward`, overwriting `gradients`
+    /// (resized to `rows.count`). Trainers take them a slice at a time, so the gradients of all
+    /// Gaussians never exist at once.
+    func gradients(_ gaussians: GaussianParams, rows: Range<Int>, into gradients: inout GaussianGradients)
+}
+
+extension RasterBackend {
+    /// Back-propagates through the most recent `render`: the gradients of every Gaussian.
+    public func backward(_ gaussians: GaussianParams, upstream: RenderUpstream, into gradients: inout GaussianGradients) {
+        backward(gaussians, upstream: upstream)
+        self.gradients(gaussians, rows: 0..<gaussians.count, into: &gradients)
+    }
 }

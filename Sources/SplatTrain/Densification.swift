@@ -26,12 +26,14 @@ public struct DensificationStats: Sendable, Equatable {
         }
     }
 
-    /// Adds one view's statistics for the Gaussians with radius > 0 (3DGS `add_densification_stats`).
-    public mutating func accumulate(radii: [Float], screenGradNorm: [Float]) {
-        precondition(radii.count == count && screenGradNorm.count == count, "densification stats out of step")
-        for i in 0..<count where radii[i] > 0 {
+    /// Adds one view's statistics of Gaussians `rows` with radius > 0 (3DGS `add_densification_stats`):
+    /// `radii` of all Gaussians, `screenGradNorm` of those rows (element 0 = rows.lowerBound).
+    public mutating func accumulate(rows: Range<Int>, radii: [Float], screenGradNorm: [Float]) {
+        precondition(radii.count == count && screenGradNorm.count == rows.count && rows.upperBound <= count,
+                     "densification stats out of step")
+        for i in rows where radii[i] > 0 {
             maxRadii[i] = max(maxRadii[i], radii[i])
-            gradientAccum[i] += screenGradNorm[i]
+            gradientAccum[i] += screenGradNorm[i - rows.lowerBound]
             visibleCount[i] += 1
         }
     }

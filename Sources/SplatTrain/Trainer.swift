@@ -112,7 +112,10 @@ public final class Trainer {
     public let objective: FeatureObjective?
     private let backend: RasterBackend
     private var loss: PhotometricLoss
-    private var gradients: GaussianGradients
+    /// Gradients of one slice of Gaussians (see `step`).
+    private var gradients = GaussianGradients(count: 0, featureCount: 0)
+    /// Fewest Gaussians per gradient slice: larger scenes use 16 slices.
+    static let minimumGradientSlice = 4096
     private var target: [Float] = []
     private var colorUpstream: [Float] = []
     private var featureUpstream: [Float] = []
@@ -136,7 +139,6 @@ public final class Trainer {
         self.objective = objective
         self.backend = backend
         self.loss = PhotometricLoss(lambdaDSSIM: config.lambdaDSSIM, threads: config.threads)
-        self.gradients = GaussianGradients(count: state.gaussians.count, featureCount: state.gaussians.featureCount)
     }
 
     private static let placeholder = TrainState(iteration: 0, gaussians: GaussianParams(count: 0),
@@ -220,53 +222,65 @@ public final class Trainer {
             timings.objective = lap()
         }
 
-        let count = state.gaussians.count
-        if gradients.opacityLogits.count != count {
-            gradients = GaussianGradients(count: count, featureCount: state.gaussians.featureCount)
-        }
-        backend.backward(state.gaussians, upstream: upstream, into: &gradients)
+        backend.backward(state.gaussians, upstream: upstream)
         timings.backward = lap()
-        if let cpu = backend as? CPURasterizer { timings.raster = cpu.lastTimings }
 
-        // Densification (before the optimiser step, as in 3DGS).
-        var densifyReport: DensifyReport?
-        var opacityReset = false
-        var skipped: Set<ParameterGroup> = []
-        // Not on the last iteration: no later step would recover from an edit or a reset.
-        if iteration < config.densifyUntilIteration && iteration < config.iterations {
-            state.stats.accumulate(radii: output.radii, screenGradNorm: gradients.screenMeanGradNorm)
-            if iteration > config.densifyFromIteration && iteration % config.densificationInterval == 0 {
-                densifyReport = Densifier.densifyAndPrune(&state.gaussians, adam: &state.adam, stats: &state.stats,
-                                                          config: config, sceneExtent: state.sceneExtent,
-                                                          pruneLarge: iteration > config.opacityResetInterval,
-                                                          rng: &state.rng)
-                // Every tensor was replaced, so PyTorch's Adam has no gradients this iteration.
+        // Densification statistics and edits (before the optimiser step, as in 3DGS), not on the
+        // last iteration: no later step would recover from an edit or a reset. No optimiser step
+        // on the last iteration (as in 3DGS), nor right after densification, whose gradients
+        // belong to the Gaussians before the edit (every tensor was replaced, so PyTorch's Adam
+        // has no gradients).
+        let accumulate = iteration < config.densifyUntilIteration && iteration < config.iterations
+        let densify = accumulate && iteration > config.densifyFromIteration
+            && iteration % config.densificationInterval == 0
+        let resetOpacity = accumulate && (iteration % config.opacityResetInterval == 0
+            || (config.background == .white && iteration == config.densifyFromIteration))
+        let optimize = iteration < config.iterations && !densify
+        // The opacity reset replaces that tensor, so Adam skips the group this iteration.
+        let adamStep = optimize ? state.adam.beginStep(state.gaussians, rates: GroupLearningRates(
+            config: config, sceneExtent: state.sceneExtent, iteration: iteration),
+            skipping: resetOpacity ? [.opacity] : []) : nil
+        if accumulate || optimize {
+            // A slice of Gaussians at a time: their gradients, statistics and update.
+            let count = state.gaussians.count
+            let slice = max(Self.minimumGradientSlice, (count + 15) / 16)
+            var finite = true
+            for start in stride(from: 0, to: count, by: slice) {
+                let rows = start..<min(count, start + slice)
+                backend.gradients(state.gaussians, rows: rows, into: &gradients)
+                timings.backward += lap()
+                if accumulate {
+                    state.stats.accumulate(rows: rows, radii: output.radii, screenGradNorm: gradients.screenMeanGradNorm)
+                    timings.densify += lap()
+                }
+                if let adamStep {
+                    finite = state.adam.update(&state.gaussians, rows: rows, gradients: gradients, step: adamStep,
+                                               threads: config.threads) && finite
+                    timings.optimizer += lap()
+                }
             }
-            if iteration % config.opacityResetInterval == 0
-                || (config.background == .white && iteration == config.densifyFromIteration) {
-                Densifier.resetOpacity(&state.gaussians, adam: &state.adam, value: config.opacityResetValue)
-                skipped.insert(.opacity)
-                opacityReset = true
-            }
-        }
-        timings.densify = lap()
-
-        // Optimiser (none on the last iteration, as in 3DGS; none right after densification,
-        // whose gradients belong to the Gaussians before the edit).
-        if iteration < config.iterations && densifyReport == nil {
-            let rates = GroupLearningRates(config: config, sceneExtent: state.sceneExtent, iteration: iteration)
-            let finite = state.adam.step(&state.gaussians, gradients: gradients, rates: rates, skipping: skipped,
-                                        threads: config.threads)
             guard finite else {
                 throw TrainingDivergedError(iteration: iteration, what: "a Gaussian parameter became NaN or infinite after the optimiser step")
             }
         }
-        timings.optimizer = lap()
+        if let cpu = backend as? CPURasterizer { timings.raster = cpu.lastTimings }
+
+        var densifyReport: DensifyReport?
+        if densify {
+            densifyReport = Densifier.densifyAndPrune(&state.gaussians, adam: &state.adam, stats: &state.stats,
+                                                      config: config, sceneExtent: state.sceneExtent,
+                                                      pruneLarge: iteration > config.opacityResetInterval,
+                                                      rng: &state.rng)
+        }
+        if resetOpacity {
+            Densifier.resetOpacity(&state.gaussians, adam: &state.adam, value: config.opacityResetValue)
+        }
+        timings.densify += lap()
 
         state.iteration = iteration
         return StepReport(iteration: iteration, viewIndex: viewIndex, loss: value,
                           psnr: value.mse > 0 ? -10 * log10(value.mse) : .infinity,
                           gaussians: state.gaussians.count, objectiveTerms: terms, densify: densifyReport,
-                          opacityReset: opacityReset, timings: timings)
+                          opacityReset: resetOpacity, timings: timings)
     }
 }

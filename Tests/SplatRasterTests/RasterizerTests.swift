@@ -181,6 +181,24 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
         #expect(a.1.means.contains { $0 != 0 })
     }
 
+    @Test func gradientsOfSlicesAreRowsOfTheFullGradients() {
+        let cam = RasterScenes.camera(width: 150, height: 110)
+        let g = RasterScenes.gaussians(1000, camera: cam, featureCount: 4, seed: 9)
+        let up = RasterScenes.upstream(width: cam.width, height: cam.height, featureCount: 4)
+        let r = CPURasterizer()
+        _ = r.render(g, camera: cam, options: options(threads: 2))
+        var all = GaussianGradients(count: 0, featureCount: 0), slice = all
+        r.backward(g, upstream: up, into: &all)
+        for rows in [0..<1000, 0..<1, 137..<512, 999..<1000] {
+            r.gradients(g, rows: rows, into: &slice)
+            func part(_ a: [Float], _ stride: Int) -> [Float] { Array(a[(rows.lowerBound * stride)..<(rows.upperBound * stride)]) }
+            #expect(slice.means == part(all.means, 3) && slice.logScales == part(all.logScales, 3))
+            #expect(slice.rotations == part(all.rotations, 4) && slice.opacityLogits == part(all.opacityLogits, 1))
+            #expect(slice.sh == part(all.sh, 48) && slice.features == part(all.features, 4))
+            #expect(slice.screenMeanGradNorm == part(all.screenMeanGradNorm, 1))
+        }
+    }
+
     @Test func repeatedRendersReuseStateAndAgree() {
         let g = RasterScenes.gaussians(200, camera: camera)
         let r = CPURasterizer()
