@@ -11,7 +11,6 @@ final class ProjectionState: @unchecked Sendable {
     /// One contiguous record per visible Gaussian (layout `Packed`, stride `recordStride`), so a
     /// tile gathers one record per entry instead of a dozen scattered arrays.
     let records = ReusableBuffer<Float>()
-    let depth = ReusableBuffer<Float>(), opacity = ReusableBuffer<Float>()
     /// 3σ radius in pixels, 0 = culled.
     let radius = ReusableBuffer<Float>()
     /// Tile rectangle x0, y0, x1, y1 (exclusive ends).
@@ -25,7 +24,7 @@ final class ProjectionState: @unchecked Sendable {
         count = n
         self.channels = channels
         records.ensure(n * (Packed.channels + channels))
-        for b in [depth, opacity, radius] { b.ensure(n) }
+        radius.ensure(n)
         rect.ensure(4 * n); clamped.ensure(3 * n)
     }
 }
@@ -86,8 +85,6 @@ enum Projection {
             let conicA = c * invDet
             rec[Packed.invA] = 1 / conicA
             rec[Packed.cEff] = a * invDet - (b * invDet) * (b * invDet) / conicA
-            s.depth.pointer[i] = tz
-            s.opacity.pointer[i] = opacity
             if nf > 0 {
                 let f = p.features + i * nf, out = rec + Packed.channels + 3
                 for j in 0..<nf { out[j] = f[j] }
@@ -309,7 +306,7 @@ enum Projection {
         o.rotations[4 * r] = (dq.0 - q.w * qdot) * invN; o.rotations[4 * r + 1] = (dq.1 - q.x * qdot) * invN
         o.rotations[4 * r + 2] = (dq.2 - q.y * qdot) * invN; o.rotations[4 * r + 3] = (dq.3 - q.z * qdot) * invN
 
-        let op = s.opacity.pointer[i]
+        let op = s.records.pointer[i * s.recordStride + Packed.opacity]
         o.opacityLogits[r] = g.opacity * op * (1 - op)
         let nx = g.px * Float(v.width) * 0.5, ny = g.py * Float(v.height) * 0.5
         return (nx * nx + ny * ny).squareRoot()

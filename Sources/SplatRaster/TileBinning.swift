@@ -22,7 +22,7 @@ final class TileBins: @unchecked Sendable {
         tilesX = v.tilesX; tilesY = v.tilesY
         let tiles = tileCount
         let gStart = gaussianStart.ensure(n + 1)
-        let rect = s.rect.pointer, radius = s.radius.pointer, depth = s.depth.pointer
+        let rect = s.rect.pointer, radius = s.radius.pointer, records = s.records.pointer, stride = s.recordStride
         // Per-Gaussian entry counts, prefix-summed in index order; sort keys of visible ones.
         let keyPtr = keys.ensure(max(n, 1))
         var visible = 0, total = 0
@@ -31,7 +31,7 @@ final class TileBins: @unchecked Sendable {
             if radius[i] > 0 {
                 let c = Int(rect[4 * i + 2] - rect[4 * i]) * Int(rect[4 * i + 3] - rect[4 * i + 1])
                 total += c
-                keyPtr[visible] = UInt64(depth[i].bitPattern) << 32 | UInt64(i)
+                keyPtr[visible] = UInt64(records[i * stride + Packed.depth].bitPattern) << 32 | UInt64(i)
                 visible += 1
             }
         }

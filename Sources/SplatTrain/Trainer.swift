@@ -116,7 +116,8 @@ public final class Trainer {
     private var gradients = GaussianGradients(count: 0, featureCount: 0)
     /// Fewest Gaussians per gradient slice: larger scenes use 16 slices.
     static let minimumGradientSlice = 4096
-    private var target: [Float] = []
+    /// The photo over the step's background, for photos with alpha (others are their own target).
+    private var composited: [Float] = []
     private var colorUpstream: [Float] = []
     private var featureUpstream: [Float] = []
 
@@ -194,7 +195,8 @@ public final class Trainer {
         case .white: background = SIMD3(1, 1, 1)
         case .random: background = SIMD3(state.rng.uniformFloat(), state.rng.uniformFloat(), state.rng.uniformFloat())
         }
-        view.composite(over: background, into: &target)
+        if view.alpha != nil { view.composite(over: background, into: &composited) }
+        let target = view.alpha == nil ? view.image : composited
 
         let output = backend.render(state.gaussians, camera: view.camera,
                                     options: renderOptions(iteration: iteration, background: background))
