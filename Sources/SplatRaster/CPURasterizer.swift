@@ -8,9 +8,9 @@ import SplatMath
 /// the whole process (all threads; a fair measure of work when other jobs load the machine).
 public struct RasterTimings: Sendable, Equatable {
     public var project = 0.0, bin = 0.0, forward = 0.0
-    /// Tile backward (per-entry gradient slots).
+    /// Tile backward (per-entry gradients, added into per-Gaussian sums).
     public var backwardRaster = 0.0
-    /// Per-Gaussian slot reduction plus projection backward.
+    /// Projection backward of the per-Gaussian sums.
     public var backwardProject = 0.0
     public var backward: Double { backwardRaster + backwardProject }
     public var cpuProject = 0.0, cpuBin = 0.0, cpuForward = 0.0, cpuBackwardRaster = 0.0, cpuBackwardProject = 0.0
@@ -64,7 +64,9 @@ public final class CPURasterizer: RasterBackend {
     private let pool = ScratchPool()
     private let finalT = ReusableBuffer<Float>()
     private let last = ReusableBuffer<Int32>()
-    private let slots = ReusableBuffer<Float>()
+    /// Per-Gaussian sums of the entries' screen-space gradients (stride `Slot.features` + features).
+    private let sums = ReusableBuffer<Float>()
+    private let orderedSums = OrderedTileSums()
     private let tileWork = ReusableBuffer<Int>()
     private var color: [Float] = [], features: [Float] = [], depth: [Float] = [], alpha: [Float] = []
     private var contributors: [Int32] = [], radii: [Float] = []
@@ -136,7 +138,9 @@ public final class CPURasterizer: RasterBackend {
         let threads = options.threads
         var clock = StageClock()
         let slotStride = Slot.features + renderedFeatures
-        let slotPtr = slots.ensure(max(bins.entryCount * slotStride, 1))
+        let sumsPtr = SendablePointer(sums.ensure(max(state.count * slotStride, 1)))
+        let ordered = orderedSums
+        ordered.reset()
         withOptionalPointer(upstream.color, 3 * hw) { gc in
         withOptionalPointer(renderedFeatures > 0 ? upstream.features : nil, renderedFeatures * hw) { gf in
         withOptionalPointer(upstream.depth, hw) { gd in
@@ -146,11 +150,14 @@ public final class CPURasterizer: RasterBackend {
             let up = UpstreamPlanes(color: gc, features: gf, depth: gd, alpha: ga,
                                     featuresReachGeometry: options.featureGradientsReachGeometry)
             let pool = self.pool
-            let out = SendablePointer(slotPtr)
             let work = SendablePointer(tileWork.ensure(bins.tileCount))
             parallelFor(bins.tileCount, threads: threads) { tile in
                 let scratch = pool.take()
-                work.p[tile] = backwardTile(tile, ctx, px, up, out.p, scratch)
+                let result = backwardTile(tile, ctx, px, up, scratch)
+                work.p[tile] = result.evaluations
+                ordered.finish(tile, slots: result.slots) { t, slots in
+                    addTileSlots(t, slots, ctx, sumsPtr.p, slotStride: slotStride)
+                }
                 pool.give(scratch)
             }
         }}}}}
@@ -173,16 +180,16 @@ public final class CPURasterizer: RasterBackend {
         precondition(state.count == gaussians.count && rows.upperBound <= gaussians.count,
                      "gradients of other Gaussians than the latest render's")
         var clock = StageClock()
-        let s = state, b = bins, degree = shDegree, featureSlots = renderedFeatures
+        let s = state, degree = shDegree, featureSlots = renderedFeatures
         let needFeatures = backwardFeatures
-        let slotsIn = SendablePointer(slots.pointer)
+        let sumsIn = SendablePointer(sums.pointer)
         withPointers(gaussians) { p in
             withPointers(&gradients) { o in
                 let chunks = chunkCount(rows.count, options.threads)
                 parallelFor(chunks, threads: options.threads) { c in
                     for r in chunkRange(c, chunks, rows.count) {
-                        reduceAndProject(rows.lowerBound + r, into: r, p, o, s, b, view, degree, nf, featureSlots,
-                                         needFeatures, slotsIn.p)
+                        project(rows.lowerBound + r, into: r, p, o, s, view, degree, nf, featureSlots,
+                                needFeatures, sumsIn.p)
                     }
                 }
             }
@@ -210,16 +217,16 @@ public final class CPURasterizer: RasterBackend {
                     channels: 3 + renderedFeatures, featureCount: renderedFeatures,
                     alphaThreshold: options.alphaThreshold, background: options.background,
                     tileStart: bins.tileStart.pointer, entries: bins.entries.pointer, records: state.records.pointer,
-                    rect: state.rect.pointer, gaussianStart: bins.gaussianStart.pointer)
+                    rect: state.rect.pointer)
     }
 }
 
-/// Sums Gaussian i's gradient slots (contiguous, in row-major tile order) and back-propagates them through
-/// the projection into row `r` of the outputs; culled Gaussians get zero gradients.
+/// Back-propagates Gaussian i's summed screen-space gradient through the projection into row `r`
+/// of the outputs; culled Gaussians get zero gradients.
 @inline(__always)
-private func reduceAndProject(_ i: Int, into r: Int, _ p: ParamPointers, _ o: GradPointers, _ s: ProjectionState,
-                              _ b: TileBins, _ view: ViewConstants, _ degree: Int, _ nf: Int, _ featureSlots: Int,
-                              _ needFeatures: Bool, _ slots: UnsafeMutablePointer<Float>) {
+private func project(_ i: Int, into r: Int, _ p: ParamPointers, _ o: GradPointers, _ s: ProjectionState,
+                     _ view: ViewConstants, _ degree: Int, _ nf: Int, _ featureSlots: Int, _ needFeatures: Bool,
+                     _ sums: UnsafeMutablePointer<Float>) {
     let fg = o.features + r * nf
     for j in 0..<nf { fg[j] = 0 }
     guard s.radius.pointer[i] > 0 else {
@@ -230,17 +237,12 @@ private func reduceAndProject(_ i: Int, into r: Int, _ p: ParamPointers, _ o: Gr
         o.screenMeanGradNorm[r] = 0
         return
     }
-    let stride = Slot.features + featureSlots
-    var g = ScreenGradient()
-    for e in Int(b.gaussianStart.pointer[i])..<Int(b.gaussianStart.pointer[i + 1]) {
-        let slot = slots + e * stride
-        g.px += slot[Slot.px]; g.py += slot[Slot.py]
-        g.a += slot[Slot.a]; g.b += slot[Slot.b]; g.c += slot[Slot.c]
-        g.opacity += slot[Slot.opacity]; g.depth += slot[Slot.depth]
-        g.r += slot[Slot.color]; g.g += slot[Slot.color + 1]; g.bl += slot[Slot.color + 2]
-        if needFeatures {
-            for j in 0..<min(nf, featureSlots) { fg[j] += slot[Slot.features + j] }
-        }
+    let sum = sums + i * (Slot.features + featureSlots)
+    let g = ScreenGradient(px: sum[Slot.px], py: sum[Slot.py], a: sum[Slot.a], b: sum[Slot.b], c: sum[Slot.c],
+                           opacity: sum[Slot.opacity], depth: sum[Slot.depth],
+                           r: sum[Slot.color], g: sum[Slot.color + 1], bl: sum[Slot.color + 2])
+    if needFeatures {
+        for j in 0..<min(nf, featureSlots) { fg[j] = sum[Slot.features + j] }
     }
     o.screenMeanGradNorm[r] = Projection.backward(i, g, p, view: view, shDegree: degree, state: s, out: o, row: r)
 }
