@@ -44,6 +44,7 @@ struct BenchTrainCommand: ParsableCommand {
     }
 
     private func benchmark() throws {
+        ProcessMemory.mapLargeAllocationsSeparately()
         var config = TrainConfig()
         if let iterations { config.iterations = iterations }
         config.resolution = resolution
