@@ -28,6 +28,7 @@ extension Array where Element == Float {
             }
         }
         removeLast(count - kept * stride)
+        growCapacity(to: count + edit.appended.count * stride)
         if zeroAppended {
             append(contentsOf: repeatElement(0, count: edit.appended.count * stride))
         } else {

@@ -132,3 +132,13 @@ func inPlaceDensificationMatchesGathering(splitCount: Int, pruneLarge: Bool, max
     zeroed.applyRowEdit(edit, stride: 2, zeroAppended: true)
     #expect(zeroed == [10, 11, 30, 31, 0, 0, 0, 0, 0, 0])
 }
+
+@Test func growingCapacityKeepsTheValues() {
+    var rng = SplatRandom(seed: 3)
+    for count in [0, 5, 300_000, 1_000_003] {
+        var a = (0..<count).map { _ in Float(rng.normal()) }
+        let original = a
+        a.growCapacity(to: count + count / 2 + 1)
+        #expect(a == original && a.capacity >= count + count / 2 + 1)
+    }
+}
