@@ -67,7 +67,7 @@ public struct SSIMWorkspace: Sendable {
 
     public init(channels: Int, width: Int, height: Int) {
         self.channels = channels; self.width = width; self.height = height
-        planes = [Float](repeating: 0, count: channels * SSIMJobs.planesPerChannel * width * height)
+        planes = [Float](repeating: 0, count: SSIMJobs.planesPerChannel * width * height)
         bands = max(1, min(height, 8))
         bandSums = [Double](repeating: 0, count: channels * bands)
         taps = SSIM.window1D.map { Float($0) }
@@ -105,11 +105,14 @@ public struct SSIMWorkspace: Sendable {
                                                     sums: sb.baseAddress!, taps: tb.baseAddress!,
                                                     gradient: wantGradient ? gb.baseAddress : nil,
                                                     width: w, height: h, bands: bandCount, scale: scale)
-                                each(channelCount * 5) { jobs.forwardBlur($0) }
-                                each(channelCount * bandCount) { jobs.pixels($0) }
-                                if wantGradient {
-                                    each(channelCount * 3) { jobs.backwardBlur($0) }
-                                    each(channelCount * bandCount) { jobs.combine($0) }
+                                // One channel at a time: the planes hold one channel's signals.
+                                for c in 0..<channelCount {
+                                    each(5) { jobs.forwardBlur(c * 5 + $0) }
+                                    each(bandCount) { jobs.pixels(c * bandCount + $0) }
+                                    if wantGradient {
+                                        each(3) { jobs.backwardBlur(c * 3 + $0) }
+                                        each(bandCount) { jobs.combine(c * bandCount + $0) }
+                                    }
                                 }
                             }
                         }
@@ -123,9 +126,10 @@ public struct SSIMWorkspace: Sendable {
     }
 }
 
-/// The jobs of one SSIM evaluation. Per channel, planes 0-4 are the blurred x, y, x², y², xy
-/// (the products are formed in their plane and blurred in place); `pixels` overwrites 0, 2, 4
-/// with ∂s/∂μx, ∂s/∂E[x²], ∂s/∂E[xy], which `backwardBlur` then blurs in place.
+/// The jobs of one SSIM evaluation, run one channel at a time. Planes 0-4 are the channel's
+/// blurred x, y, x², y², xy (the products are formed in their plane and blurred in place);
+/// `pixels` overwrites 0, 2, 4 with ∂s/∂μx, ∂s/∂E[x²], ∂s/∂E[xy], which `backwardBlur` then
+/// blurs in place.
 private struct SSIMJobs: @unchecked Sendable {
     static let planesPerChannel = 5
     let x: UnsafePointer<Float>
@@ -139,15 +143,16 @@ private struct SSIMJobs: @unchecked Sendable {
     let bands: Int
     let scale: Float
 
-    private func plane(_ channel: Int, _ k: Int) -> UnsafeMutablePointer<Float> {
-        planes + (channel * Self.planesPerChannel + k) * width * height
+    /// Plane k of the channel being processed.
+    private func plane(_ k: Int) -> UnsafeMutablePointer<Float> {
+        planes + k * width * height
     }
 
     /// Job c·5+s: blur signal s (x, y, x², y², xy) of channel c.
     func forwardBlur(_ job: Int) {
         let c = job / 5, signal = job % 5, hw = width * height
         let xc = x + c * hw, yc = y + c * hw
-        let out = plane(c, signal)
+        let out = plane(signal)
         switch signal {
         case 0: SSIM.blur(xc, into: out, width: width, height: height, taps: taps)
         case 1: SSIM.blur(yc, into: out, width: width, height: height, taps: taps)
@@ -164,8 +169,8 @@ private struct SSIMJobs: @unchecked Sendable {
 
     /// Job c·bands+b: SSIM map of one band of rows, its sum, and the per-pixel derivatives.
     func pixels(_ job: Int) {
-        let c = job / bands, rowRange = rows(ofBand: job % bands)
-        let mu1 = plane(c, 0), mu2 = plane(c, 1), sxx = plane(c, 2), syy = plane(c, 3), sxy = plane(c, 4)
+        let rowRange = rows(ofBand: job % bands)
+        let mu1 = plane(0), mu2 = plane(1), sxx = plane(2), syy = plane(3), sxy = plane(4)
         let c1 = Float(SSIM.c1), c2 = Float(SSIM.c2)
         var sum = 0.0
         for i in (rowRange.lowerBound * width)..<(rowRange.upperBound * width) {
@@ -189,8 +194,7 @@ private struct SSIMJobs: @unchecked Sendable {
 
     /// Job c·3+k: blur derivative k of channel c in place (the zero-padded symmetric blur is self-adjoint).
     func backwardBlur(_ job: Int) {
-        let c = job / 3, k = job % 3
-        let derivative = plane(c, [0, 2, 4][k])
+        let derivative = plane([0, 2, 4][job % 3])
         SSIM.blur(derivative, into: derivative, width: width, height: height, taps: taps)
     }
 
@@ -199,7 +203,7 @@ private struct SSIMJobs: @unchecked Sendable {
         guard let gradient else { return }
         let c = job / bands, rowRange = rows(ofBand: job % bands), hw = width * height
         let xc = x + c * hw, yc = y + c * hw, gc = gradient + c * hw
-        let dmu = plane(c, 0), dxx = plane(c, 2), dxy = plane(c, 4)
+        let dmu = plane(0), dxx = plane(2), dxy = plane(4)
         for i in (rowRange.lowerBound * width)..<(rowRange.upperBound * width) {
             gc[i] = dmu[i] + 2 * xc[i] * dxx[i] + yc[i] * dxy[i]
         }
