@@ -61,7 +61,8 @@ public final class CPURasterizer: RasterBackend {
 
     private let state = ProjectionState()
     private let bins = TileBins()
-    private let pool = ScratchPool()
+    private let pool = ScratchPool { TileScratch() }
+    private let blockPool = ScratchPool { GradientRows() }
     private let finalT = ReusableBuffer<Float>()
     private let last = ReusableBuffer<Int32>()
     /// Per-Gaussian sums of the entries' screen-space gradients (stride `Slot.features` + features).
@@ -173,30 +174,61 @@ public final class CPURasterizer: RasterBackend {
         if gradients.opacityLogits.count != rows.count || gradients.features.count != nf * rows.count {
             gradients = GaussianGradients(count: rows.count, featureCount: nf)
         }
-        guard let view else {
-            gradients = GaussianGradients(count: rows.count, featureCount: nf)
-            return
-        }
-        precondition(state.count == gaussians.count && rows.upperBound <= gaussians.count,
-                     "gradients of other Gaussians than the latest render's")
+        let pass = gradientPass(gaussians, rows: rows)
         var clock = StageClock()
-        let s = state, degree = shDegree, featureSlots = renderedFeatures
-        let needFeatures = backwardFeatures
-        let sumsIn = SendablePointer(sums.pointer)
         withPointers(gaussians) { p in
             withPointers(&gradients) { o in
                 let chunks = chunkCount(rows.count, options.threads)
                 parallelFor(chunks, threads: options.threads) { c in
-                    for r in chunkRange(c, chunks, rows.count) {
-                        project(rows.lowerBound + r, into: r, p, o, s, view, degree, nf, featureSlots,
-                                needFeatures, sumsIn.p)
-                    }
+                    let part = chunkRange(c, chunks, rows.count)
+                    pass.run((rows.lowerBound + part.lowerBound)..<(rows.lowerBound + part.upperBound), p,
+                             o.advanced(byRows: part.lowerBound, featureCount: nf))
                 }
             }
         }
+        (lastTimings.backwardProject, lastTimings.cpuBackwardProject) = clock.lap()
+    }
+
+    public func updateWithGradients(_ gaussians: inout GaussianParams, blockRows: Int,
+                                    _ update: @Sendable (GradientBlock, GaussianArrays) -> Void) {
+        let n = gaussians.count, nf = gaussians.featureCount
+        let pass = gradientPass(gaussians, rows: 0..<n)
+        let blocks = (n + blockRows - 1) / blockRows
+        var seconds = [Double](repeating: 0, count: 2 * blocks)   // per block: gradients, update
+        var clock = StageClock()
+        let pool = blockPool
+        gaussians.withArrays { params in
+            seconds.withUnsafeMutableBufferPointer { times in
+                let times = SendablePointer(times.baseAddress!)
+                parallelFor(blocks, threads: options.threads) { b in
+                    let rows = (b * blockRows)..<min(n, (b + 1) * blockRows)
+                    let scratch = pool.take()
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let (g, norms) = scratch.arrays(rows: rows.count, featureCount: nf)
+                    pass.run(rows, ParamPointers(params), GradPointers(g, screenMeanGradNorm: norms))
+                    let computed = DispatchTime.now().uptimeNanoseconds
+                    times.p[2 * b] = Double(computed - start) * 1e-9
+                    update(GradientBlock(rows: rows, gradients: g, screenMeanGradNorm: norms, seconds: times.p[2 * b]),
+                           params)
+                    times.p[2 * b + 1] = Double(DispatchTime.now().uptimeNanoseconds - computed) * 1e-9
+                    pool.give(scratch)
+                }
+            }
+        }
+        // The gradients' share of the pass, in proportion to the thread time spent on them.
         let (wall, cpu) = clock.lap()
-        lastTimings.backwardProject += wall
-        lastTimings.cpuBackwardProject += cpu
+        var gradientTime = 0.0, total = 0.0
+        for b in 0..<blocks { gradientTime += seconds[2 * b]; total += seconds[2 * b] + seconds[2 * b + 1] }
+        let share = total > 0 ? gradientTime / total : 1
+        (lastTimings.backwardProject, lastTimings.cpuBackwardProject) = (wall * share, cpu * share)
+    }
+
+    /// What the gradients of Gaussians `rows` of `gaussians` need from the latest render and backward.
+    private func gradientPass(_ gaussians: GaussianParams, rows: Range<Int>) -> GradientPass {
+        precondition(view == nil || (state.count == gaussians.count && rows.upperBound <= gaussians.count),
+                     "gradients of other Gaussians than the latest render's")
+        return GradientPass(state: state, view: view, shDegree: shDegree, featureCount: gaussians.featureCount,
+                            featureSlots: renderedFeatures, needFeatures: backwardFeatures, sums: sums.pointer)
     }
 
     /// The latest render's output planes and per-pixel state as raw pointers for the tile kernels.
@@ -221,30 +253,44 @@ public final class CPURasterizer: RasterBackend {
     }
 }
 
-/// Back-propagates Gaussian i's summed screen-space gradient through the projection into row `r`
-/// of the outputs; culled Gaussians get zero gradients.
-@inline(__always)
-private func project(_ i: Int, into r: Int, _ p: ParamPointers, _ o: GradPointers, _ s: ProjectionState,
-                     _ view: ViewConstants, _ degree: Int, _ nf: Int, _ featureSlots: Int, _ needFeatures: Bool,
-                     _ sums: UnsafeMutablePointer<Float>) {
-    let fg = o.features + r * nf
-    for j in 0..<nf { fg[j] = 0 }
-    guard s.radius.pointer[i] > 0 else {
+/// The per-Gaussian end of the backward: each Gaussian's summed screen-space gradient through the
+/// projection to its parameters. Without a render every gradient is zero.
+private struct GradientPass: @unchecked Sendable {
+    let state: ProjectionState
+    let view: ViewConstants?
+    let shDegree: Int, featureCount: Int, featureSlots: Int
+    let needFeatures: Bool
+    let sums: UnsafeMutablePointer<Float>
+
+    /// Gradients of Gaussians `rows` into rows 0..<rows.count of `o`.
+    func run(_ rows: Range<Int>, _ p: ParamPointers, _ o: GradPointers) {
+        for (r, i) in rows.enumerated() {
+            if let view, state.radius.pointer[i] > 0 { project(i, into: r, p, o, view) } else { zero(r, o) }
+        }
+    }
+
+    @inline(__always)
+    private func project(_ i: Int, into r: Int, _ p: ParamPointers, _ o: GradPointers, _ view: ViewConstants) {
+        let sum = sums + i * (Slot.features + featureSlots)
+        let g = ScreenGradient(px: sum[Slot.px], py: sum[Slot.py], a: sum[Slot.a], b: sum[Slot.b], c: sum[Slot.c],
+                               opacity: sum[Slot.opacity], depth: sum[Slot.depth],
+                               r: sum[Slot.color], g: sum[Slot.color + 1], bl: sum[Slot.color + 2])
+        let fg = o.features + r * featureCount
+        for j in 0..<featureCount { fg[j] = 0 }
+        if needFeatures {
+            for j in 0..<min(featureCount, featureSlots) { fg[j] = sum[Slot.features + j] }
+        }
+        o.screenMeanGradNorm[r] = Projection.backward(i, g, p, view: view, shDegree: shDegree, state: state, out: o, row: r)
+    }
+
+    private func zero(_ r: Int, _ o: GradPointers) {
         for j in 0..<3 { o.means[3 * r + j] = 0; o.logScales[3 * r + j] = 0 }
         for j in 0..<4 { o.rotations[4 * r + j] = 0 }
         for j in 0..<48 { o.sh[48 * r + j] = 0 }
+        for j in 0..<featureCount { o.features[featureCount * r + j] = 0 }
         o.opacityLogits[r] = 0
         o.screenMeanGradNorm[r] = 0
-        return
     }
-    let sum = sums + i * (Slot.features + featureSlots)
-    let g = ScreenGradient(px: sum[Slot.px], py: sum[Slot.py], a: sum[Slot.a], b: sum[Slot.b], c: sum[Slot.c],
-                           opacity: sum[Slot.opacity], depth: sum[Slot.depth],
-                           r: sum[Slot.color], g: sum[Slot.color + 1], bl: sum[Slot.color + 2])
-    if needFeatures {
-        for j in 0..<min(nf, featureSlots) { fg[j] = sum[Slot.features + j] }
-    }
-    o.screenMeanGradNorm[r] = Projection.backward(i, g, p, view: view, shDegree: degree, state: s, out: o, row: r)
 }
 
 /// Splits n items into chunks for parallel loops (one chunk when running on one thread).

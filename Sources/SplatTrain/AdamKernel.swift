@@ -32,40 +32,21 @@ enum GaussianArray: Int, CaseIterable {
     }
 }
 
-/// Base addresses of the arrays of one `GaussianParams` layout, valid inside `withArrays`.
-struct GaussianArrays: @unchecked Sendable {
-    private var bases: [UnsafeMutablePointer<Float>]
-
-    init(_ means: UnsafeMutablePointer<Float>, _ logScales: UnsafeMutablePointer<Float>,
-         _ rotations: UnsafeMutablePointer<Float>, _ opacityLogits: UnsafeMutablePointer<Float>,
-         _ sh: UnsafeMutablePointer<Float>, _ features: UnsafeMutablePointer<Float>) {
-        bases = [means, logScales, rotations, opacityLogits, sh, features]
+extension GaussianArrays {
+    subscript(array: GaussianArray) -> UnsafeMutablePointer<Float> {
+        switch array {
+        case .means: means
+        case .logScales: logScales
+        case .rotations: rotations
+        case .opacityLogits: opacityLogits
+        case .sh: sh
+        case .features: features
+        }
     }
-
-    subscript(array: GaussianArray) -> UnsafeMutablePointer<Float> { bases[array.rawValue] }
 }
 
 /// Stands in for the base address of an empty array (never dereferenced).
 nonisolated(unsafe) private let emptyArray = UnsafeMutablePointer<Float>.allocate(capacity: 1)
-
-extension GaussianParams {
-    mutating func withArrays<R>(_ body: (GaussianArrays) -> R) -> R {
-        func base(_ b: UnsafeMutableBufferPointer<Float>) -> UnsafeMutablePointer<Float> { b.baseAddress ?? emptyArray }
-        return means.withUnsafeMutableBufferPointer { m in
-            logScales.withUnsafeMutableBufferPointer { s in
-                rotations.withUnsafeMutableBufferPointer { r in
-                    opacityLogits.withUnsafeMutableBufferPointer { o in
-                        sh.withUnsafeMutableBufferPointer { sh in
-                            features.withUnsafeMutableBufferPointer { f in
-                                body(GaussianArrays(base(m), base(s), base(r), base(o), base(sh), base(f)))
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
 
 extension GaussianGradients {
     /// The arrays' base addresses; the kernel only reads through them.
@@ -79,7 +60,8 @@ extension GaussianGradients {
                     opacityLogits.withUnsafeBufferPointer { o in
                         sh.withUnsafeBufferPointer { sh in
                             features.withUnsafeBufferPointer { f in
-                                body(GaussianArrays(base(m), base(s), base(r), base(o), base(sh), base(f)))
+                                body(GaussianArrays(means: base(m), logScales: base(s), rotations: base(r),
+                                                    opacityLogits: base(o), sh: base(sh), features: base(f)))
                             }
                         }
                     }
@@ -89,9 +71,9 @@ extension GaussianGradients {
     }
 }
 
-/// The element-wise Adam update (PyTorch's formulation) of a range of Gaussians, parallel over
-/// blocks of rows, every array of a block in one go. The finiteness check keeps the largest
-/// exponent field seen (integer max vectorises; float flags would not).
+/// The element-wise Adam update (PyTorch's formulation) of a range of Gaussians, every array of a
+/// block of rows in one go. The finiteness check keeps the largest exponent field seen (integer
+/// max vectorises; float flags would not).
 struct AdamKernel: Sendable {
     /// One array's settings as runs of equal values within a row (SH: DC, then the rest).
     struct Runs: Sendable {
@@ -101,10 +83,12 @@ struct AdamKernel: Sendable {
     }
 
     let arrays: [Runs]
+    let featureCount: Int
     let beta1: Float, beta2: Float, epsilon: Float
     static let rowsPerBlock = 1024
 
     init(step: AdamStep, featureCount: Int, beta1: Float, beta2: Float, epsilon: Float) {
+        self.featureCount = featureCount
         self.beta1 = beta1; self.beta2 = beta2; self.epsilon = epsilon
         arrays = GaussianArray.allCases.compactMap { array in
             let stride = array.stride(featureCount: featureCount)
@@ -124,37 +108,46 @@ struct AdamKernel: Sendable {
         }
     }
 
-    /// Updates Gaussians `rows` of `p` with moments `m`, `v` and gradients `g` (row 0 = rows.lowerBound).
+    /// Updates Gaussians `rows` of `p` with moments `m`, `v` and gradients `g` (row 0 = rows.lowerBound),
+    /// parallel over blocks of rows. False if any updated parameter is NaN or ±∞.
     func run(_ p: GaussianArrays, _ m: GaussianArrays, _ v: GaussianArrays, _ g: GaussianArrays,
              rows: Range<Int>, threads: Int) -> Bool {
         let blocks = (rows.count + Self.rowsPerBlock - 1) / Self.rowsPerBlock
-        var blockMaxExponent = [UInt32](repeating: 0, count: blocks)
-        blockMaxExponent.withUnsafeMutableBufferPointer { exponents in
-            let out = SendablePointer(exponents.baseAddress!)
+        var blockFinite = [Bool](repeating: true, count: blocks)
+        blockFinite.withUnsafeMutableBufferPointer { flags in
+            let out = SendablePointer(flags.baseAddress!)
             parallelChunks(blocks, threads: threads) { block in
                 let r0 = block * Self.rowsPerBlock, r1 = min(rows.count, r0 + Self.rowsPerBlock)
-                var maxExponent: UInt32 = 0
-                for array in arrays {
-                    let s = array.stride, first = rows.lowerBound * s
-                    let pa = p[array.array] + first, ma = m[array.array] + first, va = v[array.array] + first
-                    let ga = g[array.array]
-                    if array.runs.count == 1 {
-                        let run = array.runs[0]
-                        update(pa, ma, va, ga, range: (r0 * s)..<(r1 * s), stepSize: run.stepSize, scale: run.scale,
-                               maxExponent: &maxExponent)
-                    } else {
-                        for row in r0..<r1 {
-                            for run in array.runs {
-                                update(pa, ma, va, ga, range: (row * s + run.range.lowerBound)..<(row * s + run.range.upperBound),
-                                       stepSize: run.stepSize, scale: run.scale, maxExponent: &maxExponent)
-                            }
-                        }
-                    }
-                }
-                out.pointer[block] = maxExponent
+                out.pointer[block] = update(p, m, v, g.advanced(byRows: r0, featureCount: featureCount),
+                                            rows: (rows.lowerBound + r0)..<(rows.lowerBound + r1))
             }
         }
-        return blockMaxExponent.allSatisfy { $0 != 0x7F80_0000 }
+        return !blockFinite.contains(false)
+    }
+
+    /// Updates Gaussians `rows` on the calling thread, with `g` holding their gradients from row 0.
+    /// False if any updated parameter is NaN or ±∞.
+    func update(_ p: GaussianArrays, _ m: GaussianArrays, _ v: GaussianArrays, _ g: GaussianArrays,
+                rows: Range<Int>) -> Bool {
+        var maxExponent: UInt32 = 0
+        for array in arrays {
+            let s = array.stride, first = rows.lowerBound * s
+            let pa = p[array.array] + first, ma = m[array.array] + first, va = v[array.array] + first
+            let ga = g[array.array]
+            if array.runs.count == 1 {
+                let run = array.runs[0]
+                update(pa, ma, va, ga, range: 0..<(rows.count * s), stepSize: run.stepSize, scale: run.scale,
+                       maxExponent: &maxExponent)
+            } else {
+                for row in 0..<rows.count {
+                    for run in array.runs {
+                        update(pa, ma, va, ga, range: (row * s + run.range.lowerBound)..<(row * s + run.range.upperBound),
+                               stepSize: run.stepSize, scale: run.scale, maxExponent: &maxExponent)
+                    }
+                }
+            }
+        }
+        return maxExponent != 0x7F80_0000
     }
 
     @inline(__always)

@@ -104,8 +104,7 @@ public struct AdamState: Sendable, Equatable {
         precondition(firstMoment.count == params.count && rows.upperBound <= params.count
                      && gradients.opacityLogits.count == rows.count,
                      "Adam state, parameters and gradients disagree on the Gaussian count")
-        let kernel = AdamKernel(step: step, featureCount: params.featureCount, beta1: Float(beta1),
-                                beta2: Float(beta2), epsilon: Float(epsilon))
+        let kernel = self.kernel(step, featureCount: params.featureCount)
         return params.withArrays { p in
             firstMoment.withArrays { m in
                 secondMoment.withArrays { v in
@@ -113,6 +112,11 @@ public struct AdamState: Sendable, Equatable {
                 }
             }
         }
+    }
+
+    /// The kernel that applies `step` to Gaussians with `featureCount` features.
+    func kernel(_ step: AdamStep, featureCount: Int) -> AdamKernel {
+        AdamKernel(step: step, featureCount: featureCount, beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon))
     }
 
     /// Zeroes both moments of the opacity group (3DGS `replace_tensor_to_optimizer` on reset).

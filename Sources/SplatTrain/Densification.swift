@@ -26,15 +26,29 @@ public struct DensificationStats: Sendable, Equatable {
         }
     }
 
-    /// Adds one view's statistics of Gaussians `rows` with radius > 0 (3DGS `add_densification_stats`):
-    /// `radii` of all Gaussians, `screenGradNorm` of those rows (element 0 = rows.lowerBound).
-    public mutating func accumulate(rows: Range<Int>, radii: [Float], screenGradNorm: [Float]) {
-        precondition(radii.count == count && screenGradNorm.count == rows.count && rows.upperBound <= count,
-                     "densification stats out of step")
-        for i in rows where radii[i] > 0 {
-            maxRadii[i] = max(maxRadii[i], radii[i])
-            gradientAccum[i] += screenGradNorm[i - rows.lowerBound]
-            visibleCount[i] += 1
+    /// Base addresses of the arrays, for adding statistics from parallel blocks of rows.
+    struct Arrays: @unchecked Sendable {
+        let gradientAccum, visibleCount, maxRadii: UnsafeMutablePointer<Float>
+
+        /// Adds one view's statistics of Gaussians `rows` with radius > 0 (3DGS
+        /// `add_densification_stats`): `radii` of all Gaussians, `screenGradNorm` of those rows from 0.
+        func accumulate(rows: Range<Int>, radii: UnsafePointer<Float>, screenGradNorm: UnsafePointer<Float>) {
+            for i in rows where radii[i] > 0 {
+                maxRadii[i] = max(maxRadii[i], radii[i])
+                gradientAccum[i] += screenGradNorm[i - rows.lowerBound]
+                visibleCount[i] += 1
+            }
+        }
+    }
+
+    /// Calls `body` with the arrays' base addresses (for a non-empty set).
+    mutating func withArrays<R>(_ body: (Arrays) -> R) -> R {
+        gradientAccum.withUnsafeMutableBufferPointer { g in
+            visibleCount.withUnsafeMutableBufferPointer { c in
+                maxRadii.withUnsafeMutableBufferPointer { r in
+                    body(Arrays(gradientAccum: g.baseAddress!, visibleCount: c.baseAddress!, maxRadii: r.baseAddress!))
+                }
+            }
         }
     }
 }

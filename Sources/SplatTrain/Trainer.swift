@@ -74,9 +74,29 @@ public struct StageTimings: Sendable, Equatable {
     /// One line of milliseconds per stage.
     public var summary: String {
         String(format: "render %.1f ms (project %.1f, bin %.1f, forward %.1f), loss %.1f ms, objective %.1f ms, "
-               + "backward %.1f ms (raster %.1f, reduce+project %.1f), densify %.1f ms, optimizer %.1f ms; total %.1f ms",
+               + "backward %.1f ms (tiles %.1f, per Gaussian %.1f), densify %.1f ms, optimizer %.1f ms; total %.1f ms",
                render * 1e3, raster.project, raster.bin, raster.forward, loss * 1e3, objective * 1e3,
                backward * 1e3, raster.backwardRaster, raster.backwardProject, densify * 1e3, optimizer * 1e3, total * 1e3)
+    }
+}
+
+/// Thread time of one block of the gradient pass per stage (seconds), and whether its update stayed finite.
+private struct BlockWork {
+    var gradients = 0.0, statistics = 0.0, optimizer = 0.0
+    var finite = true
+}
+
+private extension StageTimings {
+    /// Adds the wall time of a block-wise gradient pass, split between backward, densify
+    /// (statistics) and optimizer in proportion to the thread time each took.
+    mutating func addGradientPass(wall: Double, _ blocks: [BlockWork]) {
+        let gradients = blocks.reduce(0) { $0 + $1.gradients }, statistics = blocks.reduce(0) { $0 + $1.statistics }
+        let optimizer = blocks.reduce(0) { $0 + $1.optimizer }
+        let total = gradients + statistics + optimizer
+        guard total > 0 else { backward += wall; return }
+        backward += wall * gradients / total
+        densify += wall * statistics / total
+        self.optimizer += wall * optimizer / total
     }
 }
 
@@ -112,10 +132,8 @@ public final class Trainer {
     public let objective: FeatureObjective?
     private let backend: RasterBackend
     private var loss: PhotometricLoss
-    /// Gradients of one slice of Gaussians (see `step`).
-    private var gradients = GaussianGradients(count: 0, featureCount: 0)
-    /// Fewest Gaussians per gradient slice: larger scenes use 16 slices.
-    static let minimumGradientSlice = 4096
+    /// Gaussians per block of the gradient pass (see `step`).
+    static let gradientBlockRows = 1024
     /// The photo over the step's background, for photos with alpha (others are their own target).
     private var composited: [Float] = []
     private var colorUpstream: [Float] = []
@@ -242,26 +260,10 @@ public final class Trainer {
         let adamStep = optimize ? state.adam.beginStep(state.gaussians, rates: GroupLearningRates(
             config: config, sceneExtent: state.sceneExtent, iteration: iteration),
             skipping: resetOpacity ? [.opacity] : []) : nil
-        if accumulate || optimize {
-            // A slice of Gaussians at a time: their gradients, statistics and update.
-            let count = state.gaussians.count
-            let slice = max(Self.minimumGradientSlice, (count + 15) / 16)
-            var finite = true
-            for start in stride(from: 0, to: count, by: slice) {
-                let rows = start..<min(count, start + slice)
-                backend.gradients(state.gaussians, rows: rows, into: &gradients)
-                timings.backward += lap()
-                if accumulate {
-                    state.stats.accumulate(rows: rows, radii: output.radii, screenGradNorm: gradients.screenMeanGradNorm)
-                    timings.densify += lap()
-                }
-                if let adamStep {
-                    finite = state.adam.update(&state.gaussians, rows: rows, gradients: gradients, step: adamStep,
-                                               threads: config.threads) && finite
-                    timings.optimizer += lap()
-                }
-            }
-            guard finite else {
+        if (accumulate || optimize) && state.gaussians.count > 0 {
+            let blocks = updateByBlocks(&state, radii: output.radii, accumulate: accumulate, adamStep: adamStep)
+            timings.addGradientPass(wall: lap(), blocks)
+            guard blocks.allSatisfy(\.finite) else {
                 throw TrainingDivergedError(iteration: iteration, what: "a Gaussian parameter became NaN or infinite after the optimiser step")
             }
         }
@@ -284,5 +286,42 @@ public final class Trainer {
                           psnr: value.mse > 0 ? -10 * log10(value.mse) : .infinity,
                           gaussians: state.gaussians.count, objectiveTerms: terms, densify: densifyReport,
                           opacityReset: resetOpacity, timings: timings)
+    }
+
+    /// Takes the gradients a block of Gaussians at a time (`RasterBackend.updateWithGradients`) and
+    /// applies each block's densification statistics (when `accumulate`) and optimiser update
+    /// right away, so the gradients of all Gaussians never exist at once. Every update is per
+    /// Gaussian, so the result is that of whole-array passes. Returns what each block did.
+    private func updateByBlocks(_ state: inout TrainState, radii: [Float], accumulate: Bool,
+                                adamStep: AdamStep?) -> [BlockWork] {
+        let kernel = adamStep.map { state.adam.kernel($0, featureCount: state.gaussians.featureCount) }
+        let blockRows = Self.gradientBlockRows
+        var blocks = [BlockWork](repeating: BlockWork(), count: (state.gaussians.count + blockRows - 1) / blockRows)
+        state.stats.withArrays { stats in
+            state.adam.firstMoment.withArrays { m in
+                state.adam.secondMoment.withArrays { v in
+                    radii.withUnsafeBufferPointer { radii in
+                        blocks.withUnsafeMutableBufferPointer { work in
+                            let radii = SendablePointer(UnsafeMutablePointer(mutating: radii.baseAddress!))
+                            let work = SendablePointer(work.baseAddress!)
+                            backend.updateWithGradients(&state.gaussians, blockRows: blockRows) { block, params in
+                                let start = DispatchTime.now().uptimeNanoseconds
+                                if accumulate {
+                                    stats.accumulate(rows: block.rows, radii: radii.pointer,
+                                                     screenGradNorm: block.screenMeanGradNorm)
+                                }
+                                let counted = DispatchTime.now().uptimeNanoseconds
+                                let finite = kernel?.update(params, m, v, block.gradients, rows: block.rows) ?? true
+                                work.pointer[block.rows.lowerBound / blockRows] = BlockWork(
+                                    gradients: block.seconds, statistics: Double(counted - start) * 1e-9,
+                                    optimizer: Double(DispatchTime.now().uptimeNanoseconds - counted) * 1e-9,
+                                    finite: finite)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return blocks
     }
 }

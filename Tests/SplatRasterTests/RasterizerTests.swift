@@ -193,6 +193,41 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
         }
     }
 
+    @Test(arguments: [false, true])
+    func updateWithGradientsHandsOverEveryRowOnce(reference: Bool) {
+        let cam = RasterScenes.camera(width: 150, height: 110)
+        var g = RasterScenes.gaussians(reference ? 60 : 1000, camera: cam, featureCount: 4, seed: 9)
+        let up = RasterScenes.upstream(width: cam.width, height: cam.height, featureCount: 4)
+        let backend: RasterBackend = reference ? ReferenceRasterizer() : CPURasterizer()
+        _ = backend.render(g, camera: cam, options: options(threads: 2))
+        var all = GaussianGradients(count: 0, featureCount: 0)
+        backend.backward(g, upstream: up, into: &all)
+        let before = g
+        var seen = GaussianGradients(count: g.count, featureCount: 4)
+        var visits = [Int](repeating: 0, count: g.count)
+        seen.sh.withUnsafeMutableBufferPointer { sh in
+            seen.means.withUnsafeMutableBufferPointer { means in
+                seen.screenMeanGradNorm.withUnsafeMutableBufferPointer { norms in
+                    visits.withUnsafeMutableBufferPointer { visits in
+                        nonisolated(unsafe) let (sh, means, norms, visits) = (sh, means, norms, visits)
+                        backend.updateWithGradients(&g, blockRows: 64) { block, params in
+                            for (r, i) in block.rows.enumerated() {
+                                for k in 0..<48 { sh[48 * i + k] = block.gradients.sh[48 * r + k] }
+                                for k in 0..<3 { means[3 * i + k] = block.gradients.means[3 * r + k] }
+                                norms[i] = block.screenMeanGradNorm[r]
+                                visits[i] += 1
+                                params.opacityLogits[i] += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        #expect(visits.allSatisfy { $0 == 1 })
+        #expect(seen.sh == all.sh && seen.means == all.means && seen.screenMeanGradNorm == all.screenMeanGradNorm)
+        #expect(g.opacityLogits == before.opacityLogits.map { $0 + 1 } && g.means == before.means)
+    }
+
     @Test func repeatedRendersReuseStateAndAgree() {
         let g = RasterScenes.gaussians(200, camera: camera)
         let r = CPURasterizer()
