@@ -67,7 +67,7 @@ public struct SSIMWorkspace: Sendable {
 
     public init(channels: Int, width: Int, height: Int) {
         self.channels = channels; self.width = width; self.height = height
-        planes = [Float](repeating: 0, count: channels * SSIMJobs.planesPerChannel * width * height)
+        planes = [Float](repeating: 0, count: SSIMJobs.planesPerChannel * width * height)
         bands = max(1, min(height, 8))
         bandSums = [Double](repeating: 0, count: channels * bands)
         taps = SSIM.window1D.map { Float($0) }
@@ -105,11 +105,14 @@ public struct SSIMWorkspace: Sendable {
                                                     sums: sb.baseAddress!, taps: tb.baseAddress!,
                                                     gradient: wantGradient ? gb.baseAddress : nil,
                                                     width: w, height: h, bands: bandCount, scale: scale)
-                                each(channelCount * 5) { jobs.forwardBlur($0) }
-                                each(channelCount * bandCount) { jobs.pixels($0) }
-                                if wantGradient {
-                                    each(channelCount * 3) { jobs.backwardBlur($0) }
-                                    each(channelCount * bandCount) { jobs.combine($0) }
+                                // One channel at a time: the planes hold one channel's signals.
+                                for c in 0..<channelCount {
+                                    each(5) { jobs.forwardBlur(c * 5 + $0) }
+                                    each(bandCount) { jobs.pixels(c * bandCount + $0) }
+                                    if wantGradient {
+                                        each(3) { jobs.backwardBlur(c * 3 + $0) }
+                                        each(bandCount) { jobs.combine(c * bandCount + $0) }
+                                    }
                                 }
                             }
                         }
@@ -123,11 +126,12 @@ public struct SSIMWorkspace: Sendable {
     }
 }
 
-/// The jobs of one SSIM evaluation. Per channel, planes are: 0-4 blurred x, y, x², y², xy
-/// (0, 2, 4 then overwritten by ∂s/∂μx, ∂s/∂E[x²], ∂s/∂E[xy]); 5-9 blur scratch; 10-12 products;
-/// 13-15 blurred derivatives.
+/// The jobs of one SSIM evaluation, run one channel at a time. Planes 0-4 are the channel's
+/// blurred x, y, x², y², xy (the products are formed in their plane and blurred in place);
+/// `pixels` overwrites 0, 2, 4 with ∂s/∂μx, ∂s/∂E[x²], ∂s/∂E[xy], which `backwardBlur` then
+/// blurs in place.
 private struct SSIMJobs: @unchecked Sendable {
-    static let planesPerChannel = 16
+    static let planesPerChannel = 5
     let x: UnsafePointer<Float>
     let y: UnsafePointer<Float>
     let planes: UnsafeMutablePointer<Float>
@@ -139,25 +143,24 @@ private struct SSIMJobs: @unchecked Sendable {
     let bands: Int
     let scale: Float
 
-    private func plane(_ channel: Int, _ k: Int) -> UnsafeMutablePointer<Float> {
-        planes + (channel * Self.planesPerChannel + k) * width * height
+    /// Plane k of the channel being processed.
+    private func plane(_ k: Int) -> UnsafeMutablePointer<Float> {
+        planes + k * width * height
     }
 
     /// Job c·5+s: blur signal s (x, y, x², y², xy) of channel c.
     func forwardBlur(_ job: Int) {
         let c = job / 5, signal = job % 5, hw = width * height
         let xc = x + c * hw, yc = y + c * hw
-        let source: UnsafePointer<Float>
+        let out = plane(signal)
         switch signal {
-        case 0: source = xc
-        case 1: source = yc
+        case 0: SSIM.blur(xc, into: out, width: width, height: height, taps: taps)
+        case 1: SSIM.blur(yc, into: out, width: width, height: height, taps: taps)
         default:
-            let product = plane(c, 10 + signal - 2)
             let a = signal == 3 ? yc : xc, b = signal == 2 ? xc : yc
-            for i in 0..<hw { product[i] = a[i] * b[i] }
-            source = UnsafePointer(product)
+            for i in 0..<hw { out[i] = a[i] * b[i] }
+            SSIM.blur(out, into: out, width: width, height: height, taps: taps)
         }
-        blur(source, into: plane(c, signal), tmp: plane(c, 5 + signal))
     }
 
     private func rows(ofBand band: Int) -> Range<Int> {
@@ -166,8 +169,8 @@ private struct SSIMJobs: @unchecked Sendable {
 
     /// Job c·bands+b: SSIM map of one band of rows, its sum, and the per-pixel derivatives.
     func pixels(_ job: Int) {
-        let c = job / bands, rowRange = rows(ofBand: job % bands)
-        let mu1 = plane(c, 0), mu2 = plane(c, 1), sxx = plane(c, 2), syy = plane(c, 3), sxy = plane(c, 4)
+        let rowRange = rows(ofBand: job % bands)
+        let mu1 = plane(0), mu2 = plane(1), sxx = plane(2), syy = plane(3), sxy = plane(4)
         let c1 = Float(SSIM.c1), c2 = Float(SSIM.c2)
         var sum = 0.0
         for i in (rowRange.lowerBound * width)..<(rowRange.upperBound * width) {
@@ -189,11 +192,10 @@ private struct SSIMJobs: @unchecked Sendable {
         sums[job] = sum
     }
 
-    /// Job c·3+k: blur derivative k of channel c (the zero-padded symmetric blur is self-adjoint).
+    /// Job c·3+k: blur derivative k of channel c in place (the zero-padded symmetric blur is self-adjoint).
     func backwardBlur(_ job: Int) {
-        let c = job / 3, k = job % 3
-        let source = plane(c, [0, 2, 4][k])
-        blur(UnsafePointer(source), into: plane(c, 13 + k), tmp: plane(c, 5 + k))
+        let derivative = plane([0, 2, 4][job % 3])
+        SSIM.blur(derivative, into: derivative, width: width, height: height, taps: taps)
     }
 
     /// Job c·bands+b: dSSIM/dx for one band of rows.
@@ -201,54 +203,70 @@ private struct SSIMJobs: @unchecked Sendable {
         guard let gradient else { return }
         let c = job / bands, rowRange = rows(ofBand: job % bands), hw = width * height
         let xc = x + c * hw, yc = y + c * hw, gc = gradient + c * hw
-        let dmu = plane(c, 13), dxx = plane(c, 14), dxy = plane(c, 15)
+        let dmu = plane(0), dxx = plane(2), dxy = plane(4)
         for i in (rowRange.lowerBound * width)..<(rowRange.upperBound * width) {
             gc[i] = dmu[i] + 2 * xc[i] * dxx[i] + yc[i] * dxy[i]
         }
     }
+}
 
-    /// Separable zero-padded Gaussian blur, horizontal into `tmp`, then vertical into `dst`,
-    /// eight pixels at a time where the window fits.
-    private func blur(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>,
-                      tmp: UnsafeMutablePointer<Float>) {
+extension SSIM {
+    /// Separable zero-padded Gaussian blur of a width×height plane, horizontal then vertical, eight
+    /// pixels at a time where the window fits. `src` may be `dst`: besides `dst` it needs only a
+    /// few rows of scratch (the current row, and the last `windowRadius` + 1 rows of the
+    /// horizontal pass, which the vertical pass still reads after overwriting them).
+    static func blur(_ src: UnsafePointer<Float>, into dst: UnsafeMutablePointer<Float>, width w: Int, height h: Int,
+                     taps: UnsafePointer<Float>) {
         typealias V = SIMD8<Float>
-        let r = SSIM.windowRadius, w = width, h = height
-        for row in 0..<h {
-            let s = src + row * w, t = tmp + row * w
-            var i = 0
-            while i < w {
-                if i >= r && i + 8 + r <= w {
-                    var acc = V()
-                    for k in 0...(2 * r) {
-                        acc += UnsafeRawPointer(s + i - r + k).loadUnaligned(as: V.self) * taps[k]
+        let r = windowRadius
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: (r + 2) * w) { scratch in
+            let line = scratch.baseAddress!, ring = line + w
+            for row in 0..<h {
+                let s = line, t = dst + row * w
+                s.update(from: src + row * w, count: w)
+                var i = 0
+                while i < w {
+                    if i >= r && i + 8 + r <= w {
+                        var acc = V()
+                        for k in 0...(2 * r) {
+                            acc += UnsafeRawPointer(s + i - r + k).loadUnaligned(as: V.self) * taps[k]
+                        }
+                        UnsafeMutableRawPointer(t + i).storeBytes(of: acc, as: V.self)
+                        i += 8
+                    } else {
+                        var acc: Float = 0
+                        for k in max(0, r - i)...min(2 * r, w - 1 - i + r) { acc += taps[k] * s[i - r + k] }
+                        t[i] = acc
+                        i += 1
                     }
-                    UnsafeMutableRawPointer(t + i).storeBytes(of: acc, as: V.self)
-                    i += 8
-                } else {
-                    var acc: Float = 0
-                    for k in max(0, r - i)...min(2 * r, w - 1 - i + r) { acc += taps[k] * s[i - r + k] }
-                    t[i] = acc
-                    i += 1
                 }
             }
-        }
-        for row in 0..<h {
-            let d = dst + row * w
-            let k0 = max(0, r - row), k1 = min(2 * r, h - 1 - row + r)
-            var i = 0
-            while i + 8 <= w {
-                var acc = V()
-                for k in k0...k1 {
-                    acc += UnsafeRawPointer(tmp + (row - r + k) * w + i).loadUnaligned(as: V.self) * taps[k]
+            // Vertical, in place: rows above the current one come from the ring of horizontal results.
+            withUnsafeTemporaryAllocation(of: UnsafePointer<Float>.self, capacity: 2 * r + 1) { sources in
+                for row in 0..<h {
+                    let d = dst + row * w
+                    (ring + (row % (r + 1)) * w).update(from: d, count: w)
+                    let k0 = max(0, r - row), k1 = min(2 * r, h - 1 - row + r)
+                    for k in k0...k1 {
+                        let q = row - r + k
+                        sources[k] = UnsafePointer(q <= row ? ring + (q % (r + 1)) * w : dst + q * w)
+                    }
+                    var i = 0
+                    while i + 8 <= w {
+                        var acc = V()
+                        for k in k0...k1 {
+                            acc += UnsafeRawPointer(sources[k] + i).loadUnaligned(as: V.self) * taps[k]
+                        }
+                        UnsafeMutableRawPointer(d + i).storeBytes(of: acc, as: V.self)
+                        i += 8
+                    }
+                    while i < w {
+                        var acc: Float = 0
+                        for k in k0...k1 { acc += taps[k] * sources[k][i] }
+                        d[i] = acc
+                        i += 1
+                    }
                 }
-                UnsafeMutableRawPointer(d + i).storeBytes(of: acc, as: V.self)
-                i += 8
-            }
-            while i < w {
-                var acc: Float = 0
-                for k in k0...k1 { acc += taps[k] * tmp[(row - r + k) * w + i] }
-                d[i] = acc
-                i += 1
             }
         }
     }

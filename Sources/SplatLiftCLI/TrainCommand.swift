@@ -65,6 +65,7 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func train() throws {
+        ProcessMemory.mapLargeAllocationsSeparately()
         let folder = ModelFolder(URL(fileURLWithPath: out))
         let sceneURL = URL(fileURLWithPath: scene)
         var config: TrainConfig

@@ -8,9 +8,9 @@ import SplatMath
 /// the whole process (all threads; a fair measure of work when other jobs load the machine).
 public struct RasterTimings: Sendable, Equatable {
     public var project = 0.0, bin = 0.0, forward = 0.0
-    /// Tile backward (per-entry gradient slots).
+    /// Tile backward (per-entry gradients, added into per-Gaussian sums).
     public var backwardRaster = 0.0
-    /// Per-Gaussian slot reduction plus projection backward.
+    /// Projection backward of the per-Gaussian sums.
     public var backwardProject = 0.0
     public var backward: Double { backwardRaster + backwardProject }
     public var cpuProject = 0.0, cpuBin = 0.0, cpuForward = 0.0, cpuBackwardRaster = 0.0, cpuBackwardProject = 0.0
@@ -61,10 +61,13 @@ public final class CPURasterizer: RasterBackend {
 
     private let state = ProjectionState()
     private let bins = TileBins()
-    private let pool = ScratchPool()
+    private let pool = ScratchPool { TileScratch() }
+    private let blockPool = ScratchPool { GradientRows() }
     private let finalT = ReusableBuffer<Float>()
     private let last = ReusableBuffer<Int32>()
-    private let slots = ReusableBuffer<Float>()
+    /// Per-Gaussian sums of the entries' screen-space gradients (stride `Slot.features` + features).
+    private let sums = ReusableBuffer<Float>()
+    private let orderedSums = OrderedTileSums()
     private let tileWork = ReusableBuffer<Int>()
     private var color: [Float] = [], features: [Float] = [], depth: [Float] = [], alpha: [Float] = []
     private var contributors: [Int32] = [], radii: [Float] = []
@@ -73,6 +76,8 @@ public final class CPURasterizer: RasterBackend {
     private var options = RenderOptions()
     private var shDegree = 0
     private var renderedFeatures = 0
+    /// Whether the latest backward had a feature upstream.
+    private var backwardFeatures = false
 
     public init() {}
 
@@ -127,20 +132,16 @@ public final class CPURasterizer: RasterBackend {
                             depth: depth, alpha: alpha, contributors: contributors, radii: radii)
     }
 
-    public func backward(_ gaussians: GaussianParams, upstream: RenderUpstream, into gradients: inout GaussianGradients) {
-        guard let view else {
-            gradients = GaussianGradients(count: gaussians.count, featureCount: gaussians.featureCount)
-            return
-        }
-        let n = gaussians.count, nf = gaussians.featureCount
-        if gradients.means.count != 3 * n || gradients.features.count != nf * n {
-            gradients = GaussianGradients(count: n, featureCount: nf)
-        }
+    public func backward(_ gaussians: GaussianParams, upstream: RenderUpstream) {
+        backwardFeatures = false
+        guard let view else { return }
         let hw = view.width * view.height
         let threads = options.threads
         var clock = StageClock()
         let slotStride = Slot.features + renderedFeatures
-        let slotPtr = slots.ensure(max(bins.entryCount * slotStride, 1))
+        let sumsPtr = SendablePointer(sums.ensure(max(state.count * slotStride, 1)))
+        let ordered = orderedSums
+        ordered.reset()
         withOptionalPointer(upstream.color, 3 * hw) { gc in
         withOptionalPointer(renderedFeatures > 0 ? upstream.features : nil, renderedFeatures * hw) { gf in
         withOptionalPointer(upstream.depth, hw) { gd in
@@ -150,32 +151,84 @@ public final class CPURasterizer: RasterBackend {
             let up = UpstreamPlanes(color: gc, features: gf, depth: gd, alpha: ga,
                                     featuresReachGeometry: options.featureGradientsReachGeometry)
             let pool = self.pool
-            let out = SendablePointer(slotPtr)
             let work = SendablePointer(tileWork.ensure(bins.tileCount))
             parallelFor(bins.tileCount, threads: threads) { tile in
                 let scratch = pool.take()
-                work.p[tile] = backwardTile(tile, ctx, px, up, out.p, scratch)
+                let result = backwardTile(tile, ctx, px, up, scratch)
+                work.p[tile] = result.evaluations
+                ordered.finish(tile, slots: result.slots) { t, slots in
+                    addTileSlots(t, slots, ctx, sumsPtr.p, slotStride: slotStride)
+                }
                 pool.give(scratch)
             }
         }}}}}
         (lastTimings.backwardRaster, lastTimings.cpuBackwardRaster) = clock.lap()
+        (lastTimings.backwardProject, lastTimings.cpuBackwardProject) = (0, 0)
         lastStats.backwardEvaluations = 0
         for t in 0..<bins.tileCount { lastStats.backwardEvaluations += tileWork.pointer[t] }
+        backwardFeatures = upstream.features != nil && renderedFeatures > 0
+    }
 
-        let s = state, b = bins, degree = shDegree, featureSlots = renderedFeatures
-        let needFeatures = upstream.features != nil && featureSlots > 0
-        let slotsIn = SendablePointer(slotPtr)
+    public func gradients(_ gaussians: GaussianParams, rows: Range<Int>, into gradients: inout GaussianGradients) {
+        let nf = gaussians.featureCount
+        if gradients.opacityLogits.count != rows.count || gradients.features.count != nf * rows.count {
+            gradients = GaussianGradients(count: rows.count, featureCount: nf)
+        }
+        let pass = gradientPass(gaussians, rows: rows)
+        var clock = StageClock()
         withPointers(gaussians) { p in
             withPointers(&gradients) { o in
-                let chunks = chunkCount(n, threads)
-                parallelFor(chunks, threads: threads) { c in
-                    for i in chunkRange(c, chunks, n) {
-                        reduceAndProject(i, p, o, s, b, view, degree, nf, featureSlots, needFeatures, slotsIn.p)
-                    }
+                let chunks = chunkCount(rows.count, options.threads)
+                parallelFor(chunks, threads: options.threads) { c in
+                    let part = chunkRange(c, chunks, rows.count)
+                    pass.run((rows.lowerBound + part.lowerBound)..<(rows.lowerBound + part.upperBound), p,
+                             o.advanced(byRows: part.lowerBound, featureCount: nf))
                 }
             }
         }
         (lastTimings.backwardProject, lastTimings.cpuBackwardProject) = clock.lap()
+    }
+
+    public func updateWithGradients(_ gaussians: inout GaussianParams, blockRows: Int,
+                                    _ update: @Sendable (GradientBlock, GaussianArrays) -> Void) {
+        let n = gaussians.count, nf = gaussians.featureCount
+        let pass = gradientPass(gaussians, rows: 0..<n)
+        let blocks = (n + blockRows - 1) / blockRows
+        var seconds = [Double](repeating: 0, count: 2 * blocks)   // per block: gradients, update
+        var clock = StageClock()
+        let pool = blockPool
+        gaussians.withArrays { params in
+            seconds.withUnsafeMutableBufferPointer { times in
+                let times = SendablePointer(times.baseAddress!)
+                parallelFor(blocks, threads: options.threads) { b in
+                    let rows = (b * blockRows)..<min(n, (b + 1) * blockRows)
+                    let scratch = pool.take()
+                    let start = DispatchTime.now().uptimeNanoseconds
+                    let (g, norms) = scratch.arrays(rows: rows.count, featureCount: nf)
+                    pass.run(rows, ParamPointers(params), GradPointers(g, screenMeanGradNorm: norms))
+                    let computed = DispatchTime.now().uptimeNanoseconds
+                    times.p[2 * b] = Double(computed - start) * 1e-9
+                    update(GradientBlock(rows: rows, gradients: g, screenMeanGradNorm: norms, seconds: times.p[2 * b]),
+                           params)
+                    times.p[2 * b + 1] = Double(DispatchTime.now().uptimeNanoseconds - computed) * 1e-9
+                    pool.give(scratch)
+                }
+            }
+        }
+        // The gradients' share of the pass, in proportion to the thread time spent on them.
+        let (wall, cpu) = clock.lap()
+        var gradientTime = 0.0, total = 0.0
+        for b in 0..<blocks { gradientTime += seconds[2 * b]; total += seconds[2 * b] + seconds[2 * b + 1] }
+        let share = total > 0 ? gradientTime / total : 1
+        (lastTimings.backwardProject, lastTimings.cpuBackwardProject) = (wall * share, cpu * share)
+    }
+
+    /// What the gradients of Gaussians `rows` of `gaussians` need from the latest render and backward.
+    private func gradientPass(_ gaussians: GaussianParams, rows: Range<Int>) -> GradientPass {
+        precondition(view == nil || (state.count == gaussians.count && rows.upperBound <= gaussians.count),
+                     "gradients of other Gaussians than the latest render's")
+        return GradientPass(state: state, view: view, shDegree: shDegree, featureCount: gaussians.featureCount,
+                            featureSlots: renderedFeatures, needFeatures: backwardFeatures, sums: sums.pointer)
     }
 
     /// The latest render's output planes and per-pixel state as raw pointers for the tile kernels.
@@ -196,39 +249,48 @@ public final class CPURasterizer: RasterBackend {
                     channels: 3 + renderedFeatures, featureCount: renderedFeatures,
                     alphaThreshold: options.alphaThreshold, background: options.background,
                     tileStart: bins.tileStart.pointer, entries: bins.entries.pointer, records: state.records.pointer,
-                    rect: state.rect.pointer, gaussianStart: bins.gaussianStart.pointer)
+                    rect: state.rect.pointer)
     }
 }
 
-/// Sums Gaussian i's gradient slots (contiguous, in row-major tile order) and back-propagates them through
-/// the projection; culled Gaussians get zero gradients.
-@inline(__always)
-private func reduceAndProject(_ i: Int, _ p: ParamPointers, _ o: GradPointers, _ s: ProjectionState, _ b: TileBins,
-                              _ view: ViewConstants, _ degree: Int, _ nf: Int, _ featureSlots: Int,
-                              _ needFeatures: Bool, _ slots: UnsafeMutablePointer<Float>) {
-    let fg = o.features + i * nf
-    for j in 0..<nf { fg[j] = 0 }
-    guard s.radius.pointer[i] > 0 else {
-        for j in 0..<3 { o.means[3 * i + j] = 0; o.logScales[3 * i + j] = 0 }
-        for j in 0..<4 { o.rotations[4 * i + j] = 0 }
-        for j in 0..<48 { o.sh[48 * i + j] = 0 }
-        o.opacityLogits[i] = 0
-        o.screenMeanGradNorm[i] = 0
-        return
-    }
-    let stride = Slot.features + featureSlots
-    var g = ScreenGradient()
-    for e in Int(b.gaussianStart.pointer[i])..<Int(b.gaussianStart.pointer[i + 1]) {
-        let slot = slots + e * stride
-        g.px += slot[Slot.px]; g.py += slot[Slot.py]
-        g.a += slot[Slot.a]; g.b += slot[Slot.b]; g.c += slot[Slot.c]
-        g.opacity += slot[Slot.opacity]; g.depth += slot[Slot.depth]
-        g.r += slot[Slot.color]; g.g += slot[Slot.color + 1]; g.bl += slot[Slot.color + 2]
-        if needFeatures {
-            for j in 0..<min(nf, featureSlots) { fg[j] += slot[Slot.features + j] }
+/// The per-Gaussian end of the backward: each Gaussian's summed screen-space gradient through the
+/// projection to its parameters. Without a render every gradient is zero.
+private struct GradientPass: @unchecked Sendable {
+    let state: ProjectionState
+    let view: ViewConstants?
+    let shDegree: Int, featureCount: Int, featureSlots: Int
+    let needFeatures: Bool
+    let sums: UnsafeMutablePointer<Float>
+
+    /// Gradients of Gaussians `rows` into rows 0..<rows.count of `o`.
+    func run(_ rows: Range<Int>, _ p: ParamPointers, _ o: GradPointers) {
+        for (r, i) in rows.enumerated() {
+            if let view, state.radius.pointer[i] > 0 { project(i, into: r, p, o, view) } else { zero(r, o) }
         }
     }
-    o.screenMeanGradNorm[i] = Projection.backward(i, g, p, view: view, shDegree: degree, state: s, out: o)
+
+    @inline(__always)
+    private func project(_ i: Int, into r: Int, _ p: ParamPointers, _ o: GradPointers, _ view: ViewConstants) {
+        let sum = sums + i * (Slot.features + featureSlots)
+        let g = ScreenGradient(px: sum[Slot.px], py: sum[Slot.py], a: sum[Slot.a], b: sum[Slot.b], c: sum[Slot.c],
+                               opacity: sum[Slot.opacity], depth: sum[Slot.depth],
+                               r: sum[Slot.color], g: sum[Slot.color + 1], bl: sum[Slot.color + 2])
+        let fg = o.features + r * featureCount
+        for j in 0..<featureCount { fg[j] = 0 }
+        if needFeatures {
+            for j in 0..<min(featureCount, featureSlots) { fg[j] = sum[Slot.features + j] }
+        }
+        o.screenMeanGradNorm[r] = Projection.backward(i, g, p, view: view, shDegree: shDegree, state: state, out: o, row: r)
+    }
+
+    private func zero(_ r: Int, _ o: GradPointers) {
+        for j in 0..<3 { o.means[3 * r + j] = 0; o.logScales[3 * r + j] = 0 }
+        for j in 0..<4 { o.rotations[4 * r + j] = 0 }
+        for j in 0..<48 { o.sh[48 * r + j] = 0 }
+        for j in 0..<featureCount { o.features[featureCount * r + j] = 0 }
+        o.opacityLogits[r] = 0
+        o.screenMeanGradNorm[r] = 0
+    }
 }
 
 /// Splits n items into chunks for parallel loops (one chunk when running on one thread).

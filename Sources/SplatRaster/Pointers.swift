@@ -8,9 +8,30 @@ struct ParamPointers: @unchecked Sendable {
     var means, logScales, rotations, opacityLogits, sh, features: UnsafePointer<Float>
 }
 
+extension ParamPointers {
+    init(_ a: GaussianArrays) {
+        self.init(means: a.means, logScales: a.logScales, rotations: a.rotations, opacityLogits: a.opacityLogits,
+                  sh: a.sh, features: a.features)
+    }
+}
+
 /// Base addresses of a `GaussianGradients`' arrays, valid inside `withPointers`.
 struct GradPointers: @unchecked Sendable {
     var means, logScales, rotations, opacityLogits, sh, features, screenMeanGradNorm: UnsafeMutablePointer<Float>
+}
+
+extension GradPointers {
+    init(_ a: GaussianArrays, screenMeanGradNorm: UnsafeMutablePointer<Float>) {
+        self.init(means: a.means, logScales: a.logScales, rotations: a.rotations, opacityLogits: a.opacityLogits,
+                  sh: a.sh, features: a.features, screenMeanGradNorm: screenMeanGradNorm)
+    }
+
+    /// The same arrays from row `rows` on.
+    func advanced(byRows rows: Int, featureCount: Int) -> GradPointers {
+        GradPointers(means: means + 3 * rows, logScales: logScales + 3 * rows, rotations: rotations + 4 * rows,
+                     opacityLogits: opacityLogits + rows, sh: sh + 48 * rows, features: features + featureCount * rows,
+                     screenMeanGradNorm: screenMeanGradNorm + rows)
+    }
 }
 
 @inline(__always) private func base(_ b: UnsafeBufferPointer<Float>) -> UnsafePointer<Float> {

@@ -11,7 +11,6 @@ final class ProjectionState: @unchecked Sendable {
     /// One contiguous record per visible Gaussian (layout `Packed`, stride `recordStride`), so a
     /// tile gathers one record per entry instead of a dozen scattered arrays.
     let records = ReusableBuffer<Float>()
-    let depth = ReusableBuffer<Float>(), opacity = ReusableBuffer<Float>()
     /// 3σ radius in pixels, 0 = culled.
     let radius = ReusableBuffer<Float>()
     /// Tile rectangle x0, y0, x1, y1 (exclusive ends).
@@ -25,7 +24,7 @@ final class ProjectionState: @unchecked Sendable {
         count = n
         self.channels = channels
         records.ensure(n * (Packed.channels + channels))
-        for b in [depth, opacity, radius] { b.ensure(n) }
+        radius.ensure(n)
         rect.ensure(4 * n); clamped.ensure(3 * n)
     }
 }
@@ -86,8 +85,6 @@ enum Projection {
             let conicA = c * invDet
             rec[Packed.invA] = 1 / conicA
             rec[Packed.cEff] = a * invDet - (b * invDet) * (b * invDet) / conicA
-            s.depth.pointer[i] = tz
-            s.opacity.pointer[i] = opacity
             if nf > 0 {
                 let f = p.features + i * nf, out = rec + Packed.channels + 3
                 for j in 0..<nf { out[j] = f[j] }
@@ -180,11 +177,11 @@ enum Projection {
     }
 
     /// Back-propagates the screen-space gradient `g` of visible Gaussian `i` to its parameters,
-    /// writing means, logScales, rotations, opacity logit and SH (48) gradients.
+    /// writing means, logScales, rotations, opacity logit and SH (48) gradients into row `r` of `o`.
     /// Returns the screen-space mean-gradient norm in NDC units.
     @inline(__always)
     static func backward(_ i: Int, _ g: ScreenGradient, _ p: ParamPointers, view v: ViewConstants,
-                         shDegree: Int, state s: ProjectionState, out o: GradPointers) -> Float {
+                         shDegree: Int, state s: ProjectionState, out o: GradPointers, row r: Int) -> Float {
         let mx = p.means[3 * i], my = p.means[3 * i + 1], mz = p.means[3 * i + 2]
         let tx = v.r00 * mx + v.r01 * my + v.r02 * mz + v.t0
         let ty = v.r10 * mx + v.r11 * my + v.r12 * mz + v.t1
@@ -205,7 +202,7 @@ enum Projection {
         withUnsafeMutablePointer(to: &basis) {
             $0.withMemoryRebound(to: Float.self, capacity: 16) { bp in
                 SphericalHarmonics.basis(dirX, dirY, dirZ, degree: shDegree, into: bp)
-                let shi = p.sh + 48 * i, gsh = o.sh + 48 * i
+                let shi = p.sh + 48 * i, gsh = o.sh + 48 * r
                 for k in 0..<16 {
                     if k < nb {
                         gsh[3 * k] = bp[k] * gr; gsh[3 * k + 1] = bp[k] * gg; gsh[3 * k + 2] = bp[k] * gb
@@ -271,7 +268,7 @@ enum Projection {
         gmx += v.r00 * gtx + v.r10 * gty + v.r20 * gtz
         gmy += v.r01 * gtx + v.r11 * gty + v.r21 * gtz
         gmz += v.r02 * gtx + v.r12 * gty + v.r22 * gtz
-        o.means[3 * i] = gmx; o.means[3 * i + 1] = gmy; o.means[3 * i + 2] = gmz
+        o.means[3 * r] = gmx; o.means[3 * r + 1] = gmy; o.means[3 * r + 2] = gmz
 
         // Σ = M·Mᵀ, M = R·diag(s): dM = 2·GΣ·M.
         let sc0 = Foundation.exp(p.logScales[3 * i]), sc1 = Foundation.exp(p.logScales[3 * i + 1])
@@ -301,16 +298,16 @@ enum Projection {
                 return (ds0 * sc0, ds1 * sc1, ds2 * sc2, dq)
             }
         }
-        o.logScales[3 * i] = grad.0; o.logScales[3 * i + 1] = grad.1; o.logScales[3 * i + 2] = grad.2
+        o.logScales[3 * r] = grad.0; o.logScales[3 * r + 1] = grad.1; o.logScales[3 * r + 2] = grad.2
         // Through the quaternion normalisation.
         let dq = grad.3
         let qdot = dq.0 * q.w + dq.1 * q.x + dq.2 * q.y + dq.3 * q.z
         let invN = 1 / q.norm
-        o.rotations[4 * i] = (dq.0 - q.w * qdot) * invN; o.rotations[4 * i + 1] = (dq.1 - q.x * qdot) * invN
-        o.rotations[4 * i + 2] = (dq.2 - q.y * qdot) * invN; o.rotations[4 * i + 3] = (dq.3 - q.z * qdot) * invN
+        o.rotations[4 * r] = (dq.0 - q.w * qdot) * invN; o.rotations[4 * r + 1] = (dq.1 - q.x * qdot) * invN
+        o.rotations[4 * r + 2] = (dq.2 - q.y * qdot) * invN; o.rotations[4 * r + 3] = (dq.3 - q.z * qdot) * invN
 
-        let op = s.opacity.pointer[i]
-        o.opacityLogits[i] = g.opacity * op * (1 - op)
+        let op = s.records.pointer[i * s.recordStride + Packed.opacity]
+        o.opacityLogits[r] = g.opacity * op * (1 - op)
         let nx = g.px * Float(v.width) * 0.5, ny = g.py * Float(v.height) * 0.5
         return (nx * nx + ny * ny).squareRoot()
     }

@@ -1,3 +1,4 @@
+import Dispatch
 import SplatMath
 
 /// How one view is rendered.
@@ -56,7 +57,8 @@ public struct RenderUpstream: Sendable {
     }
 }
 
-/// Gradients with the layout of `GaussianParams`, plus what densification needs.
+/// Gradients with the layout of `GaussianParams`, plus what densification needs: of all
+/// Gaussians, or of a range of rows (row 0 is the range's first Gaussian).
 public struct GaussianGradients: Sendable {
     public var means: [Float]
     public var logScales: [Float]
@@ -67,6 +69,30 @@ public struct GaussianGradients: Sendable {
     /// N norms of dL/d(projected mean) in NDC units (pixel gradient · (W/2, H/2)), as 3DGS
     /// accumulates for its densification threshold; 0 for culled Gaussians.
     public var screenMeanGradNorm: [Float]
+
+    /// Calls `body` with the arrays' base addresses and that of `screenMeanGradNorm` (for a block
+    /// of at least one row).
+    mutating func withArrays<R>(_ body: (GaussianArrays, UnsafeMutablePointer<Float>) -> R) -> R {
+        // Without features, `features` gets a stand-in address (never read).
+        means.withUnsafeMutableBufferPointer { m in
+            logScales.withUnsafeMutableBufferPointer { s in
+                rotations.withUnsafeMutableBufferPointer { r in
+                    opacityLogits.withUnsafeMutableBufferPointer { o in
+                        sh.withUnsafeMutableBufferPointer { sh in
+                            features.withUnsafeMutableBufferPointer { f in
+                                screenMeanGradNorm.withUnsafeMutableBufferPointer { n in
+                                    body(GaussianArrays(means: m.baseAddress!, logScales: s.baseAddress!,
+                                                        rotations: r.baseAddress!, opacityLogits: o.baseAddress!,
+                                                        sh: sh.baseAddress!, features: f.baseAddress ?? o.baseAddress!),
+                                         n.baseAddress!)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 
     public init(count: Int, featureCount: Int) {
         means = [Float](repeating: 0, count: 3 * count)
@@ -84,6 +110,54 @@ public struct GaussianGradients: Sendable {
 public protocol RasterBackend: AnyObject {
     /// Renders one view and keeps what `backward` needs.
     func render(_ gaussians: GaussianParams, camera: PinholeCamera, options: RenderOptions) -> RenderOutput
-    /// Back-propagates through the most recent `render`, overwriting `gradients`.
-    func backward(_ gaussians: GaussianParams, upstream: RenderUpstream, into gradients: inout GaussianGradients)
+    /// Back-propagates `upstream` through the most recent `render` (of the same `gaussians`) as far
+    /// as it is shared between Gaussians; `gradients(_:rows:into:)` then finishes any rows.
+    func backward(_ gaussians: GaussianParams, upstream: RenderUpstream)
+    /// The parameter gradients of Gaussians `rows` after `backward`, overwriting `gradients`
+    /// (resized to `rows.count`).
+    func gradients(_ gaussians: GaussianParams, rows: Range<Int>, into gradients: inout GaussianGradients)
+    /// Hands the gradients of all Gaussians after `backward` to `update`, `blockRows` rows at a
+    /// time, so that the gradients of all Gaussians never exist at once: `update(block, params)`
+    /// runs once per block, in parallel and in any order, and may change rows `block.rows` of
+    /// `params` (the arrays of `gaussians`) and only those (a Gaussian's gradient depends on its
+    /// own parameters only), e.g. with an optimiser step.
+    func updateWithGradients(_ gaussians: inout GaussianParams, blockRows: Int,
+                             _ update: @Sendable (GradientBlock, GaussianArrays) -> Void)
+}
+
+/// The gradients of a block of Gaussians, valid during one `update` call of `updateWithGradients`.
+public struct GradientBlock: @unchecked Sendable {
+    /// The Gaussians; row r of the arrays below is Gaussian `rows.lowerBound + r`.
+    public var rows: Range<Int>
+    /// Gradients in the layout of `GaussianParams`.
+    public var gradients: GaussianArrays
+    /// dL/d(projected mean) norms in NDC units (`GaussianGradients.screenMeanGradNorm`).
+    public var screenMeanGradNorm: UnsafeMutablePointer<Float>
+    /// Thread time spent computing them (seconds).
+    public var seconds: Double
+}
+
+extension RasterBackend {
+    /// One block at a time on the calling thread, from `gradients(_:rows:into:)`.
+    public func updateWithGradients(_ gaussians: inout GaussianParams, blockRows: Int,
+                                    _ update: @Sendable (GradientBlock, GaussianArrays) -> Void) {
+        var block = GaussianGradients(count: 0, featureCount: 0)
+        for start in stride(from: 0, to: gaussians.count, by: blockRows) {
+            let rows = start..<min(gaussians.count, start + blockRows)
+            let clock = DispatchTime.now().uptimeNanoseconds
+            gradients(gaussians, rows: rows, into: &block)
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - clock) * 1e-9
+            block.withArrays { g, norms in
+                gaussians.withArrays { params in
+                    update(GradientBlock(rows: rows, gradients: g, screenMeanGradNorm: norms, seconds: seconds), params)
+                }
+            }
+        }
+    }
+
+    /// Back-propagates through the most recent `render`: the gradients of every Gaussian.
+    public func backward(_ gaussians: GaussianParams, upstream: RenderUpstream, into gradients: inout GaussianGradients) {
+        backward(gaussians, upstream: upstream)
+        self.gradients(gaussians, rows: 0..<gaussians.count, into: &gradients)
+    }
 }

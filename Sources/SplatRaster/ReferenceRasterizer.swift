@@ -156,6 +156,8 @@ public enum ReferenceRaster {
 public final class ReferenceRasterizer: RasterBackend {
     private var camera: PinholeCamera?
     private var options = RenderOptions()
+    /// Gradients of every Gaussian from the latest `backward`.
+    private var latest = GaussianGradients(count: 0, featureCount: 0)
 
     public init() {}
 
@@ -168,16 +170,26 @@ public final class ReferenceRasterizer: RasterBackend {
                             alpha: r.alpha.map(Float.init), contributors: r.contributors, radii: r.radii.map(Float.init))
     }
 
-    public func backward(_ gaussians: GaussianParams, upstream: RenderUpstream, into gradients: inout GaussianGradients) {
-        gradients = GaussianGradients(count: gaussians.count, featureCount: gaussians.featureCount)
+    public func backward(_ gaussians: GaussianParams, upstream: RenderUpstream) {
+        var all = GaussianGradients(count: gaussians.count, featureCount: gaussians.featureCount)
+        defer { latest = all }
         guard let camera else { return }
         func d(_ a: [Float]?) -> [Double]? { a.map { $0.map(Double.init) } }
         let up = ReferenceUpstream(color: d(upstream.color), features: d(upstream.features),
                                    depth: d(upstream.depth), alpha: d(upstream.alpha))
         let r = ReferenceRaster.backward(ReferenceGaussians(gaussians), camera: camera, options: options, upstream: up)
-        gradients.means = r.means.map(Float.init); gradients.logScales = r.logScales.map(Float.init)
-        gradients.rotations = r.rotations.map(Float.init); gradients.opacityLogits = r.opacityLogits.map(Float.init)
-        gradients.sh = r.sh.map(Float.init); gradients.features = r.features.map(Float.init)
-        gradients.screenMeanGradNorm = r.screenMeanGradNorm.map(Float.init)
+        all.means = r.means.map(Float.init); all.logScales = r.logScales.map(Float.init)
+        all.rotations = r.rotations.map(Float.init); all.opacityLogits = r.opacityLogits.map(Float.init)
+        all.sh = r.sh.map(Float.init); all.features = r.features.map(Float.init)
+        all.screenMeanGradNorm = r.screenMeanGradNorm.map(Float.init)
+    }
+
+    public func gradients(_ gaussians: GaussianParams, rows: Range<Int>, into gradients: inout GaussianGradients) {
+        let nf = gaussians.featureCount
+        func slice(_ a: [Float], _ stride: Int) -> [Float] { Array(a[(rows.lowerBound * stride)..<(rows.upperBound * stride)]) }
+        gradients.means = slice(latest.means, 3); gradients.logScales = slice(latest.logScales, 3)
+        gradients.rotations = slice(latest.rotations, 4); gradients.opacityLogits = slice(latest.opacityLogits, 1)
+        gradients.sh = slice(latest.sh, GaussianParams.shStride); gradients.features = slice(latest.features, nf)
+        gradients.screenMeanGradNorm = slice(latest.screenMeanGradNorm, 1)
     }
 }

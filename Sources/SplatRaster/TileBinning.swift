@@ -7,9 +7,6 @@ final class TileBins: @unchecked Sendable {
     let tileStart = ReusableBuffer<Int32>()
     /// Gaussian index of each entry, tile-major.
     let entries = ReusableBuffer<Int32>()
-    /// gaussianStart[i]..<gaussianStart[i+1]: Gaussian i's entries in Gaussian-major order (its
-    /// tiles in row-major order), where the backward stores their gradient slots (N + 1 values).
-    let gaussianStart = ReusableBuffer<Int32>()
     /// Sort keys: depth bits (positive floats order like integers) << 32 | index.
     let keys = ReusableBuffer<UInt64>()
     let cursor = ReusableBuffer<Int32>()
@@ -21,21 +18,18 @@ final class TileBins: @unchecked Sendable {
         let n = s.count
         tilesX = v.tilesX; tilesY = v.tilesY
         let tiles = tileCount
-        let gStart = gaussianStart.ensure(n + 1)
-        let rect = s.rect.pointer, radius = s.radius.pointer, depth = s.depth.pointer
-        // Per-Gaussian entry counts, prefix-summed in index order; sort keys of visible ones.
+        let rect = s.rect.pointer, radius = s.radius.pointer, records = s.records.pointer, stride = s.recordStride
+        // Entry count; sort keys of the visible Gaussians.
         let keyPtr = keys.ensure(max(n, 1))
         var visible = 0, total = 0
         for i in 0..<n {
-            gStart[i] = Int32(total)
             if radius[i] > 0 {
                 let c = Int(rect[4 * i + 2] - rect[4 * i]) * Int(rect[4 * i + 3] - rect[4 * i + 1])
                 total += c
-                keyPtr[visible] = UInt64(depth[i].bitPattern) << 32 | UInt64(i)
+                keyPtr[visible] = UInt64(records[i * stride + Packed.depth].bitPattern) << 32 | UInt64(i)
                 visible += 1
             }
         }
-        gStart[n] = Int32(total)
         entryCount = total
         var sortable = UnsafeMutableBufferPointer(start: keyPtr, count: visible)
         sortable.sort()

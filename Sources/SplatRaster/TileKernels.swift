@@ -38,9 +38,8 @@ struct TileContext: @unchecked Sendable {
     var tileStart: UnsafeMutablePointer<Int32>
     var entries: UnsafeMutablePointer<Int32>
     var records: UnsafeMutablePointer<Float>
-    /// Tile rectangles and Gaussian-major entry starts, to place each entry's gradient slot.
+    /// Tile rectangles (a Gaussian's first tile starts its gradient sums).
     var rect: UnsafeMutablePointer<Int32>
-    var gaussianStart: UnsafeMutablePointer<Int32>
 }
 
 extension TileContext {
@@ -175,14 +174,12 @@ struct UpstreamPlanes: @unchecked Sendable {
 }
 
 /// Back-to-front replay of one tile (3DGS renderCUDA backward). Accumulates each entry's
-/// gradients in tile-local slots, then stores them Gaussian-major: Gaussian i's slot for tile
-/// (tx, ty) goes to gaussianStart[i] + its row-major index in i's tile rectangle, so the
-/// per-Gaussian reduction reads contiguous memory in a fixed order. Slot stride is
-/// `Slot.features + featureCount`. Returns the Gaussian-pixel evaluations.
+/// gradients in a slot (stride `Slot.features + featureCount`, in entry order) in `scratch`.
+/// Returns the Gaussian-pixel evaluations and the slots.
 func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: UpstreamPlanes,
-                  _ slots: UnsafeMutablePointer<Float>, _ scratch: TileScratch) -> Int {
+                  _ scratch: TileScratch) -> (evaluations: Int, slots: UnsafeBufferPointer<Float>) {
     let start = Int(ctx.tileStart[tile]), count = Int(ctx.tileStart[tile + 1]) - start
-    if count == 0 { return 0 }
+    if count == 0 { return (0, UnsafeBufferPointer(start: nil, count: 0)) }
     let slotStride = Slot.features + ctx.featureCount
     let stride = ctx.stride
     let packed = scratch.entries.ensure(count * (stride + 2 + slotStride))
@@ -281,13 +278,24 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
             }
         }
     }
-    // Store the slots Gaussian-major.
-    let tx = Int32(tile % ctx.tilesX), ty = Int32(tile / ctx.tilesX)
+    return (evaluations, UnsafeBufferPointer(start: tileSlots, count: count * slotStride))
+}
+
+/// Adds tile `tile`'s entry slots into their Gaussians' rows of `sums` (stride `slotStride`); a
+/// Gaussian's first tile (row-major) starts its row, as 0 + slot, the float sum a zeroed
+/// accumulator would give.
+func addTileSlots(_ tile: Int, _ slots: UnsafeBufferPointer<Float>, _ ctx: TileContext,
+                  _ sums: UnsafeMutablePointer<Float>, slotStride: Int) {
+    guard let slots = slots.baseAddress else { return }
+    let start = Int(ctx.tileStart[tile]), count = Int(ctx.tileStart[tile + 1]) - start
     for k in 0..<count {
         let i = Int(ctx.entries[start + k])
-        let r = ctx.rect + 4 * i
-        let local = Int((ty - r[1]) * (r[2] - r[0]) + (tx - r[0]))
-        (slots + (Int(ctx.gaussianStart[i]) + local) * slotStride).update(from: tileSlots + k * slotStride, count: slotStride)
+        let firstTile = Int(ctx.rect[4 * i + 1]) * ctx.tilesX + Int(ctx.rect[4 * i]) == tile
+        let sum = sums + i * slotStride, slot = slots + k * slotStride
+        if firstTile {
+            for j in 0..<slotStride { sum[j] = 0 + slot[j] }
+        } else {
+            for j in 0..<slotStride { sum[j] += slot[j] }
+        }
     }
-    return evaluations
 }

@@ -71,49 +71,55 @@ public struct AdamState: Sendable, Equatable {
     public mutating func step(_ params: inout GaussianParams, gradients: GaussianGradients,
                               rates: GroupLearningRates, skipping: Set<ParameterGroup> = [],
                               threads: Int = 0) -> Bool {
-        precondition(firstMoment.count == params.count && gradients.opacityLogits.count == params.count,
+        let settings = beginStep(params, rates: rates, skipping: skipping)
+        return update(&params, rows: 0..<params.count, gradients: gradients, step: settings, threads: threads)
+    }
+
+    /// Starts one step: advances the step count of every group that has parameters, except
+    /// `skipping`, and returns what `update` applies to each array.
+    public mutating func beginStep(_ params: GaussianParams, rates: GroupLearningRates,
+                                   skipping: Set<ParameterGroup> = []) -> AdamStep {
+        func advance(_ group: ParameterGroup) -> AdamStep.Setting {
+            steps[group.rawValue] += 1
+            let t = Double(steps[group.rawValue])
+            let bias1 = 1 - pow(beta1, t), bias2 = 1 - pow(beta2, t)
+            return AdamStep.Setting(stepSize: Float(rates[group] / bias1), invSqrtBias2: Float(1 / bias2.squareRoot()))
+        }
+        var step = AdamStep()
+        if !skipping.contains(.means) { step[.means] = [advance(.means)] }
+        if !skipping.contains(.shDC) && !skipping.contains(.shRest) {
+            let dc = advance(.shDC), rest = advance(.shRest)
+            step[.sh] = (0..<GaussianParams.shStride).map { $0 < 3 ? dc : rest }
+        }
+        if !skipping.contains(.opacity) { step[.opacityLogits] = [advance(.opacity)] }
+        if !skipping.contains(.scaling) { step[.logScales] = [advance(.scaling)] }
+        if !skipping.contains(.rotation) { step[.rotations] = [advance(.rotation)] }
+        if params.featureCount > 0 && params.count > 0 && !skipping.contains(.features) {
+            step[.features] = [advance(.features)]
+        }
+        return step
+    }
+
+    /// Applies `step` to Gaussians `rows` of `params` and the moments, with `gradients` of those
+    /// rows. Returns false if any updated parameter is NaN or ±∞ (the parameters are still written).
+    public mutating func update(_ params: inout GaussianParams, rows: Range<Int>, gradients: GaussianGradients,
+                                step: AdamStep, threads: Int = 0) -> Bool {
+        precondition(firstMoment.count == params.count && rows.upperBound <= params.count
+                     && gradients.opacityLogits.count == rows.count,
                      "Adam state, parameters and gradients disagree on the Gaussian count")
-        var finite = true
-        func advance(_ groups: [ParameterGroup]) -> [(stepSize: Float, invSqrtBias2: Float)] {
-            groups.map { group in
-                steps[group.rawValue] += 1
-                let t = Double(steps[group.rawValue])
-                let bias1 = 1 - pow(beta1, t), bias2 = 1 - pow(beta2, t)
-                return (Float(rates[group] / bias1), Float(1 / bias2.squareRoot()))
+        let kernel = self.kernel(step, featureCount: params.featureCount)
+        return params.withArrays { p in
+            firstMoment.withArrays { m in
+                secondMoment.withArrays { v in
+                    gradients.withArrays { g in kernel.run(p, m, v, g, rows: rows, threads: threads) }
+                }
             }
         }
-        let b1 = Float(beta1), b2 = Float(beta2), eps = Float(epsilon)
-        func update(_ p: inout [Float], _ m: inout [Float], _ v: inout [Float], _ g: [Float],
-                    pattern: [(stepSize: Float, invSqrtBias2: Float)]) {
-            if p.isEmpty { return }
-            finite = AdamKernel.run(&p, &m, &v, g, pattern: pattern, beta1: b1, beta2: b2, epsilon: eps,
-                                    threads: threads) && finite
-        }
-        if !skipping.contains(.means) {
-            update(&params.means, &firstMoment.means, &secondMoment.means, gradients.means, pattern: advance([.means]))
-        }
-        if !skipping.contains(.shDC) && !skipping.contains(.shRest) {
-            let sh = advance([.shDC, .shRest])
-            let shPattern = (0..<GaussianParams.shStride).map { $0 < 3 ? sh[0] : sh[1] }
-            update(&params.sh, &firstMoment.sh, &secondMoment.sh, gradients.sh, pattern: shPattern)
-        }
-        if !skipping.contains(.opacity) {
-            update(&params.opacityLogits, &firstMoment.opacityLogits, &secondMoment.opacityLogits,
-                   gradients.opacityLogits, pattern: advance([.opacity]))
-        }
-        if !skipping.contains(.scaling) {
-            update(&params.logScales, &firstMoment.logScales, &secondMoment.logScales, gradients.logScales,
-                   pattern: advance([.scaling]))
-        }
-        if !skipping.contains(.rotation) {
-            update(&params.rotations, &firstMoment.rotations, &secondMoment.rotations, gradients.rotations,
-                   pattern: advance([.rotation]))
-        }
-        if params.featureCount > 0 && params.count > 0 && !skipping.contains(.features) {
-            update(&params.features, &firstMoment.features, &secondMoment.features, gradients.features,
-                   pattern: advance([.features]))
-        }
-        return finite
+    }
+
+    /// The kernel that applies `step` to Gaussians with `featureCount` features.
+    func kernel(_ step: AdamStep, featureCount: Int) -> AdamKernel {
+        AdamKernel(step: step, featureCount: featureCount, beta1: Float(beta1), beta2: Float(beta2), epsilon: Float(epsilon))
     }
 
     /// Zeroes both moments of the opacity group (3DGS `replace_tensor_to_optimizer` on reset).
@@ -122,86 +128,6 @@ public struct AdamState: Sendable, Equatable {
             firstMoment.opacityLogits[i] = 0
             secondMoment.opacityLogits[i] = 0
         }
-    }
-}
-
-/// The element-wise Adam update, parallel over chunks of whole pattern periods. The finiteness
-/// check keeps the largest exponent field seen (integer max vectorises; float flags would not).
-enum AdamKernel {
-    static func run(_ p: inout [Float], _ m: inout [Float], _ v: inout [Float], _ g: [Float],
-                    pattern: [(stepSize: Float, invSqrtBias2: Float)],
-                    beta1: Float, beta2: Float, epsilon: Float, threads: Int) -> Bool {
-        let n = p.count, period = pattern.count
-        precondition(m.count == n && v.count == n && g.count == n && n % period == 0)
-        let rowsPerChunk = max(1, 32_768 / period)
-        let rows = n / period
-        let chunks = (rows + rowsPerChunk - 1) / rowsPerChunk
-        var chunkMaxExponent = [UInt32](repeating: 0, count: chunks)
-        // Runs of equal settings within one period (SH: DC, then the rest).
-        var runs = [(range: Range<Int>, stepSize: Float, scale: Float)]()
-        for k in 0..<period {
-            if let last = runs.last, last.stepSize == pattern[k].stepSize, last.scale == pattern[k].invSqrtBias2 {
-                runs[runs.count - 1].range = last.range.lowerBound..<(k + 1)
-            } else {
-                runs.append((k..<(k + 1), pattern[k].stepSize, pattern[k].invSqrtBias2))
-            }
-        }
-        let uniform = runs.count == 1
-        let periodRuns = runs
-        p.withUnsafeMutableBufferPointer { pb in
-            m.withUnsafeMutableBufferPointer { mb in
-                v.withUnsafeMutableBufferPointer { vb in
-                    g.withUnsafeBufferPointer { gb in
-                        chunkMaxExponent.withUnsafeMutableBufferPointer { fb in
-                            let pp = SendablePointer(pb.baseAddress!), mp = SendablePointer(mb.baseAddress!)
-                            let vp = SendablePointer(vb.baseAddress!)
-                            let gp = SendablePointer(UnsafeMutablePointer(mutating: gb.baseAddress!))
-                            let fp = SendablePointer(fb.baseAddress!)
-                            parallelChunks(chunks, threads: threads) { chunk in
-                                let r0 = chunk * rowsPerChunk, r1 = min(rows, r0 + rowsPerChunk)
-                                var maxExponent: UInt32 = 0
-                                if uniform {
-                                    update(pp.pointer, mp.pointer, vp.pointer, gp.pointer, range: (r0 * period)..<(r1 * period),
-                                           stepSize: periodRuns[0].stepSize, scale: periodRuns[0].scale, beta1: beta1, beta2: beta2,
-                                           epsilon: epsilon, maxExponent: &maxExponent)
-                                } else {
-                                    for row in r0..<r1 {
-                                        for run in periodRuns {
-                                            let base = row * period
-                                            update(pp.pointer, mp.pointer, vp.pointer, gp.pointer,
-                                                   range: (base + run.range.lowerBound)..<(base + run.range.upperBound),
-                                                   stepSize: run.stepSize, scale: run.scale, beta1: beta1, beta2: beta2,
-                                                   epsilon: epsilon, maxExponent: &maxExponent)
-                                        }
-                                    }
-                                }
-                                fp.pointer[chunk] = maxExponent
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return chunkMaxExponent.allSatisfy { $0 != 0x7F80_0000 }
-    }
-
-    @inline(__always)
-    private static func update(_ p: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
-                               _ v: UnsafeMutablePointer<Float>, _ g: UnsafeMutablePointer<Float>, range: Range<Int>,
-                               stepSize: Float, scale: Float, beta1: Float, beta2: Float, epsilon: Float,
-                               maxExponent: inout UInt32) {
-        var worst = maxExponent
-        for i in range {
-            let grad = g[i]
-            let mi = beta1 * m[i] + (1 - beta1) * grad
-            let vi = beta2 * v[i] + (1 - beta2) * grad * grad
-            m[i] = mi
-            v[i] = vi
-            let updated = p[i] - stepSize * mi / (vi.squareRoot() * scale + epsilon)
-            p[i] = updated
-            worst = max(worst, updated.bitPattern & 0x7F80_0000)
-        }
-        maxExponent = worst
     }
 }
 

@@ -18,13 +18,37 @@ public struct DensificationStats: Sendable, Equatable {
 
     public var count: Int { gradientAccum.count }
 
-    /// Adds one view's statistics for the Gaussians with radius > 0 (3DGS `add_densification_stats`).
-    public mutating func accumulate(radii: [Float], screenGradNorm: [Float]) {
-        precondition(radii.count == count && screenGradNorm.count == count, "densification stats out of step")
-        for i in 0..<count where radii[i] > 0 {
-            maxRadii[i] = max(maxRadii[i], radii[i])
-            gradientAccum[i] += screenGradNorm[i]
-            visibleCount[i] += 1
+    /// All zero for `count` Gaussians, reusing the arrays' storage.
+    public mutating func reset(count: Int) {
+        for keyPath in [\Self.gradientAccum, \.visibleCount, \.maxRadii] {
+            self[keyPath: keyPath].removeAll(keepingCapacity: true)
+            self[keyPath: keyPath].append(contentsOf: repeatElement(0, count: count))
+        }
+    }
+
+    /// Base addresses of the arrays, for adding statistics from parallel blocks of rows.
+    struct Arrays: @unchecked Sendable {
+        let gradientAccum, visibleCount, maxRadii: UnsafeMutablePointer<Float>
+
+        /// Adds one view's statistics of Gaussians `rows` with radius > 0 (3DGS
+        /// `add_densification_stats`): `radii` of all Gaussians, `screenGradNorm` of those rows from 0.
+        func accumulate(rows: Range<Int>, radii: UnsafePointer<Float>, screenGradNorm: UnsafePointer<Float>) {
+            for i in rows where radii[i] > 0 {
+                maxRadii[i] = max(maxRadii[i], radii[i])
+                gradientAccum[i] += screenGradNorm[i - rows.lowerBound]
+                visibleCount[i] += 1
+            }
+        }
+    }
+
+    /// Calls `body` with the arrays' base addresses (for a non-empty set).
+    mutating func withArrays<R>(_ body: (Arrays) -> R) -> R {
+        gradientAccum.withUnsafeMutableBufferPointer { g in
+            visibleCount.withUnsafeMutableBufferPointer { c in
+                maxRadii.withUnsafeMutableBufferPointer { r in
+                    body(Arrays(gradientAccum: g.baseAddress!, visibleCount: c.baseAddress!, maxRadii: r.baseAddress!))
+                }
+            }
         }
     }
 }
@@ -40,13 +64,13 @@ public struct DensifyReport: Sendable, Equatable {
 
 /// 3DGS adaptive density control (METHOD.md §5): clone small Gaussians with a large mean screen
 /// gradient, split large ones, prune transparent / oversized ones, reset opacities. Parameters,
-/// both Adam moments and the statistics are edited with the same row map, so they stay aligned;
-/// new Gaussians start with zero moments (as `cat_tensors_to_optimizer`).
+/// both Adam moments and the statistics are edited in place with the same `RowEdit`, so they stay
+/// aligned; new Gaussians start with zero moments (as `cat_tensors_to_optimizer`).
 public enum Densifier {
-    /// Densify then prune, in the official order: clones are appended, then split children, then
-    /// split parents are removed, then the prune mask is applied. Statistics are reset afterwards.
-    /// `pruneLarge` enables the world-size prune (and the screen-size prune when `maxScreenSize`
-    /// is set); 3DGS enables both once past the first opacity reset.
+    /// Densify then prune, with the result of the official order: clones are appended, then split
+    /// children, then split parents are removed, then the prune mask is applied. Statistics are
+    /// reset afterwards. `pruneLarge` enables the world-size prune (and the screen-size prune when
+    /// `maxScreenSize` is set); 3DGS enables both once past the first opacity reset.
     @discardableResult
     public static func densifyAndPrune(_ params: inout GaussianParams, adam: inout AdamState,
                                        stats: inout DensificationStats, config: TrainConfig,
@@ -69,54 +93,85 @@ public enum Densifier {
                 isSplitParent[i] = true
             }
         }
+        let children = splitChildren(of: splitRows, params, splitCount: config.splitCount, rng: &rng)
 
-        // Row map after clone and split: survivors, clones, then splitCount blocks of children.
-        var rows = [Int](), isNew = [Bool]()
-        rows.reserveCapacity(n + cloneRows.count + config.splitCount * splitRows.count)
-        for i in 0..<n where !isSplitParent[i] { rows.append(i); isNew.append(false) }
-        for i in cloneRows { rows.append(i); isNew.append(true) }
-        let firstChild = rows.count
-        for _ in 0..<config.splitCount { for i in splitRows { rows.append(i); isNew.append(true) } }
-
-        var edited = params.gatheringRows(rows)
-        // Children: mean + R·(N(0, scale)), scale / (0.8·splitCount).
-        let shrink = Float(log(0.8 * Double(config.splitCount)))
-        for r in firstChild..<rows.count {
-            let parent = rows[r]
-            let q = Quat(w: Double(params.rotations[4 * parent]), x: Double(params.rotations[4 * parent + 1]),
-                         y: Double(params.rotations[4 * parent + 2]), z: Double(params.rotations[4 * parent + 3]))
-            var local = Vec3.zero
-            for a in 0..<3 { local[a] = rng.normal() * Double(exp(params.logScales[3 * parent + a])) }
-            let offset = q.rotationMatrix * local
-            for a in 0..<3 {
-                edited.means[3 * r + a] = params.means[3 * parent + a] + Float(offset[a])
-                edited.logScales[3 * r + a] = params.logScales[3 * parent + a] - shrink
-            }
-        }
-
-        // Prune mask on the edited set.
+        // Prune mask, as on the edited set (survivors, clones, children); new rows skip the screen-size test.
         let minOpacity = Float(config.minOpacity)
         let worldLimit = Float(config.maxWorldScaleFraction * sceneExtent)
         let screenLimit = config.maxScreenSize.map(Float.init)
-        var keep = [Int](), keepNew = [Bool]()
-        keep.reserveCapacity(rows.count)
-        for r in 0..<rows.count {
-            let opacity = 1 / (1 + exp(-edited.opacityLogits[r]))
+        func pruned(logit: Float, maxScale: Float, maxRadius: Float?) -> Bool {
+            let opacity = 1 / (1 + exp(-logit))
             var prune = opacity < minOpacity
             if pruneLarge {
-                if edited.maxScale(r) > worldLimit { prune = true }
-                if let screenLimit, !isNew[r], stats.maxRadii[rows[r]] > screenLimit { prune = true }
+                if maxScale > worldLimit { prune = true }
+                if let screenLimit, let maxRadius, maxRadius > screenLimit { prune = true }
             }
-            if !prune { keep.append(r); keepNew.append(isNew[r]) }
+            return prune
+        }
+        var keep = [Bool](repeating: false, count: n)
+        for i in 0..<n where !isSplitParent[i] {
+            keep[i] = !pruned(logit: params.opacityLogits[i], maxScale: params.maxScale(i), maxRadius: stats.maxRadii[i])
+        }
+        var appended = cloneRows.filter { !pruned(logit: params.opacityLogits[$0], maxScale: params.maxScale($0), maxRadius: nil) }
+        var keptChildren = [Int]()
+        for c in 0..<children.count {
+            let parent = children.parent(c)
+            if !pruned(logit: params.opacityLogits[parent], maxScale: children.maxScale(c), maxRadius: nil) {
+                keptChildren.append(c)
+                appended.append(parent)
+            }
         }
 
-        params = edited.gatheringRows(keep)
-        let sourceRows = keep.map { rows[$0] }
-        adam.firstMoment = adam.firstMoment.gatheringRows(sourceRows, zeroed: keepNew)
-        adam.secondMoment = adam.secondMoment.gatheringRows(sourceRows, zeroed: keepNew)
-        stats = DensificationStats(count: params.count)
+        let edit = RowEdit(keep: keep, appended: appended)
+        params.applyRowEdit(edit)
+        let firstChildRow = params.count - keptChildren.count
+        for (k, c) in keptChildren.enumerated() {
+            let row = firstChildRow + k
+            for a in 0..<3 {
+                params.means[3 * row + a] = children.means[3 * c + a]
+                params.logScales[3 * row + a] = children.logScales[3 * c + a]
+            }
+        }
+        adam.firstMoment.applyRowEdit(edit, zeroAppended: true)
+        adam.secondMoment.applyRowEdit(edit, zeroAppended: true)
+        stats.reset(count: params.count)
+        let editedRows = n - splitRows.count + cloneRows.count + children.count
         return DensifyReport(cloned: cloneRows.count, split: splitRows.count,
-                             pruned: rows.count - keep.count, before: n, after: params.count)
+                             pruned: editedRows - params.count, before: n, after: params.count)
+    }
+
+    /// The children of split Gaussians `rows`, `splitCount` blocks of one child per row (the
+    /// official order): mean + R·N(0, scale), log-scale − ln(0.8·splitCount).
+    static func splitChildren(of rows: [Int], _ params: GaussianParams, splitCount: Int,
+                              rng: inout SplatRandom) -> SplitChildren {
+        var children = SplitChildren(parents: rows)
+        let shrink = Float(log(0.8 * Double(splitCount)))
+        for _ in 0..<splitCount {
+            for parent in rows {
+                let q = Quat(w: Double(params.rotations[4 * parent]), x: Double(params.rotations[4 * parent + 1]),
+                             y: Double(params.rotations[4 * parent + 2]), z: Double(params.rotations[4 * parent + 3]))
+                var local = Vec3.zero
+                for a in 0..<3 { local[a] = rng.normal() * Double(exp(params.logScales[3 * parent + a])) }
+                let offset = q.rotationMatrix * local
+                for a in 0..<3 {
+                    children.means.append(params.means[3 * parent + a] + Float(offset[a]))
+                    children.logScales.append(params.logScales[3 * parent + a] - shrink)
+                }
+            }
+        }
+        return children
+    }
+
+    /// Means and log-scales of split children; child c belongs to parent row `parents[c % parents.count]`.
+    struct SplitChildren {
+        var parents: [Int]
+        var means: [Float] = [], logScales: [Float] = []
+
+        var count: Int { means.count / 3 }
+        func parent(_ c: Int) -> Int { parents[c % parents.count] }
+        func maxScale(_ c: Int) -> Float {
+            GaussianParams.maxScale(logScales[3 * c], logScales[3 * c + 1], logScales[3 * c + 2])
+        }
     }
 
     /// Opacity ← min(opacity, value), with the opacity moments zeroed (3DGS `reset_opacity`).

@@ -1,38 +1,60 @@
 import SplatMath
 
-extension GaussianParams {
-    /// A new set whose row r is this set's row `rows[r]` (rows may repeat, in any order). Rows
-    /// with `zeroed[r] == true` are all zero instead (used for the Adam moments of new Gaussians).
-    public func gatheringRows(_ rows: [Int], zeroed: [Bool]? = nil) -> GaussianParams {
-        var out = GaussianParams(count: 0, shDegree: shDegree, featureCount: featureCount)
-        out.count = rows.count
-        out.means = Self.gather(means, stride: 3, rows: rows, zeroed: zeroed)
-        out.logScales = Self.gather(logScales, stride: 3, rows: rows, zeroed: zeroed)
-        out.rotations = Self.gather(rotations, stride: 4, rows: rows, zeroed: zeroed)
-        out.opacityLogits = Self.gather(opacityLogits, stride: 1, rows: rows, zeroed: zeroed)
-        out.sh = Self.gather(sh, stride: Self.shStride, rows: rows, zeroed: zeroed)
-        out.features = Self.gather(features, stride: featureCount, rows: rows, zeroed: zeroed)
-        return out
-    }
+/// A rearrangement of the rows of every per-Gaussian array (densification): the rows with
+/// `keep[row]` stay, in order, then one row per entry of `appended` follows, copied from that
+/// row of the array before the edit.
+struct RowEdit {
+    var keep: [Bool]
+    var appended: [Int]
+}
 
-    static func gather(_ source: [Float], stride: Int, rows: [Int], zeroed: [Bool]?) -> [Float] {
-        if stride == 0 { return [] }
-        var out = [Float](repeating: 0, count: rows.count * stride)
-        source.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for (r, row) in rows.enumerated() where zeroed?[r] != true {
-                    let s = row * stride, d = r * stride
-                    for k in 0..<stride { dst[d + k] = src[s + k] }
-                }
+extension Array where Element == Float {
+    /// Applies `edit` in place to rows of `stride` values; appended rows are all zero with
+    /// `zeroAppended`. Only the appended rows are buffered, never a second copy of the array.
+    mutating func applyRowEdit(_ edit: RowEdit, stride: Int, zeroAppended: Bool) {
+        guard stride > 0 else { return }
+        precondition(count == edit.keep.count * stride, "row edit of an array with another row count")
+        var newRows = [Float]()
+        if !zeroAppended {
+            newRows.reserveCapacity(edit.appended.count * stride)
+            for row in edit.appended { newRows.append(contentsOf: self[(row * stride)..<((row + 1) * stride)]) }
+        }
+        var kept = 0
+        withUnsafeMutableBufferPointer { rows in
+            let base = rows.baseAddress!
+            for row in 0..<edit.keep.count where edit.keep[row] {
+                if kept != row { (base + kept * stride).update(from: base + row * stride, count: stride) }
+                kept += 1
             }
         }
-        return out
+        removeLast(count - kept * stride)
+        growCapacity(to: count + edit.appended.count * stride)
+        if zeroAppended {
+            append(contentsOf: repeatElement(0, count: edit.appended.count * stride))
+        } else {
+            append(contentsOf: newRows)
+        }
+    }
+}
+
+extension GaussianParams {
+    /// Applies `edit` to every array, one at a time (see `Array.applyRowEdit`).
+    mutating func applyRowEdit(_ edit: RowEdit, zeroAppended: Bool = false) {
+        means.applyRowEdit(edit, stride: 3, zeroAppended: zeroAppended)
+        logScales.applyRowEdit(edit, stride: 3, zeroAppended: zeroAppended)
+        rotations.applyRowEdit(edit, stride: 4, zeroAppended: zeroAppended)
+        opacityLogits.applyRowEdit(edit, stride: 1, zeroAppended: zeroAppended)
+        sh.applyRowEdit(edit, stride: Self.shStride, zeroAppended: zeroAppended)
+        features.applyRowEdit(edit, stride: featureCount, zeroAppended: zeroAppended)
+        count = opacityLogits.count
     }
 
     /// Largest activated scale, exp(max log-scale), of Gaussian `i`.
     func maxScale(_ i: Int) -> Float {
-        exp(max(logScales[3 * i], max(logScales[3 * i + 1], logScales[3 * i + 2])))
+        Self.maxScale(logScales[3 * i], logScales[3 * i + 1], logScales[3 * i + 2])
     }
+
+    static func maxScale(_ s0: Float, _ s1: Float, _ s2: Float) -> Float { exp(max(s0, max(s1, s2))) }
 
     /// True when every parameter is finite.
     public var isFinite: Bool {

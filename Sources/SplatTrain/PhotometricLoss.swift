@@ -13,7 +13,6 @@ public struct PhotometricLoss: Sendable {
     public var lambdaDSSIM: Double
     public var threads: Int
     private var workspace: SSIMWorkspace?
-    private var ssimGradient: [Float] = []
 
     public init(lambdaDSSIM: Double, threads: Int = 0) {
         self.lambdaDSSIM = lambdaDSSIM
@@ -29,21 +28,19 @@ public struct PhotometricLoss: Sendable {
             workspace = SSIMWorkspace(channels: 3, width: width, height: height)
         }
         workspace!.threads = threads
-        let ssim = workspace!.valueAndGradient(rendered, target, gradient: &ssimGradient)
-        if gradient.count != n { gradient = [Float](repeating: 0, count: n) }
+        // dSSIM/d(rendered) first, then turned into dLoss/d(rendered) in place.
+        let ssim = workspace!.valueAndGradient(rendered, target, gradient: &gradient)
         let l1Weight = Float((1 - lambdaDSSIM) / Double(n)), ssimWeight = Float(lambdaDSSIM)
         var absSum = 0.0, squareSum = 0.0
         rendered.withUnsafeBufferPointer { r in
             target.withUnsafeBufferPointer { t in
-                ssimGradient.withUnsafeBufferPointer { sg in
-                    gradient.withUnsafeMutableBufferPointer { g in
-                        for i in 0..<n {
-                            let d = r[i] - t[i]
-                            absSum += Double(abs(d))
-                            squareSum += Double(d * d)
-                            let sign: Float = d > 0 ? 1 : (d < 0 ? -1 : 0)
-                            g[i] = l1Weight * sign - ssimWeight * sg[i]
-                        }
+                gradient.withUnsafeMutableBufferPointer { g in
+                    for i in 0..<n {
+                        let d = r[i] - t[i]
+                        absSum += Double(abs(d))
+                        squareSum += Double(d * d)
+                        let sign: Float = d > 0 ? 1 : (d < 0 ? -1 : 0)
+                        g[i] = l1Weight * sign - ssimWeight * g[i]
                     }
                 }
             }

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import CMalloc
+#endif
 import Foundation
 
 /// This process's resident memory, from `/proc/self/status` (0 where it is not available).
@@ -7,6 +10,17 @@ public enum ProcessMemory {
 
     /// Peak resident set size (VmHWM), bytes.
     public static func peakResidentBytes() -> Int { statusField("VmHWM:") }
+
+    /// Gives every allocation of `threshold` bytes or more its own mapping, returned to the system
+    /// when freed (glibc `M_MMAP_THRESHOLD`, process-wide). By default glibc raises that threshold
+    /// up to 32 MiB as large blocks are freed, and freed blocks below it stay resident in the heap:
+    /// training frees and regrows large arrays (densification, buffers that grow with the
+    /// Gaussians), so that garbage would count towards its peak memory.
+    public static func mapLargeAllocationsSeparately(threshold: Int = 256 * 1024) {
+        #if canImport(Glibc)
+        mallopt(M_MMAP_THRESHOLD, Int32(threshold))
+        #endif
+    }
 
     private static func statusField(_ name: String) -> Int {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

@@ -74,9 +74,29 @@ public struct StageTimings: Sendable, Equatable {
     /// One line of milliseconds per stage.
     public var summary: String {
         String(format: "render %.1f ms (project %.1f, bin %.1f, forward %.1f), loss %.1f ms, objective %.1f ms, "
-               + "backward %.1f ms (raster %.1f, reduce+project %.1f), densify %.1f ms, optimizer %.1f ms; total %.1f ms",
+               + "backward %.1f ms (tiles %.1f, per Gaussian %.1f), densify %.1f ms, optimizer %.1f ms; total %.1f ms",
                render * 1e3, raster.project, raster.bin, raster.forward, loss * 1e3, objective * 1e3,
                backward * 1e3, raster.backwardRaster, raster.backwardProject, densify * 1e3, optimizer * 1e3, total * 1e3)
+    }
+}
+
+/// Thread time of one block of the gradient pass per stage (seconds), and whether its update stayed finite.
+private struct BlockWork {
+    var gradients = 0.0, statistics = 0.0, optimizer = 0.0
+    var finite = true
+}
+
+private extension StageTimings {
+    /// Adds the wall time of a block-wise gradient pass, split between backward, densify
+    /// (statistics) and optimizer in proportion to the thread time each took.
+    mutating func addGradientPass(wall: Double, _ blocks: [BlockWork]) {
+        let gradients = blocks.reduce(0) { $0 + $1.gradients }, statistics = blocks.reduce(0) { $0 + $1.statistics }
+        let optimizer = blocks.reduce(0) { $0 + $1.optimizer }
+        let total = gradients + statistics + optimizer
+        guard total > 0 else { backward += wall; return }
+        backward += wall * gradients / total
+        densify += wall * statistics / total
+        self.optimizer += wall * optimizer / total
     }
 }
 
@@ -112,8 +132,10 @@ public final class Trainer {
     public let objective: FeatureObjective?
     private let backend: RasterBackend
     private var loss: PhotometricLoss
-    private var gradients: GaussianGradients
-    private var target: [Float] = []
+    /// Gaussians per block of the gradient pass (see `step`).
+    static let gradientBlockRows = 1024
+    /// The photo over the step's background, for photos with alpha (others are their own target).
+    private var composited: [Float] = []
     private var colorUpstream: [Float] = []
     private var featureUpstream: [Float] = []
 
@@ -136,7 +158,6 @@ public final class Trainer {
         self.objective = objective
         self.backend = backend
         self.loss = PhotometricLoss(lambdaDSSIM: config.lambdaDSSIM, threads: config.threads)
-        self.gradients = GaussianGradients(count: state.gaussians.count, featureCount: state.gaussians.featureCount)
     }
 
     private static let placeholder = TrainState(iteration: 0, gaussians: GaussianParams(count: 0),
@@ -192,7 +213,8 @@ public final class Trainer {
         case .white: background = SIMD3(1, 1, 1)
         case .random: background = SIMD3(state.rng.uniformFloat(), state.rng.uniformFloat(), state.rng.uniformFloat())
         }
-        view.composite(over: background, into: &target)
+        if view.alpha != nil { view.composite(over: background, into: &composited) }
+        let target = view.alpha == nil ? view.image : composited
 
         let output = backend.render(state.gaussians, camera: view.camera,
                                     options: renderOptions(iteration: iteration, background: background))
@@ -220,53 +242,86 @@ public final class Trainer {
             timings.objective = lap()
         }
 
-        let count = state.gaussians.count
-        if gradients.opacityLogits.count != count {
-            gradients = GaussianGradients(count: count, featureCount: state.gaussians.featureCount)
-        }
-        backend.backward(state.gaussians, upstream: upstream, into: &gradients)
+        backend.backward(state.gaussians, upstream: upstream)
         timings.backward = lap()
-        if let cpu = backend as? CPURasterizer { timings.raster = cpu.lastTimings }
 
-        // Densification (before the optimiser step, as in 3DGS).
-        var densifyReport: DensifyReport?
-        var opacityReset = false
-        var skipped: Set<ParameterGroup> = []
-        // Not on the last iteration: no later step would recover from an edit or a reset.
-        if iteration < config.densifyUntilIteration && iteration < config.iterations {
-            state.stats.accumulate(radii: output.radii, screenGradNorm: gradients.screenMeanGradNorm)
-            if iteration > config.densifyFromIteration && iteration % config.densificationInterval == 0 {
-                densifyReport = Densifier.densifyAndPrune(&state.gaussians, adam: &state.adam, stats: &state.stats,
-                                                          config: config, sceneExtent: state.sceneExtent,
-                                                          pruneLarge: iteration > config.opacityResetInterval,
-                                                          rng: &state.rng)
-                // Every tensor was replaced, so PyTorch's Adam has no gradients this iteration.
-            }
-            if iteration % config.opacityResetInterval == 0
-                || (config.background == .white && iteration == config.densifyFromIteration) {
-                Densifier.resetOpacity(&state.gaussians, adam: &state.adam, value: config.opacityResetValue)
-                skipped.insert(.opacity)
-                opacityReset = true
-            }
-        }
-        timings.densify = lap()
-
-        // Optimiser (none on the last iteration, as in 3DGS; none right after densification,
-        // whose gradients belong to the Gaussians before the edit).
-        if iteration < config.iterations && densifyReport == nil {
-            let rates = GroupLearningRates(config: config, sceneExtent: state.sceneExtent, iteration: iteration)
-            let finite = state.adam.step(&state.gaussians, gradients: gradients, rates: rates, skipping: skipped,
-                                        threads: config.threads)
-            guard finite else {
+        // Densification statistics and edits (before the optimiser step, as in 3DGS), not on the
+        // last iteration: no later step would recover from an edit or a reset. No optimiser step
+        // on the last iteration (as in 3DGS), nor right after densification, whose gradients
+        // belong to the Gaussians before the edit (every tensor was replaced, so PyTorch's Adam
+        // has no gradients).
+        let accumulate = iteration < config.densifyUntilIteration && iteration < config.iterations
+        let densify = accumulate && iteration > config.densifyFromIteration
+            && iteration % config.densificationInterval == 0
+        let resetOpacity = accumulate && (iteration % config.opacityResetInterval == 0
+            || (config.background == .white && iteration == config.densifyFromIteration))
+        let optimize = iteration < config.iterations && !densify
+        // The opacity reset replaces that tensor, so Adam skips the group this iteration.
+        let adamStep = optimize ? state.adam.beginStep(state.gaussians, rates: GroupLearningRates(
+            config: config, sceneExtent: state.sceneExtent, iteration: iteration),
+            skipping: resetOpacity ? [.opacity] : []) : nil
+        if (accumulate || optimize) && state.gaussians.count > 0 {
+            let blocks = updateByBlocks(&state, radii: output.radii, accumulate: accumulate, adamStep: adamStep)
+            timings.addGradientPass(wall: lap(), blocks)
+            guard blocks.allSatisfy(\.finite) else {
                 throw TrainingDivergedError(iteration: iteration, what: "a Gaussian parameter became NaN or infinite after the optimiser step")
             }
         }
-        timings.optimizer = lap()
+        if let cpu = backend as? CPURasterizer { timings.raster = cpu.lastTimings }
+
+        var densifyReport: DensifyReport?
+        if densify {
+            densifyReport = Densifier.densifyAndPrune(&state.gaussians, adam: &state.adam, stats: &state.stats,
+                                                      config: config, sceneExtent: state.sceneExtent,
+                                                      pruneLarge: iteration > config.opacityResetInterval,
+                                                      rng: &state.rng)
+        }
+        if resetOpacity {
+            Densifier.resetOpacity(&state.gaussians, adam: &state.adam, value: config.opacityResetValue)
+        }
+        timings.densify += lap()
 
         state.iteration = iteration
         return StepReport(iteration: iteration, viewIndex: viewIndex, loss: value,
                           psnr: value.mse > 0 ? -10 * log10(value.mse) : .infinity,
                           gaussians: state.gaussians.count, objectiveTerms: terms, densify: densifyReport,
-                          opacityReset: opacityReset, timings: timings)
+                          opacityReset: resetOpacity, timings: timings)
+    }
+
+    /// Takes the gradients a block of Gaussians at a time (`RasterBackend.updateWithGradients`) and
+    /// applies each block's densification statistics (when `accumulate`) and optimiser update
+    /// right away, so the gradients of all Gaussians never exist at once. Every update is per
+    /// Gaussian, so the result is that of whole-array passes. Returns what each block did.
+    private func updateByBlocks(_ state: inout TrainState, radii: [Float], accumulate: Bool,
+                                adamStep: AdamStep?) -> [BlockWork] {
+        let kernel = adamStep.map { state.adam.kernel($0, featureCount: state.gaussians.featureCount) }
+        let blockRows = Self.gradientBlockRows
+        var blocks = [BlockWork](repeating: BlockWork(), count: (state.gaussians.count + blockRows - 1) / blockRows)
+        state.stats.withArrays { stats in
+            state.adam.firstMoment.withArrays { m in
+                state.adam.secondMoment.withArrays { v in
+                    radii.withUnsafeBufferPointer { radii in
+                        blocks.withUnsafeMutableBufferPointer { work in
+                            let radii = SendablePointer(UnsafeMutablePointer(mutating: radii.baseAddress!))
+                            let work = SendablePointer(work.baseAddress!)
+                            backend.updateWithGradients(&state.gaussians, blockRows: blockRows) { block, params in
+                                let start = DispatchTime.now().uptimeNanoseconds
+                                if accumulate {
+                                    stats.accumulate(rows: block.rows, radii: radii.pointer,
+                                                     screenGradNorm: block.screenMeanGradNorm)
+                                }
+                                let counted = DispatchTime.now().uptimeNanoseconds
+                                let finite = kernel?.update(params, m, v, block.gradients, rows: block.rows) ?? true
+                                work.pointer[block.rows.lowerBound / blockRows] = BlockWork(
+                                    gradients: block.seconds, statistics: Double(counted - start) * 1e-9,
+                                    optimizer: Double(DispatchTime.now().uptimeNanoseconds - counted) * 1e-9,
+                                    finite: finite)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return blocks
     }
 }

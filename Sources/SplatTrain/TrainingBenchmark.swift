@@ -12,10 +12,15 @@ public struct TrainingBenchmark {
     public var evaluationInterval: Int
     /// Keep training after the target is reached (to the iteration or time limit).
     public var continueAfterTarget: Bool
+    /// Resident memory once the scene and its images were loaded, before any Gaussian existed
+    /// (the baseline of `bytesPerGaussian`); nil: the memory when `run` starts.
+    public var imagesMemoryBytes: Int?
 
-    public init(targetPSNR: Double, maxSeconds: Double, evaluationInterval: Int, continueAfterTarget: Bool = false) {
+    public init(targetPSNR: Double, maxSeconds: Double, evaluationInterval: Int, continueAfterTarget: Bool = false,
+                imagesMemoryBytes: Int? = nil) {
         self.targetPSNR = targetPSNR; self.maxSeconds = maxSeconds
         self.evaluationInterval = evaluationInterval; self.continueAfterTarget = continueAfterTarget
+        self.imagesMemoryBytes = imagesMemoryBytes
     }
 
     /// One evaluation of the held-out views.
@@ -45,10 +50,16 @@ public struct TrainingBenchmark {
         public var gaussians: Int
         public var finalPSNR: Double
         public var secondsPerIteration: PhaseSeconds
-        /// Peak resident memory of the process (bytes), and its growth during training (over the
-        /// memory at the start: code, photos, initial Gaussians) divided by the most Gaussians held.
+        /// Peak resident memory of the process (VmHWM, bytes).
         public var peakMemoryBytes: Int
         public var maxGaussians: Int
+        /// Resident memory after loading the scene and its images (the baseline), and when
+        /// training started (initial Gaussians, optimiser state and trainer buffers added).
+        public var imagesMemoryBytes: Int
+        public var startMemoryBytes: Int
+        /// (peak − images baseline) / max Gaussians: everything training added, per Gaussian.
+        public var bytesPerGaussian: Double
+        /// (peak − start) / max Gaussians: the growth during training only.
         public var peakGrowthBytesPerGaussian: Double
         public var curve: [Checkpoint]
     }
@@ -96,13 +107,14 @@ public struct TrainingBenchmark {
                                   backward: mean.backward, loss: mean.loss, objective: mean.objective,
                                   optimizer: mean.optimizer, densify: mean.densify,
                                   other: max(0, trainingSeconds / Double(max(steps, 1)) - measured))
-        let peak = ProcessMemory.peakResidentBytes()
+        let peak = ProcessMemory.peakResidentBytes(), images = imagesMemoryBytes ?? startMemory
+        func perGaussian(_ baseline: Int) -> Double { Double(max(0, peak - baseline)) / Double(max(maxGaussians, 1)) }
         return Report(targetPSNR: targetPSNR, secondsToTarget: reached?.seconds, iterationsToTarget: reached?.iteration,
                       iterations: trainer.state.iteration, trainingSeconds: trainingSeconds, wallSeconds: Self.now() - start,
                       gaussians: trainer.state.gaussians.count, finalPSNR: curve.last?.psnr ?? .nan,
                       secondsPerIteration: phases, peakMemoryBytes: peak, maxGaussians: maxGaussians,
-                      peakGrowthBytesPerGaussian: Double(max(0, peak - startMemory)) / Double(max(maxGaussians, 1)),
-                      curve: curve)
+                      imagesMemoryBytes: images, startMemoryBytes: startMemory, bytesPerGaussian: perGaussian(images),
+                      peakGrowthBytesPerGaussian: perGaussian(startMemory), curve: curve)
     }
 
     /// Mean PSNR of the current Gaussians over `views`, rendered as `eval` does (all SH bands in

@@ -71,6 +71,42 @@ private func testImages(channels: Int, width: Int, height: Int, seed: UInt64) ->
     #expect(g1 == g2)
 }
 
+@Test func inPlaceBlurEqualsTheTwoPlaneBlurBitForBit() {
+    let taps = SSIM.window1D.map { Float($0) }
+    for (w, h) in [(37, 29), (8, 3), (16, 12)] {
+        let (x, _) = testImages(channels: 1, width: w, height: h, seed: UInt64(w))
+        // Horizontal into a second plane, then vertical, each tap sum in ascending tap order.
+        let r = SSIM.windowRadius
+        var tmp = [Float](repeating: 0, count: w * h), expected = tmp
+        for row in 0..<h {
+            for i in 0..<w {
+                var acc: Float = 0
+                for k in max(0, r - i)...min(2 * r, w - 1 - i + r) { acc += taps[k] * x[row * w + i - r + k] }
+                tmp[row * w + i] = acc
+            }
+        }
+        for row in 0..<h {
+            for i in 0..<w {
+                var acc: Float = 0
+                for k in max(0, r - row)...min(2 * r, h - 1 - row + r) { acc += taps[k] * tmp[(row - r + k) * w + i] }
+                expected[row * w + i] = acc
+            }
+        }
+        var separate = [Float](repeating: 0, count: w * h), inPlace = x
+        taps.withUnsafeBufferPointer { t in
+            x.withUnsafeBufferPointer { src in
+                separate.withUnsafeMutableBufferPointer {
+                    SSIM.blur(src.baseAddress!, into: $0.baseAddress!, width: w, height: h, taps: t.baseAddress!)
+                }
+            }
+            inPlace.withUnsafeMutableBufferPointer {
+                SSIM.blur($0.baseAddress!, into: $0.baseAddress!, width: w, height: h, taps: t.baseAddress!)
+            }
+        }
+        #expect(separate == expected && inPlace == expected)
+    }
+}
+
 @Test func psnrAndL1() {
     let a: [Float] = [0, 0.5, 1, 0.25]
     let b: [Float] = [0.1, 0.5, 0.9, 0.25]

@@ -68,6 +68,27 @@ func randomGradients(for p: GaussianParams, seed: UInt64) -> GaussianGradients {
     #expect(a == b && adamA == adamB)
 }
 
+@Test func adamUpdatesBySlicesEqualOneStep() {
+    let p0 = taggedParams(count: 2500, featureCount: 3)
+    let g = randomGradients(for: p0, seed: 3)
+    let rates = GroupLearningRates(config: TrainConfig(), sceneExtent: 2, iteration: 10)
+    for skipping: Set<ParameterGroup> in [[], [.opacity]] {
+        var a = p0, b = p0
+        var adamA = AdamState(for: a), adamB = AdamState(for: b)
+        _ = adamA.step(&a, gradients: g, rates: rates, skipping: skipping)
+        let step = adamB.beginStep(b, rates: rates, skipping: skipping)
+        for rows in [0..<700, 700..<701, 701..<2500] {
+            var slice = GaussianGradients(count: rows.count, featureCount: 3)
+            func part(_ x: [Float], _ stride: Int) -> [Float] { Array(x[(rows.lowerBound * stride)..<(rows.upperBound * stride)]) }
+            slice.means = part(g.means, 3); slice.logScales = part(g.logScales, 3); slice.rotations = part(g.rotations, 4)
+            slice.opacityLogits = part(g.opacityLogits, 1); slice.sh = part(g.sh, 48); slice.features = part(g.features, 3)
+            #expect(adamB.update(&b, rows: rows, gradients: slice, step: step, threads: 2))
+        }
+        #expect(a == b && adamA == adamB)
+        #expect(skipping.isEmpty == (a.opacityLogits != p0.opacityLogits))
+    }
+}
+
 @Test func adamReportsNonFiniteParameters() {
     var p = taggedParams(count: 4)
     var g = randomGradients(for: p, seed: 1)
