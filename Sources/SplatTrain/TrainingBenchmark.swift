@@ -97,7 +97,7 @@ public struct TrainingBenchmark {
             steps += 1
             maxGaussians = max(maxGaussians, report.gaussians)
         }
-        if reached == nil && curve.last?.iteration != trainer.state.iteration + 1 {
+        if reached == nil && curve.last?.iteration != trainer.state.iteration {
             _ = evaluate(as: trainer.state.iteration)
         }
         let mean = totals.mean(over: steps)

@@ -207,3 +207,17 @@ func stopFlagCheckpointsAndResumeFinishes() throws {
     #expect(try second.run() == .finished(iteration: 30))
     #expect(written == [folder.pointCloudURL(iteration: 30)])
 }
+
+@Test(.enabled(if: TestData.available, "needs ../shared/data"))
+func trainingBenchmarkScoresEachIterationOnce() throws {
+    let (scene, views) = try #require(tinyScene)
+    let config = shortConfig(iterations: 120)
+    let state = TrainState.initial(config: config, views: views, points: scene.points, pointColors: scene.pointColors,
+                                   sceneExtent: scene.sceneExtent, featureCount: 0)
+    let backend = CPURasterizer()
+    let trainer = try Trainer(config: config, views: views, state: state, backend: backend)
+    let bench = TrainingBenchmark(targetPSNR: 99, maxSeconds: 600, evaluationInterval: 40, continueAfterTarget: true)
+    let report = try bench.run(trainer, testViews: Array(views.prefix(2)), backend: backend)
+    #expect(report.curve.map(\.iteration) == [40, 80, 120])
+    #expect(report.iterationsToTarget == nil && report.iterations == 120)
+}
