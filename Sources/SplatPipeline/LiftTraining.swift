@@ -29,13 +29,15 @@ public struct LiftTraining {
     }
 
     /// Groups the codebook entries into objects on the training views (`ObjectGrouping`), then
-    /// writes the point cloud with `obj_dc_*` and the grouped `object_id`, and the codebook and the
+    /// writes the point cloud with `obj_dc_*` and the grouped `object_id` (voted on the training
+    /// views, `GaussianVoting`), and the codebook and the
     /// grouping beside it and in the model folder.
     public func writePointCloud(_ gaussians: GaussianParams, to url: URL, folder: ModelFolder, threads: Int = 0) throws {
         let codebook = objective.codebookModel
         let grouping = try ObjectGrouping.build(gaussians: gaussians, codebook: codebook, cameras: cameras,
                                                 masks: objective.views, backend: CPURasterizer(), threads: threads)
-        let ids = try LiftInference.gaussianIDs(gaussians, codebook: codebook, grouping: grouping)
+        let ids = try GaussianVoting.objectIDs(gaussians, codebook: codebook, grouping: grouping, cameras: cameras,
+                                               backend: CPURasterizer(), threads: threads)
         try PLYFile.writeGaussians(GaussianPLY(gaussians: gaussians, objectIDs: ids), to: url)
         for dir in [url.deletingLastPathComponent(), folder.url] {
             try objective.saveCodebook(to: dir.appendingPathComponent(Codebook.fileName))

@@ -10,7 +10,7 @@ import SplatTrain
 public enum ObjectRegrouping {
     /// Groups the codebook entries of the model's latest point cloud on its training views and masks,
     /// writes `objects.json` beside that point cloud and in the folder, and rewrites the PLY's
-    /// `object_id` with the grouped ids. Returns the grouping.
+    /// `object_id` with the grouped ids voted on the training views. Returns the grouping.
     @discardableResult
     public static func regroup(_ url: URL, agreement: Double = 0.5, support: Double = 0.05,
                                scenePath: URL? = nil) throws -> ObjectGrouping {
@@ -27,7 +27,8 @@ public enum ObjectRegrouping {
                                                 support: support, threads: trained.config.threads)
         let plyURL = trained.folder.pointCloudURL(iteration: trained.iteration)
         var ply = try PLYFile.readGaussians(plyURL)
-        ply.objectIDs = try LiftInference.gaussianIDs(trained.gaussians, codebook: segmented.codebook, grouping: grouping)
+        ply.objectIDs = try GaussianVoting.objectIDs(trained.gaussians, codebook: segmented.codebook, grouping: grouping,
+                                                     cameras: cameras, backend: CPURasterizer(), threads: trained.config.threads)
         try PLYFile.writeGaussians(ply, to: plyURL)
         try grouping.save(to: plyURL.deletingLastPathComponent().appendingPathComponent(ObjectGrouping.fileName))
         try grouping.save(to: trained.folder.objectGroupingURL)

@@ -1,0 +1,51 @@
+import SplatMath
+import SplatRaster
+
+/// Object ids of the Gaussians from what they draw. A Gaussian's own feature f_i is only ever seen
+/// blended (F = Σ wᵢ fᵢ, METHOD.md §1.2), so argmax C·fᵢ can differ from the id of the pixels it
+/// paints: behind a surface, or when neighbours' features cancel its off-axis part. Here each
+/// Gaussian takes the object whose pixels hold most of its blending weight over the views,
+/// votes_i(k) = Σ_views Σ_p wᵢ(p)·[id(p) = k]. That sum is the feature gradient of a render whose
+/// upstream feature planes are the one-hot id planes, so the rasterizer's backward computes it,
+/// `featureCount` objects per pass. Gaussians no view sees keep the argmax of their own feature.
+public enum GaussianVoting {
+    public static func objectIDs(_ gaussians: GaussianParams, codebook: Codebook, grouping: ObjectGrouping?,
+                                 cameras: [PinholeCamera], backend: RasterBackend, threads: Int = 0) throws -> [Int32] {
+        let ownIDs = try LiftInference.gaussianIDs(gaussians, codebook: codebook, grouping: grouping)
+        let objects = Array(Set(ownIDs).union(grouping.map { $0.objects.map(Int32.init) } ?? [])).filter { $0 >= 0 }.sorted()
+        let column = Dictionary(uniqueKeysWithValues: objects.enumerated().map { ($1, $0) })
+        let n = gaussians.count, d = gaussians.featureCount
+        var votes = [Float](repeating: 0, count: n * objects.count)
+        var options = RenderOptions()
+        options.renderFeatures = true
+        options.activeSHDegree = 0
+        options.threads = threads
+        var gradients = GaussianGradients(count: n, featureCount: d)
+        for camera in cameras {
+            let output = backend.render(gaussians, camera: camera, options: options)
+            let pixels = output.width * output.height
+            let ids = try LiftInference.pixelIDs(features: output.features, pixelCount: pixels, codebook: codebook,
+                                                 grouping: grouping)
+            let present = Array(Set(ids.compactMap { column[$0] })).sorted()
+            for batch in stride(from: 0, to: present.count, by: d).map({ Array(present[$0..<min($0 + d, present.count)]) }) {
+                var planes = [Float](repeating: 0, count: d * pixels)
+                let channelOf = Dictionary(uniqueKeysWithValues: batch.enumerated().map { ($1, $0) })
+                for p in 0..<pixels {
+                    if let object = column[ids[p]], let c = channelOf[object] { planes[c * pixels + p] = 1 }
+                }
+                backend.backward(gaussians, upstream: RenderUpstream(features: planes))
+                backend.gradients(gaussians, rows: 0..<n, into: &gradients)
+                for i in 0..<n {
+                    for (c, object) in batch.enumerated() { votes[i * objects.count + object] += gradients.features[i * d + c] }
+                }
+            }
+        }
+        return (0..<n).map { i in
+            var best = -1, bestVote: Float = 0
+            for k in 0..<objects.count where votes[i * objects.count + k] > bestVote {
+                best = k; bestVote = votes[i * objects.count + k]
+            }
+            return best >= 0 ? objects[best] : ownIDs[i]
+        }
+    }
+}

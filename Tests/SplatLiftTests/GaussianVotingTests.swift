@@ -1,0 +1,31 @@
+import Foundation
+import Testing
+import SplatMath
+import SplatRaster
+@testable import SplatLift
+
+/// Two Gaussians on the optical axis, A in front of B, and C far outside the view. A's own feature
+/// points at entry 0, but the pixels it paints blend to entry 1 (B's larger weighted feature wins),
+/// so its vote is 1; C is never seen and keeps its own argmax.
+@Test func gaussiansTakeTheIDOfThePixelsTheyPaint() throws {
+    let camera = PinholeCamera(width: 32, height: 24, fx: 30, fy: 30, cx: 16, cy: 12)
+    var g = GaussianParams(count: 3, shDegree: 0, featureCount: 2)
+    let positions: [(Float, Float, Float)] = [(0, 0, 3), (0, 0, 4), (50, 0, 3)]
+    let features: [(Float, Float)] = [(1, 0), (-0.2, 3), (1, 0)]
+    for i in 0..<3 {
+        (g.means[3 * i], g.means[3 * i + 1], g.means[3 * i + 2]) = positions[i]
+        for a in 0..<3 { g.logScales[3 * i + a] = log(0.5) }
+        g.rotations[4 * i] = 1
+        g.opacityLogits[i] = 0            // α = 0.5 at the centre
+        (g.features[2 * i], g.features[2 * i + 1]) = features[i]
+    }
+    let codebook = try Codebook(entryCount: 2, featureCount: 2, values: [1, 0, 0, 1])
+    #expect(try LiftInference.gaussianIDs(g, codebook: codebook) == [0, 1, 0])
+    let voted = try GaussianVoting.objectIDs(g, codebook: codebook, grouping: nil, cameras: [camera],
+                                             backend: CPURasterizer(), threads: 1)
+    #expect(voted == [1, 1, 0])
+    // With a grouping that puts both entries in object 1, every Gaussian belongs to it.
+    let merged = ObjectGrouping(entryCount: 2, objectOfEntry: [1, 1], entryArea: [0, 0], agreement: 1, support: 1, merges: [])
+    #expect(try GaussianVoting.objectIDs(g, codebook: codebook, grouping: merged, cameras: [camera],
+                                         backend: CPURasterizer(), threads: 1) == [1, 1, 1])
+}
