@@ -1,5 +1,6 @@
 import SplatMath
 import SplatRaster
+import SplatTrain
 
 /// Object ids of the Gaussians from what they draw. A Gaussian's own feature f_i is only ever seen
 /// blended (F = Σ wᵢ fᵢ, METHOD.md §1.2), so argmax C·fᵢ can differ from the id of the pixels it
@@ -7,7 +8,7 @@ import SplatRaster
 /// Gaussian takes the object whose pixels hold most of its blending weight over the views,
 /// votes_i(k) = Σ_views Σ_p wᵢ(p)·[id(p) = k]. That sum is the feature gradient of a render whose
 /// upstream feature planes are the one-hot id planes, so the rasterizer's backward computes it,
-/// `featureCount` objects per pass. Gaussians no view sees keep the argmax of their own feature.
+/// `featureCount` objects per pass. Gaussians no view sees take the id of the nearest seen one.
 public enum GaussianVoting {
     public static func objectIDs(_ gaussians: GaussianParams, codebook: Codebook, grouping: ObjectGrouping?,
                                  cameras: [PinholeCamera], backend: RasterBackend, threads: Int = 0) throws -> [Int32] {
@@ -40,12 +41,27 @@ public enum GaussianVoting {
                 }
             }
         }
-        return (0..<n).map { i in
+        var voted = [Int32?](repeating: nil, count: n)
+        for i in 0..<n {
             var best = -1, bestVote: Float = 0
             for k in 0..<objects.count where votes[i * objects.count + k] > bestVote {
                 best = k; bestVote = votes[i * objects.count + k]
             }
-            return best >= 0 ? objects[best] : ownIDs[i]
+            if best >= 0 { voted[i] = objects[best] }
+        }
+        return fillUnseen(voted, means: gaussians.means, fallback: ownIDs)
+    }
+
+    /// Gaussians no view sees (hidden under a surface, since blending stops once T < 1e-4) take the
+    /// id of the nearest seen Gaussian; with none seen at all, `fallback`.
+    static func fillUnseen(_ voted: [Int32?], means: [Float], fallback: [Int32]) -> [Int32] {
+        let seen = voted.indices.filter { voted[$0] != nil }
+        guard !seen.isEmpty else { return fallback }
+        let tree = KDTree3(points: seen.flatMap { means[(3 * $0)..<(3 * $0 + 3)] })
+        return voted.indices.map { i in
+            if let id = voted[i] { return id }
+            let nearest = tree.nearest(to: (means[3 * i], means[3 * i + 1], means[3 * i + 2]))!
+            return voted[seen[nearest]]!
         }
     }
 }

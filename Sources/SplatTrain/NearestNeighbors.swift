@@ -68,6 +68,33 @@ public struct KDTree3: Sendable {
         return out
     }
 
+    /// The index of the point nearest to `q` (the lowest index on ties), or nil for an empty tree.
+    public func nearest(to q: (Float, Float, Float)) -> Int? {
+        var best = (index: -1, distance: Float.infinity)
+        nearest(node: 0, lo: 0, hi: count, query: q, best: &best)
+        return best.index >= 0 ? best.index : nil
+    }
+
+    private func nearest(node: Int, lo: Int, hi: Int, query q: (Float, Float, Float),
+                         best: inout (index: Int, distance: Float)) {
+        if node >= splitAxis.count || splitAxis[node] < 0 {
+            for k in lo..<hi {
+                let idx = Int(order[k])
+                let dx = points[3 * idx] - q.0, dy = points[3 * idx + 1] - q.1, dz = points[3 * idx + 2] - q.2
+                let d = dx * dx + dy * dy + dz * dz
+                if d < best.distance || (d == best.distance && idx < best.index) { best = (idx, d) }
+            }
+            return
+        }
+        let axis = Int(splitAxis[node])
+        let diff = (axis == 0 ? q.0 : (axis == 1 ? q.1 : q.2)) - splitValue[node]
+        let mid = (lo + hi) / 2
+        let (near, far) = diff < 0 ? ((2 * node + 1, lo, mid), (2 * node + 2, mid, hi))
+                                   : ((2 * node + 2, mid, hi), (2 * node + 1, lo, mid))
+        nearest(node: near.0, lo: near.1, hi: near.2, query: q, best: &best)
+        if diff * diff <= best.distance { nearest(node: far.0, lo: far.1, hi: far.2, query: q, best: &best) }
+    }
+
     /// `best` holds the kk smallest squared distances found so far, ascending.
     private func search(node: Int, lo: Int, hi: Int, query q: (Float, Float, Float), exclude: Int,
                         best: inout [Float]) {

@@ -6,7 +6,7 @@ import SplatRaster
 
 /// Two Gaussians on the optical axis, A in front of B, and C far outside the view. A's own feature
 /// points at entry 0, but the pixels it paints blend to entry 1 (B's larger weighted feature wins),
-/// so its vote is 1; C is never seen and keeps its own argmax.
+/// so its vote is 1; C is never seen and takes the id of the nearest seen Gaussian (A: 1).
 @Test func gaussiansTakeTheIDOfThePixelsTheyPaint() throws {
     let camera = PinholeCamera(width: 32, height: 24, fx: 30, fy: 30, cx: 16, cy: 12)
     var g = GaussianParams(count: 3, shDegree: 0, featureCount: 2)
@@ -23,9 +23,16 @@ import SplatRaster
     #expect(try LiftInference.gaussianIDs(g, codebook: codebook) == [0, 1, 0])
     let voted = try GaussianVoting.objectIDs(g, codebook: codebook, grouping: nil, cameras: [camera],
                                              backend: CPURasterizer(), threads: 1)
-    #expect(voted == [1, 1, 0])
-    // With a grouping that puts both entries in object 1, every Gaussian belongs to it.
-    let merged = ObjectGrouping(entryCount: 2, objectOfEntry: [1, 1], entryArea: [0, 0], agreement: 1, support: 1, merges: [])
+    #expect(voted == [1, 1, 1])
+    // With a grouping that puts both entries in object 0, every Gaussian belongs to it.
+    let merged = ObjectGrouping(entryCount: 2, objectOfEntry: [0, 0], entryArea: [0, 0], agreement: 1, support: 1, merges: [])
     #expect(try GaussianVoting.objectIDs(g, codebook: codebook, grouping: merged, cameras: [camera],
-                                         backend: CPURasterizer(), threads: 1) == [1, 1, 1])
+                                         backend: CPURasterizer(), threads: 1) == [0, 0, 0])
+}
+
+/// Unseen Gaussians take the nearest seen Gaussian's id; with nothing seen, the fallback.
+@Test func unseenGaussiansTakeTheNearestSeenID() {
+    let means: [Float] = [0, 0, 0, 10, 0, 0, 1, 0, 0, 9, 0.5, 0]
+    #expect(GaussianVoting.fillUnseen([3, 7, nil, nil], means: means, fallback: [0, 0, 0, 0]) == [3, 7, 3, 7])
+    #expect(GaussianVoting.fillUnseen([nil, nil], means: [0, 0, 0, 1, 1, 1], fallback: [5, 6]) == [5, 6])
 }

@@ -135,6 +135,24 @@ func randomGradients(for p: GaussianParams, seed: UInt64) -> GaussianGradients {
     }
 }
 
+@Test func kdTreeNearestMatchesBruteForce() {
+    var rng = SplatRandom(seed: 5)
+    let n = 1500
+    let points = (0..<(3 * n)).map { i in Float((i / 3) % 4) * 6 + Float(rng.normal()) }
+    let tree = KDTree3(points: points)
+    for _ in 0..<300 {
+        let q = (Float(rng.normal() * 8), Float(rng.normal() * 8), Float(rng.normal() * 8))
+        var best = (index: -1, distance: Float.infinity)
+        for j in 0..<n {
+            let dx = points[3 * j] - q.0, dy = points[3 * j + 1] - q.1, dz = points[3 * j + 2] - q.2
+            let d = dx * dx + dy * dy + dz * dz
+            if d < best.distance { best = (j, d) }
+        }
+        #expect(tree.nearest(to: q) == best.index)
+    }
+    #expect(KDTree3(points: []).nearest(to: (0, 0, 0)) == nil)
+}
+
 @Test func initialisationFromPoints() {
     let points: [Float] = [0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 5, 5, 5]
     let colors: [Float] = [1, 0, 0.5, 0, 1, 0, 0, 0, 1, 0.5, 0.5, 0.5, 0.2, 0.4, 0.6]
