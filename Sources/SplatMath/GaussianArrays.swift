@@ -28,22 +28,29 @@ private func baseAddress(_ buffer: UnsafeMutableBufferPointer<Float>) -> UnsafeM
 }
 
 extension GaussianParams {
-    /// Calls `body` with the arrays' base addresses (exclusive access to all six).
-    public mutating func withArrays<R>(_ body: (GaussianArrays) throws -> R) rethrows -> R {
-        try means.withUnsafeMutableBufferPointer { m in
-            try logScales.withUnsafeMutableBufferPointer { s in
-                try rotations.withUnsafeMutableBufferPointer { r in
-                    try opacityLogits.withUnsafeMutableBufferPointer { o in
+    /// Calls `body` with mutable buffers of means, logScales, rotations, opacityLogits, sh and
+    /// features, in that order (exclusive access to all six).
+    public mutating func withMutableBuffers<R>(_ body: ([UnsafeMutableBufferPointer<Float>]) throws -> R) rethrows -> R {
+        try means.withUnsafeMutableBufferPointer { means in
+            try logScales.withUnsafeMutableBufferPointer { scales in
+                try rotations.withUnsafeMutableBufferPointer { rotations in
+                    try opacityLogits.withUnsafeMutableBufferPointer { opacities in
                         try sh.withUnsafeMutableBufferPointer { sh in
-                            try features.withUnsafeMutableBufferPointer { f in
-                                try body(GaussianArrays(means: baseAddress(m), logScales: baseAddress(s),
-                                                        rotations: baseAddress(r), opacityLogits: baseAddress(o),
-                                                        sh: baseAddress(sh), features: baseAddress(f)))
+                            try features.withUnsafeMutableBufferPointer { features in
+                                try body([means, scales, rotations, opacities, sh, features])
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// Calls `body` with the arrays' base addresses (exclusive access to all six).
+    public mutating func withArrays<R>(_ body: (GaussianArrays) throws -> R) rethrows -> R {
+        try withMutableBuffers { b in
+            try body(GaussianArrays(means: baseAddress(b[0]), logScales: baseAddress(b[1]), rotations: baseAddress(b[2]),
+                                    opacityLogits: baseAddress(b[3]), sh: baseAddress(b[4]), features: baseAddress(b[5])))
         }
     }
 }

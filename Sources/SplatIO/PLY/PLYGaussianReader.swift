@@ -140,22 +140,3 @@ struct GaussianLayout {
     }
 }
 
-extension GaussianParams {
-    /// Runs `body` with mutable buffers of means, logScales, rotations, opacityLogits, sh, features.
-    fileprivate mutating func withMutableBuffers<R>(_ body: ([UnsafeMutableBufferPointer<Float>]) throws -> R) rethrows -> R {
-        try means.withUnsafeMutableBufferPointer { means in
-            try logScales.withUnsafeMutableBufferPointer { scales in
-                try rotations.withUnsafeMutableBufferPointer { rotations in
-                    try opacityLogits.withUnsafeMutableBufferPointer { opacities in
-                        try sh.withUnsafeMutableBufferPointer { sh in
-                            try features.withUnsafeMutableBufferPointer { features in
-                                try body([means, scales, rotations, opacities, sh, features])
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
