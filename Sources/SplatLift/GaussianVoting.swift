@@ -12,11 +12,8 @@ import SplatTrain
 public enum GaussianVoting {
     public static func objectIDs(_ gaussians: GaussianParams, codebook: Codebook, grouping: ObjectGrouping?,
                                  cameras: [PinholeCamera], backend: RasterBackend, threads: Int = 0) throws -> [Int32] {
-        let ownIDs = try LiftInference.gaussianIDs(gaussians, codebook: codebook, grouping: grouping)
-        let objects = Array(Set(ownIDs).union(grouping.map { $0.objects.map(Int32.init) } ?? [])).filter { $0 >= 0 }.sorted()
-        let column = Dictionary(uniqueKeysWithValues: objects.enumerated().map { ($1, $0) })
         let n = gaussians.count, d = gaussians.featureCount
-        var votes = [Float](repeating: 0, count: n * objects.count)
+        var votes: [Int32: [Float]] = [:]      // per object, the votes of every Gaussian
         var options = RenderOptions()
         options.renderFeatures = true
         options.activeSHDegree = 0
@@ -27,36 +24,37 @@ public enum GaussianVoting {
             let pixels = output.width * output.height
             let ids = try LiftInference.pixelIDs(features: output.features, pixelCount: pixels, codebook: codebook,
                                                  grouping: grouping)
-            let present = Array(Set(ids.compactMap { column[$0] })).sorted()
-            for batch in stride(from: 0, to: present.count, by: d).map({ Array(present[$0..<min($0 + d, present.count)]) }) {
-                var planes = [Float](repeating: 0, count: d * pixels)
+            let present = Set(ids).filter { $0 >= 0 }.sorted()
+            for start in stride(from: 0, to: present.count, by: d) {
+                let batch = Array(present[start..<min(start + d, present.count)])
                 let channelOf = Dictionary(uniqueKeysWithValues: batch.enumerated().map { ($1, $0) })
-                for p in 0..<pixels {
-                    if let object = column[ids[p]], let c = channelOf[object] { planes[c * pixels + p] = 1 }
-                }
+                var planes = [Float](repeating: 0, count: d * pixels)
+                for p in 0..<pixels { if let c = channelOf[ids[p]] { planes[c * pixels + p] = 1 } }
                 backend.backward(gaussians, upstream: RenderUpstream(features: planes))
                 backend.gradients(gaussians, rows: 0..<n, into: &gradients)
-                for i in 0..<n {
-                    for (c, object) in batch.enumerated() { votes[i * objects.count + object] += gradients.features[i * d + c] }
+                for (c, object) in batch.enumerated() {
+                    votes[object, default: [Float](repeating: 0, count: n)].withUnsafeMutableBufferPointer { v in
+                        for i in 0..<n { v[i] += gradients.features[i * d + c] }
+                    }
                 }
             }
         }
+        let objects = votes.keys.sorted(), columns = objects.map { votes[$0]! }
         var voted = [Int32?](repeating: nil, count: n)
         for i in 0..<n {
-            var best = -1, bestVote: Float = 0
-            for k in 0..<objects.count where votes[i * objects.count + k] > bestVote {
-                best = k; bestVote = votes[i * objects.count + k]
-            }
-            if best >= 0 { voted[i] = objects[best] }
+            var bestVote: Float = 0
+            for (object, column) in zip(objects, columns) where column[i] > bestVote { voted[i] = object; bestVote = column[i] }
         }
-        return fillUnseen(voted, means: gaussians.means, fallback: ownIDs)
+        return try fillUnseen(voted, means: gaussians.means) {
+            try LiftInference.gaussianIDs(gaussians, codebook: codebook, grouping: grouping)
+        }
     }
 
     /// Gaussians no view sees (hidden under a surface, since blending stops once T < 1e-4) take the
-    /// id of the nearest seen Gaussian; with none seen at all, `fallback`.
-    static func fillUnseen(_ voted: [Int32?], means: [Float], fallback: [Int32]) -> [Int32] {
+    /// id of the nearest seen Gaussian; with none seen at all, `fallback()`.
+    static func fillUnseen(_ voted: [Int32?], means: [Float], fallback: () throws -> [Int32]) rethrows -> [Int32] {
         let seen = voted.indices.filter { voted[$0] != nil }
-        guard !seen.isEmpty else { return fallback }
+        guard !seen.isEmpty else { return try fallback() }
         let tree = KDTree3(points: seen.flatMap { means[(3 * $0)..<(3 * $0 + 3)] })
         return voted.indices.map { i in
             if let id = voted[i] { return id }

@@ -21,4 +21,17 @@ extension ObjectGrouping {
                                               codebook: codebook)
         }
     }
+
+    /// The grouping (`build`) and the Gaussians' object ids voted on the same views
+    /// (`GaussianVoting`): what a segmented point cloud is written with.
+    public static func buildWithGaussianIDs(gaussians: GaussianParams, codebook: Codebook, cameras: [PinholeCamera],
+                                            masks: [SegmentLabels], backend: RasterBackend, agreement: Double = 0.5,
+                                            support: Double = 0.05,
+                                            threads: Int = 0) throws -> (grouping: ObjectGrouping, gaussianIDs: [Int32]) {
+        let grouping = try build(gaussians: gaussians, codebook: codebook, cameras: cameras, masks: masks, backend: backend,
+                                 agreement: agreement, support: support, threads: threads)
+        let ids = try GaussianVoting.objectIDs(gaussians, codebook: codebook, grouping: grouping, cameras: cameras,
+                                               backend: backend, threads: threads)
+        return (grouping, ids)
+    }
 }

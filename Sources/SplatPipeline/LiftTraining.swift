@@ -34,10 +34,9 @@ public struct LiftTraining {
     /// grouping beside it and in the model folder.
     public func writePointCloud(_ gaussians: GaussianParams, to url: URL, folder: ModelFolder, threads: Int = 0) throws {
         let codebook = objective.codebookModel
-        let grouping = try ObjectGrouping.build(gaussians: gaussians, codebook: codebook, cameras: cameras,
-                                                masks: objective.views, backend: CPURasterizer(), threads: threads)
-        let ids = try GaussianVoting.objectIDs(gaussians, codebook: codebook, grouping: grouping, cameras: cameras,
-                                               backend: CPURasterizer(), threads: threads)
+        let (grouping, ids) = try ObjectGrouping.buildWithGaussianIDs(gaussians: gaussians, codebook: codebook, cameras: cameras,
+                                                                      masks: objective.views, backend: CPURasterizer(),
+                                                                      threads: threads)
         try PLYFile.writeGaussians(GaussianPLY(gaussians: gaussians, objectIDs: ids), to: url)
         for dir in [url.deletingLastPathComponent(), folder.url] {
             try objective.saveCodebook(to: dir.appendingPathComponent(Codebook.fileName))

@@ -22,13 +22,13 @@ public enum ObjectRegrouping {
         let masks = try LiftTrainingLabels.load(from: scene, indices: scene.trainIndices, downscale: trained.config.resolution)
             .map { try SegmentLabels($0) }
         let cameras = scene.trainIndices.map { trained.camera(ofView: $0) }
-        let grouping = try ObjectGrouping.build(gaussians: trained.gaussians, codebook: segmented.codebook, cameras: cameras,
-                                                masks: masks, backend: CPURasterizer(), agreement: agreement,
-                                                support: support, threads: trained.config.threads)
+        let (grouping, ids) = try ObjectGrouping.buildWithGaussianIDs(gaussians: trained.gaussians, codebook: segmented.codebook,
+                                                                      cameras: cameras, masks: masks, backend: CPURasterizer(),
+                                                                      agreement: agreement, support: support,
+                                                                      threads: trained.config.threads)
         let plyURL = trained.folder.pointCloudURL(iteration: trained.iteration)
         var ply = try PLYFile.readGaussians(plyURL)
-        ply.objectIDs = try GaussianVoting.objectIDs(trained.gaussians, codebook: segmented.codebook, grouping: grouping,
-                                                     cameras: cameras, backend: CPURasterizer(), threads: trained.config.threads)
+        ply.objectIDs = ids
         try PLYFile.writeGaussians(ply, to: plyURL)
         try grouping.save(to: plyURL.deletingLastPathComponent().appendingPathComponent(ObjectGrouping.fileName))
         try grouping.save(to: trained.folder.objectGroupingURL)

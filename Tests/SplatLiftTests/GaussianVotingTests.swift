@@ -33,6 +33,6 @@ import SplatRaster
 /// Unseen Gaussians take the nearest seen Gaussian's id; with nothing seen, the fallback.
 @Test func unseenGaussiansTakeTheNearestSeenID() {
     let means: [Float] = [0, 0, 0, 10, 0, 0, 1, 0, 0, 9, 0.5, 0]
-    #expect(GaussianVoting.fillUnseen([3, 7, nil, nil], means: means, fallback: [0, 0, 0, 0]) == [3, 7, 3, 7])
-    #expect(GaussianVoting.fillUnseen([nil, nil], means: [0, 0, 0, 1, 1, 1], fallback: [5, 6]) == [5, 6])
+    #expect(GaussianVoting.fillUnseen([3, 7, nil, nil], means: means, fallback: { [0, 0, 0, 0] }) == [3, 7, 3, 7])
+    #expect(GaussianVoting.fillUnseen([nil, nil], means: [0, 0, 0, 1, 1, 1], fallback: { [5, 6] }) == [5, 6])
 }
