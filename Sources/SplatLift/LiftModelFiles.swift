@@ -6,7 +6,7 @@ import SplatTrain
 /// `lift.json` in a model folder: present exactly when the model was trained with segmentation.
 /// It holds the objective's settings and the masks folder used, so `render` and `eval` know the
 /// model is segmented and find the same input masks.
-public struct LiftModelInfo: Codable, Sendable, Equatable {
+public struct LiftModelInfo: Codable, SegmentationJSON.File, Sendable, Equatable {
     public static let fileName = "lift.json"
     static let formatName = "splatlift-lift-1"
 
@@ -18,6 +18,41 @@ public struct LiftModelInfo: Codable, Sendable, Equatable {
     public init(config: LiftConfig, masksPath: String) {
         self.config = config
         self.masksPath = masksPath
+    }
+}
+
+/// The versioned JSON files of a segmented model (`lift.json`, `objects.json`): written atomically,
+/// pretty-printed with sorted keys; read back with one-line errors naming the file.
+enum SegmentationJSON {
+    protocol File: Codable {
+        static var fileName: String { get }
+        static var formatName: String { get }
+        var format: String { get }
+    }
+
+    static func write<T: File>(_ value: T, to url: URL) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        let data: Data
+        do { data = try encoder.encode(value) } catch {
+            throw SplatError("cannot encode \(T.fileName): \(error)", path: url.path)
+        }
+        try ModelFolder.writeAtomically(data, to: url)
+    }
+
+    static func read<T: File>(_ type: T.Type, from url: URL) throws -> T {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw SplatError("cannot read: \(error.localizedDescription)", path: url.path)
+        }
+        let value: T
+        do { value = try JSONDecoder().decode(T.self, from: data) } catch {
+            throw SplatError("not a SplatLift \(T.fileName) (\(error))", path: url.path)
+        }
+        guard value.format == T.formatName else {
+            throw SplatError("unknown \(T.fileName) format \"\(value.format)\"", path: url.path)
+        }
+        return value
     }
 }
 
@@ -36,17 +71,7 @@ extension ModelFolder {
     /// The segmentation settings, or nil when the model was trained RGB-only (no `lift.json`).
     public func readLiftInfo() throws -> LiftModelInfo? {
         guard FileManager.default.fileExists(atPath: liftInfoURL.path) else { return nil }
-        let data: Data
-        do { data = try Data(contentsOf: liftInfoURL) } catch {
-            throw SplatError("cannot read: \(error.localizedDescription)", path: liftInfoURL.path)
-        }
-        let info: LiftModelInfo
-        do { info = try JSONDecoder().decode(LiftModelInfo.self, from: data) } catch {
-            throw SplatError("not a SplatLift lift.json (\(error))", path: liftInfoURL.path)
-        }
-        guard info.format == LiftModelInfo.formatName else {
-            throw SplatError("unknown lift.json format \"\(info.format)\"", path: liftInfoURL.path)
-        }
+        let info = try SegmentationJSON.read(LiftModelInfo.self, from: liftInfoURL)
         do { try info.config.validate() } catch let error as SplatError {
             throw SplatError(error.message, path: liftInfoURL.path)
         }
@@ -55,13 +80,7 @@ extension ModelFolder {
 
     /// Writes `lift.json` atomically, pretty-printed with sorted keys.
     public func writeLiftInfo(_ info: LiftModelInfo) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data: Data
-        do { data = try encoder.encode(info) } catch {
-            throw SplatError("cannot encode lift.json: \(error)", path: liftInfoURL.path)
-        }
-        try Self.writeAtomically(data, to: liftInfoURL)
+        try SegmentationJSON.write(info, to: liftInfoURL)
     }
 }
 

@@ -19,7 +19,7 @@ import SplatMath
 /// same/both > `agreement` and the evidence is not negligible: both ≥ `support`·min(area a, area b),
 /// areas over all training views. Pixels outside every mask (label 0) are ignored. Entries no
 /// training view renders belong to no object and are left out of every argmax.
-public struct ObjectGrouping: Codable, Sendable, Equatable {
+public struct ObjectGrouping: Codable, SegmentationJSON.File, Sendable, Equatable {
     public static let fileName = "objects.json"
     static let formatName = "splatlift-objects-1"
 
@@ -219,26 +219,12 @@ private struct GroupTable {
 extension ObjectGrouping {
     /// Writes `objects.json` (pretty-printed, sorted keys), atomically.
     public func save(to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        do { try encoder.encode(self).write(to: url, options: .atomic) } catch {
-            throw SplatError("cannot write the object grouping: \(error)", path: url.path)
-        }
+        try SegmentationJSON.write(self, to: url)
     }
 
     /// Reads and checks a file written by `save`.
     public static func load(from url: URL) throws -> ObjectGrouping {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SplatError("cannot read: \(error.localizedDescription)", path: url.path)
-        }
-        let grouping: ObjectGrouping
-        do { grouping = try JSONDecoder().decode(ObjectGrouping.self, from: data) } catch {
-            throw SplatError("not a SplatLift objects.json (\(error))", path: url.path)
-        }
-        guard grouping.format == formatName else {
-            throw SplatError("unknown objects.json format \"\(grouping.format)\"", path: url.path)
-        }
+        let grouping = try SegmentationJSON.read(ObjectGrouping.self, from: url)
         let n = grouping.entryCount
         guard n > 0, grouping.objectOfEntry.count == n, grouping.entryArea.count == n else {
             throw SplatError("objects.json lists \(grouping.objectOfEntry.count) objects and \(grouping.entryArea.count) areas for \(n) entries",
