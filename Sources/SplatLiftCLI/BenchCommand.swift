@@ -16,3 +16,10 @@ func loadAverage() -> Double {
           let first = text.split(separator: " ").first else { return 0 }
     return Double(first) ?? 0
 }
+
+/// The median of benchmark timings: the middle value, or the mean of the middle two (0 when empty).
+func medianValue(_ values: [Double]) -> Double {
+    let v = values.sorted()
+    guard !v.isEmpty else { return 0 }
+    return v.count % 2 == 1 ? v[v.count / 2] : 0.5 * (v[v.count / 2 - 1] + v[v.count / 2])
+}

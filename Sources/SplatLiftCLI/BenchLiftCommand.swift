@@ -72,10 +72,9 @@ struct BenchLiftCommand: ParsableCommand {
         // Per stage (pipeline order, then the total): median and minimum milliseconds over the runs.
         let names = LiftTimings().stages.map(\.0) + ["total"]
         let columns = names.indices.map { i in
-            runs.map { i < names.count - 1 ? $0.stages[i].1 * 1e3 : $0.total * 1e3 }.sorted()
+            runs.map { i < names.count - 1 ? $0.stages[i].1 * 1e3 : $0.total * 1e3 }
         }
-        let medians = columns.map { $0.count % 2 == 1 ? $0[$0.count / 2] : 0.5 * ($0[$0.count / 2 - 1] + $0[$0.count / 2]) }
-        let minimums = columns.map { $0.first ?? 0 }
+        let medians = columns.map(medianValue), minimums = columns.map { $0.min() ?? 0 }
         let load = loadAverage()
         if json {
             let object: [String: Any] = [

@@ -53,10 +53,7 @@ struct BenchRasterCommand: ParsableCommand {
             if run > 0 { runs.append(rasterizer.lastTimings) }
         }
         let stats = rasterizer.lastStats
-        func median(_ f: (RasterTimings) -> Double) -> Double {
-            let v = runs.map(f).sorted()
-            return v.count % 2 == 1 ? v[v.count / 2] : 0.5 * (v[v.count / 2 - 1] + v[v.count / 2])
-        }
+        func median(_ f: (RasterTimings) -> Double) -> Double { medianValue(runs.map(f)) }
         func minimum(_ f: (RasterTimings) -> Double) -> Double { runs.map(f).min() ?? 0 }
         let stages: [(String, (RasterTimings) -> Double)] = [
             ("project", { $0.project }), ("bin", { $0.bin }), ("forward", { $0.forward }),
