@@ -34,6 +34,12 @@ private enum ImageMetricsPSNR {
     }
 }
 
+/// The initial Gaussians of tiny-1's points for `config`, with `featureCount` feature channels.
+private func initialState(_ config: TrainConfig, scene: Scene, views: [TrainingView], featureCount: Int = 0) -> TrainState {
+    TrainState.initial(config: config, views: views, points: scene.points, pointColors: scene.pointColors,
+                       sceneExtent: scene.sceneExtent, featureCount: featureCount)
+}
+
 /// Short-run settings that still pass through densification, an opacity reset and an SH step.
 private func shortConfig(iterations: Int, seed: UInt64 = 7) -> TrainConfig {
     var config = TrainConfig()
@@ -52,8 +58,7 @@ func tinySceneGainsEightDecibels() throws {
     var config = TrainConfig()
     config.iterations = 600
     config.seed = 1
-    let state = TrainState.initial(config: config, views: views, points: scene.points, pointColors: scene.pointColors,
-                                   sceneExtent: scene.sceneExtent, featureCount: 0)
+    let state = initialState(config, scene: scene, views: views)
     let before = meanPSNR(state.gaussians, views: views, config: config)
     let trainer = try Trainer(config: config, views: views, state: state, backend: CPURasterizer())
     while !trainer.isFinished { try trainer.step() }
@@ -67,8 +72,7 @@ func resumedRunIsBitIdentical() throws {
     let (scene, views) = try #require(tinyScene)
     var config = shortConfig(iterations: 130)
     config.background = .random
-    let initial = TrainState.initial(config: config, views: views, points: scene.points, pointColors: scene.pointColors,
-                                     sceneExtent: scene.sceneExtent, featureCount: 0)
+    let initial = initialState(config, scene: scene, views: views)
     let straight = try Trainer(config: config, views: views, state: initial, backend: CPURasterizer())
     while !straight.isFinished { try straight.step() }
 
@@ -91,8 +95,7 @@ func threadCountDoesNotChangeTheResult() throws {
     for threads in [1, 2] {
         var config = shortConfig(iterations: 70)
         config.threads = threads
-        let initial = TrainState.initial(config: config, views: views, points: scene.points, pointColors: scene.pointColors,
-                                         sceneExtent: scene.sceneExtent, featureCount: 0)
+        let initial = initialState(config, scene: scene, views: views)
         let trainer = try Trainer(config: config, views: views, state: initial, backend: CPURasterizer())
         while !trainer.isFinished { try trainer.step() }
         results.append(trainer.state)
@@ -136,8 +139,7 @@ func featureObjectiveTrainsFeaturesThroughDensification() throws {
     var config = shortConfig(iterations: 120)
     config.identityFeatureLR = 0.05   // so 120 steps visibly pull ±1.8 features to 0.5
     let objective = PullFeaturesObjective()
-    let initial = TrainState.initial(config: config, views: views, points: scene.points, pointColors: scene.pointColors,
-                                     sceneExtent: scene.sceneExtent, featureCount: objective.featureCount)
+    let initial = initialState(config, scene: scene, views: views, featureCount: objective.featureCount)
     #expect(initial.gaussians.featureCount == 4 && initial.gaussians.features.count == 4 * initial.gaussians.count)
     let c0 = Float(GaussianInitializer.shC0)
     #expect(initial.gaussians.features.allSatisfy { abs($0) <= 0.5 / c0 })
@@ -161,8 +163,7 @@ func divergenceStopsAndKeepsTheLastGoodCheckpoint() throws {
     config.checkpointInterval = 10
     let objective = PullFeaturesObjective()
     objective.nanAtIteration = 23
-    let initial = TrainState.initial(config: config, views: views, points: scene.points, pointColors: scene.pointColors,
-                                     sceneExtent: scene.sceneExtent, featureCount: objective.featureCount)
+    let initial = initialState(config, scene: scene, views: views, featureCount: objective.featureCount)
     let trainer = try Trainer(config: config, views: views, state: initial, backend: CPURasterizer(), objective: objective)
     let folder = ModelFolder(try TestDataDirectory())
     let session = try TrainingSession(trainer: trainer, folder: folder, resumed: false, stop: StopFlag(),
@@ -186,8 +187,7 @@ func divergenceStopsAndKeepsTheLastGoodCheckpoint() throws {
 func stopFlagCheckpointsAndResumeFinishes() throws {
     let (scene, views) = try #require(tinyScene)
     let config = shortConfig(iterations: 30)
-    let initial = TrainState.initial(config: config, views: views, points: scene.points, pointColors: scene.pointColors,
-                                     sceneExtent: scene.sceneExtent, featureCount: 0)
+    let initial = initialState(config, scene: scene, views: views)
     let folder = ModelFolder(try TestDataDirectory())
     let stop = StopFlag()
     stop.set()
@@ -212,8 +212,7 @@ func stopFlagCheckpointsAndResumeFinishes() throws {
 func trainingBenchmarkScoresEachIterationOnce() throws {
     let (scene, views) = try #require(tinyScene)
     let config = shortConfig(iterations: 120)
-    let state = TrainState.initial(config: config, views: views, points: scene.points, pointColors: scene.pointColors,
-                                   sceneExtent: scene.sceneExtent, featureCount: 0)
+    let state = initialState(config, scene: scene, views: views)
     let backend = CPURasterizer()
     let trainer = try Trainer(config: config, views: views, state: state, backend: backend)
     let bench = TrainingBenchmark(targetPSNR: 99, maxSeconds: 600, evaluationInterval: 40, continueAfterTarget: true)
