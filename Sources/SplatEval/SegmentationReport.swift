@@ -7,18 +7,21 @@ import Foundation
 public struct SegmentationReport: Codable, Sendable, Equatable {
     public var prediction: SegmentationScores
     public var predictionPerView: SegmentationScores
-    /// A second prediction of the same views scored the scene way, when given: the bare argmax
-    /// over all codebook entries (METHOD.md §2) next to the grouped objects.
+    /// More predictions of the same views scored the scene way, when given: the grouped argmax of
+    /// the rendered feature, next to ids rendered from the Gaussians' voted ids,
+    public var featurePrediction: SegmentationScores?
+    /// and the bare argmax over all codebook entries (METHOD.md §2) next to the grouped objects.
     public var ungroupedPrediction: SegmentationScores?
     public var inputMasks: SegmentationScores?
 
-    /// Scores `predicted` (GT + lifted id maps), and when given `ungrouped` the same way and
-    /// `masks` (GT + per-view input maps, read with `maskOptions`, by default 0 = no mask).
+    /// Scores `predicted` (GT + lifted id maps), and when given `features` and `ungrouped` the same
+    /// way and `masks` (GT + per-view input maps, read with `maskOptions`, by default 0 = no mask).
     public init(predicted: [SegmentationView], options: SegmentationOptions = SegmentationOptions(),
-                ungrouped: [SegmentationView]? = nil,
+                features: [SegmentationView]? = nil, ungrouped: [SegmentationView]? = nil,
                 masks: [SegmentationView]? = nil, maskOptions: SegmentationOptions = .inputMasks) throws {
         prediction = try SegmentationMetrics.scene(predicted, options: options)
         predictionPerView = try SegmentationMetrics.perView(predicted, options: options)
+        featurePrediction = try features.map { try SegmentationMetrics.scene($0, options: options) }
         ungroupedPrediction = try ungrouped.map { try SegmentationMetrics.scene($0, options: options) }
         inputMasks = try masks.map { try SegmentationMetrics.perView($0, options: maskOptions) }
     }
@@ -27,6 +30,7 @@ public struct SegmentationReport: Codable, Sendable, Equatable {
     public var summary: String {
         var lines = ["lifted prediction (scene matching): " + prediction.summary,
                      "lifted prediction (per-view matching): " + predictionPerView.summary]
+        if let featurePrediction { lines.append("rendered-feature argmax, grouped (scene matching): " + featurePrediction.summary) }
         if let ungroupedPrediction { lines.append("bare argmax, ungrouped (scene matching): " + ungroupedPrediction.summary) }
         if let inputMasks { lines.append("input masks (per-view matching): " + inputMasks.summary) }
         return lines.joined(separator: "\n")

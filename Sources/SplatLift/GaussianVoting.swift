@@ -9,9 +9,17 @@ import SplatTrain
 /// votes_i(k) = Σ_views Σ_p wᵢ(p)·[id(p) = k]. That sum is the feature gradient of a render whose
 /// upstream feature planes are the one-hot id planes, so the rasterizer's backward computes it,
 /// `featureCount` objects per pass. Gaussians no view sees take the id of the nearest seen one.
+///
+/// With the views' 2D masks, id(p) is the majority rendered id of the mask holding p
+/// (`maskMajority`): the masks' own extents, which the rendered ids only approximate, decide which
+/// pixels a view counts as one object, while what each mask is still comes from the 3D features.
 public enum GaussianVoting {
     public static func objectIDs(_ gaussians: GaussianParams, codebook: Codebook, grouping: ObjectGrouping?,
-                                 cameras: [PinholeCamera], backend: RasterBackend, threads: Int = 0) throws -> [Int32] {
+                                 cameras: [PinholeCamera], masks: [SegmentLabels]? = nil, backend: RasterBackend,
+                                 threads: Int = 0) throws -> [Int32] {
+        if let masks, masks.count != cameras.count {
+            throw SplatError("Gaussian voting: \(cameras.count) cameras for \(masks.count) masks")
+        }
         let n = gaussians.count, d = gaussians.featureCount
         var votes: [Int32: [Float]] = [:]      // per object, the votes of every Gaussian
         var options = RenderOptions()
@@ -19,11 +27,12 @@ public enum GaussianVoting {
         options.activeSHDegree = 0
         options.threads = threads
         var gradients = GaussianGradients(count: n, featureCount: d)
-        for camera in cameras {
+        for (v, camera) in cameras.enumerated() {
             let output = backend.render(gaussians, camera: camera, options: options)
             let pixels = output.width * output.height
-            let ids = try LiftInference.pixelIDs(features: output.features, pixelCount: pixels, codebook: codebook,
+            var ids = try LiftInference.pixelIDs(features: output.features, pixelCount: pixels, codebook: codebook,
                                                  grouping: grouping)
+            if let mask = masks?[v] { ids = try maskMajority(ids, mask: mask) }
             let present = Set(ids).filter { $0 >= 0 }.sorted()
             for start in stride(from: 0, to: present.count, by: d) {
                 let batch = Array(present[start..<min(start + d, present.count)])
@@ -47,6 +56,21 @@ public enum GaussianVoting {
         }
         return try fillUnseen(voted, means: gaussians.means) {
             try LiftInference.gaussianIDs(gaussians, codebook: codebook, grouping: grouping)
+        }
+    }
+
+    /// Every pixel of a mask (label ≠ 0) gets the id most of the mask's pixels carry in `ids`
+    /// (ties: the smaller id); unmasked pixels keep theirs.
+    public static func maskMajority(_ ids: [Int32], mask: SegmentLabels) throws -> [Int32] {
+        guard ids.count == mask.pixelCount else {
+            throw SplatError("Gaussian voting: \(ids.count) ids for a \(mask.width)x\(mask.height) mask")
+        }
+        var counts = [[Int32: Int]](repeating: [:], count: mask.labelCount)
+        for p in ids.indices { counts[Int(mask.index[p])][ids[p], default: 0] += 1 }
+        let majority = counts.map { c in c.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key }
+        return ids.indices.map { p in
+            let segment = Int(mask.index[p])
+            return mask.values[segment] == 0 ? ids[p] : majority[segment]!
         }
     }
 

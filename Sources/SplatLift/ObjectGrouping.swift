@@ -13,9 +13,13 @@ import SplatMath
 ///     same(a, b) = Σ_views Σ_masks min(pixels of a in the mask, pixels of b in the mask)
 ///     both(a, b) = Σ_views min(pixels of a, pixels of b)          (pixels inside some mask)
 ///
-/// `same ≤ both`. When a and b are one object, wherever both are seen they lie in the same masks
-/// and same ≈ both; two objects share masks only where a mask merges them or along a 1-2 px
-/// border, so same ≪ both. The closest pair (largest same/both, then largest same) is merged while
+/// where a mask counts only for pairs with its majority group. `same ≤ both`. When a and b are one
+/// object, wherever both are seen they lie in the same masks and same ≈ both; two objects share
+/// masks only where a mask merges them or along a 1-2 px border, so same ≪ both. Two minorities of
+/// a third group's mask (stray pixels of two entries inside another object) say nothing about each
+/// other, so such masks do not count for them: Gaussian voting relabels those pixels by the mask's
+/// majority anyway (`GaussianVoting`), and merging the two could take away an object that one of
+/// them is the majority of elsewhere. The closest pair (largest same/both, then largest same) is merged while
 /// same/both > `agreement` and the evidence is not negligible: both ≥ `support`·min(area a, area b),
 /// areas over all training views. Pixels outside every mask (label 0) are ignored. Entries no
 /// training view renders belong to no object and are left out of every argmax.
@@ -169,14 +173,15 @@ private struct GroupTable {
                     if groupCount[g] == 0 { seen.append(g) }
                     groupCount[g] += count
                 }
-                for x in 0..<seen.count {
-                    let a = seen[x]
+                // The mask's majority group (the lowest on ties) is the only one it speaks for.
+                var major = seen[0]
+                for g in seen where groupCount[g] > groupCount[major] || (groupCount[g] == groupCount[major] && g < major) {
+                    major = g
+                }
+                for a in seen {
                     if viewTotal[a] == 0 { viewGroups.append(a) }
                     viewTotal[a] += groupCount[a]
-                    for y in (x + 1)..<seen.count {
-                        let b = seen[y]
-                        same[min(a, b) * n + max(a, b)] += min(groupCount[a], groupCount[b])
-                    }
+                    if a != major { same[min(a, major) * n + max(a, major)] += min(groupCount[a], groupCount[major]) }
                 }
                 for g in seen { groupCount[g] = 0 }
             }

@@ -31,7 +31,7 @@ extension ObjectGrouping {
         let grouping = try build(gaussians: gaussians, codebook: codebook, cameras: cameras, masks: masks, backend: backend,
                                  agreement: agreement, support: support, threads: threads)
         let ids = try GaussianVoting.objectIDs(gaussians, codebook: codebook, grouping: grouping, cameras: cameras,
-                                               backend: backend, threads: threads)
+                                               masks: masks, backend: backend, threads: threads)
         return (grouping, ids)
     }
 }

@@ -25,7 +25,8 @@ public struct SegmentationEvaluation: Codable, Sendable {
         let model = segmented.model
         let scene = model.scene
         let masksScene = try segmented.sceneWithTrainingMasks()
-        var predicted = [SegmentationView](), ungrouped = [SegmentationView](), masks = [SegmentationView]()
+        var predicted = [SegmentationView](), features = [SegmentationView](), ungrouped = [SegmentationView]()
+        var masks = [SegmentationView]()
         var names = [String]()
         var allMasks = true
         for index in split.indices(in: scene) {
@@ -39,9 +40,13 @@ public struct SegmentationEvaluation: Codable, Sendable {
             }
             predicted.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
                                                   prediction: ids, name: name))
+            if segmented.rendersGaussianIDs {
+                features.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
+                                                     prediction: try segmented.featurePixelIDs(output), name: name))
+            }
             if segmented.grouping != nil {
                 ungrouped.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
-                                                      prediction: try segmented.ungrouped.pixelIDs(output), name: name))
+                                                      prediction: try segmented.ungrouped.featurePixelIDs(output), name: name))
             }
             names.append(name)
             if allMasks, let mask = try masksScene.loadMask(index, downscale: model.config.resolution) {
@@ -55,7 +60,8 @@ public struct SegmentationEvaluation: Codable, Sendable {
         guard !predicted.isEmpty else {
             throw SplatError("none of the \(split.rawValue) views has a ground-truth instance map", path: source)
         }
-        let report = try SegmentationReport(predicted: predicted, ungrouped: segmented.grouping == nil ? nil : ungrouped,
+        let report = try SegmentationReport(predicted: predicted, features: features.isEmpty ? nil : features,
+                                            ungrouped: segmented.grouping == nil ? nil : ungrouped,
                                             masks: allMasks ? masks : nil)
         return SegmentationEvaluation(iteration: model.iteration, split: split, groundTruth: source,
                                       masks: allMasks ? masksScene.masksFolder?.path : nil, views: names, report: report)
@@ -78,8 +84,9 @@ public struct SegmentationEvaluation: Codable, Sendable {
         return map.downscaled(by: max(1, downscale))
     }
 
-    /// A short table: lifted (scene matching, per-view matching; the bare argmax when the model
-    /// groups its entries) against the input masks.
+    /// A short table: lifted (scene matching, per-view matching; the grouped feature argmax when
+    /// the ids are rendered from the Gaussians, the bare argmax when the model groups its entries)
+    /// against the input masks.
     public var table: String {
         func pad(_ text: String) -> String { text.padding(toLength: 34, withPad: " ", startingAt: 0) }
         func row(_ name: String, _ s: SegmentationScores) -> String {
@@ -88,6 +95,7 @@ public struct SegmentationEvaluation: Codable, Sendable {
         var lines = [pad("\(views.count) \(split.rawValue) views") + "    mIoU   F@0.5      PQ   mBIoU",
                      row("lifted (scene matching)", report.prediction),
                      row("lifted (per-view matching)", report.predictionPerView)]
+        if let features = report.featurePrediction { lines.append(row("feature argmax, grouped (scene)", features)) }
         if let ungrouped = report.ungroupedPrediction { lines.append(row("bare argmax (scene matching)", ungrouped)) }
         if let inputMasks = report.inputMasks { lines.append(row("input masks (per-view matching)", inputMasks)) }
         return lines.joined(separator: "\n")

@@ -47,8 +47,22 @@ public struct SegmentedModel {
         return Dictionary(uniqueKeysWithValues: grouping.objects.enumerated().map { (Int32($0.element), Int32($0.offset)) })
     }
 
-    /// Per-pixel object ids of a render with features (row-major W·H).
-    public func pixelIDs(_ output: RenderOutput) throws -> [Int32] {
+    /// Whether pixel ids are drawn from the Gaussians' object ids: when the point cloud carries ids
+    /// voted against an object grouping (what training and `splatlift group` write).
+    public var rendersGaussianIDs: Bool { grouping != nil && model.objectIDs != nil }
+
+    /// Per-pixel object ids (row-major W·H) of scene view `index`, whose full-model render with
+    /// features is `output`: the objects of the Gaussians drawn there (`ObjectIDRendering`) when
+    /// `rendersGaussianIDs`, else the argmax of the rendered feature (`featurePixelIDs`).
+    public func pixelIDs(view index: Int, output: RenderOutput, backend: RasterBackend) throws -> [Int32] {
+        guard rendersGaussianIDs, let objectIDs = model.objectIDs else { return try featurePixelIDs(output) }
+        return try ObjectIDRendering.pixelIDs(model.gaussians, objectIDs: objectIDs, camera: model.camera(ofView: index),
+                                              backend: backend, threads: model.config.threads)
+    }
+
+    /// Per-pixel ids of a render with features: argmax_k C[k]·F(p) (METHOD.md §2), entries mapped
+    /// to their objects when grouped.
+    public func featurePixelIDs(_ output: RenderOutput) throws -> [Int32] {
         try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height,
                                    codebook: codebook, grouping: grouping)
     }
@@ -57,7 +71,7 @@ public struct SegmentedModel {
     public func render(view index: Int, backend: RasterBackend) throws -> (output: RenderOutput, ids: [Int32]) {
         let output = backend.render(model.gaussians, camera: model.camera(ofView: index),
                                     options: model.renderOptions(features: true))
-        return (output, try pixelIDs(output))
+        return (output, try pixelIDs(view: index, output: output, backend: backend))
     }
 
     /// The scene loaded with the masks folder the model was trained on (for the input masks).

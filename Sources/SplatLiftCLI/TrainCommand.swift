@@ -54,6 +54,9 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "Worker threads (0 = all cores).")
     var threads: Int?
 
+    @Option(name: .long, help: "Initial points added for the distant background (sky, hills, far ground), which SfM leaves nearly empty (default 2000; 0 = none, as official 3DGS).")
+    var distantPoints: Int?
+
     @Flag(name: .long, help: "Continue from MODEL/checkpoint.bin with MODEL/cfg.json.")
     var resume = false
 
@@ -82,6 +85,7 @@ struct TrainCommand: ParsableCommand {
             if let resolution { config.resolution = resolution }
             if let seed { config.seed = seed }
             if let background { config.background = background }
+            if let distantPoints { config.distantPoints = distantPoints }
             if let featureLR = lift.featureLR { config.identityFeatureLR = featureLR }
             if let featureLRFinal = lift.featureLRFinal { config.identityFeatureLRFinal = featureLRFinal }
         }

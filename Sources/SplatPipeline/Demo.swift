@@ -89,34 +89,23 @@ public enum Demo {
         let model = try EditableModel.load(modelURL)
         let scene = model.scene
         let quality = try ImageQualityReport.evaluate(model.trained, split: .test, backend: backend)
-        var predicted = [SegmentationView](), ungrouped = [SegmentationView](), masks = [SegmentationView]()
+        let segmentation = try SegmentationEvaluation.evaluate(model.segmented, split: .test, groundTruthFolder: nil,
+                                                               backend: backend).report
         let renders = out.appendingPathComponent("renders")
         try FileManager.default.createDirectory(at: renders, withIntermediateDirectories: true)
         var files = [String]()
-        var testRenders = [Int: RenderOutput]()
         for index in scene.testIndices {
             guard let gt = try scene.loadGroundTruth(index, downscale: config.resolution) else {
                 throw SplatError("the demo needs gt_instance/ maps", path: sceneURL.path)
             }
-            let output = model.render(view: index, backend: backend)
-            testRenders[index] = output
-            let ids = try model.pixelIDs(output)
-            let name = scene.views[index].name
-            predicted.append(try SegmentationView(width: gt.width, height: gt.height, groundTruth: gt.labels, prediction: ids, name: name))
-            ungrouped.append(try SegmentationView(width: gt.width, height: gt.height, groundTruth: gt.labels,
-                                                  prediction: try model.segmented.ungrouped.pixelIDs(output), name: name))
-            if let mask = try scene.loadMask(index, downscale: config.resolution) {
-                masks.append(try SegmentationView(width: gt.width, height: gt.height, groundTruth: gt.labels, prediction: mask.labels, name: name))
-            }
-            let stem = URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent
+            let (output, ids) = try model.segmented.render(view: index, backend: backend)
+            let stem = URL(fileURLWithPath: scene.views[index].name).deletingPathExtension().lastPathComponent
             let rgb = RGBImage(width: output.width, height: output.height, pixels: output.color.map { min(max($0, 0), 1) })
             try write(rgb, "renders/\(stem)_rgb.png", out, &files)
             try write(try SegmentationOverlay.overlay(rgb, ids: ids, colorIndex: model.segmented.overlayColors),
                       "renders/\(stem)_ids.png", out, &files)
             try write(try SegmentationOverlay.overlay(rgb, ids: gt.labels), "renders/\(stem)_gt.png", out, &files)
         }
-        let segmentation = try SegmentationReport(predicted: predicted, ungrouped: ungrouped,
-                                                  masks: masks.count == predicted.count ? masks : nil)
         log(String(format: "test views: PSNR %.2f dB, SSIM %.4f", quality.psnr, quality.ssim))
         log(segmentation.summary)
         lap("evaluate")
@@ -214,6 +203,9 @@ public enum Demo {
                      "| | mIoU | F@0.5 | PQ | mBIoU |", "|---|---|---|---|---|",
                      "| lifted 3D ids (scene-level matching) | \(f(s.prediction.meanIoU)) | \(f(s.prediction.fScore)) | \(f(s.prediction.panoptic.pq)) | \(f(s.prediction.meanBoundaryIoU)) |",
                      "| lifted 3D ids (per-view matching) | \(f(s.predictionPerView.meanIoU)) | \(f(s.predictionPerView.fScore)) | \(f(s.predictionPerView.panoptic.pq)) | \(f(s.predictionPerView.meanBoundaryIoU)) |"]
+        if let g = s.featurePrediction {
+            lines.append("| rendered-feature argmax, grouped (scene-level matching) | \(f(g.meanIoU)) | \(f(g.fScore)) | \(f(g.panoptic.pq)) | \(f(g.meanBoundaryIoU)) |")
+        }
         if let u = s.ungroupedPrediction {
             lines.append("| bare argmax, entries ungrouped (scene-level matching) | \(f(u.meanIoU)) | \(f(u.fScore)) | \(f(u.panoptic.pq)) | \(f(u.meanBoundaryIoU)) |")
         }

@@ -33,7 +33,7 @@ extension EditableModel {
         case .pixel(let name, let x, let y):
             let view = try viewIndex(name)
             let output = render(view: view, backend: backend)
-            ids = [try ObjectSelection.id(atX: x, y: y, idMap: try pixelIDs(output), width: output.width, height: output.height)]
+            ids = [try ObjectSelection.id(atX: x, y: y, idMap: try pixelIDs(view: view, output: output, backend: backend), width: output.width, height: output.height)]
         case .maskFile(let name, let url):
             let view = try viewIndex(name)
             let camera = trained.camera(ofView: view)
@@ -42,7 +42,7 @@ extension EditableModel {
         case .mask(let view, let pixels):
             guard scene.views.indices.contains(view) else { throw SplatError("view \(view) is out of range") }
             let output = render(view: view, backend: backend)
-            ids = Set(try ObjectSelection.ids(insideMask: pixels, idMap: try pixelIDs(output)))
+            ids = Set(try ObjectSelection.ids(insideMask: pixels, idMap: try pixelIDs(view: view, output: output, backend: backend)))
         }
         guard !ids.isEmpty else { throw SplatError("the selection names no object (no id has more than 70% of its area inside the mask)") }
         return ids

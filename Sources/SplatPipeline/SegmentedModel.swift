@@ -54,6 +54,8 @@ public struct EditableModel {
                        options: trained.renderOptions(features: true))
     }
 
-    /// Per-pixel object ids of a render with features (`SegmentedModel.pixelIDs`).
-    public func pixelIDs(_ output: RenderOutput) throws -> [Int32] { try segmented.pixelIDs(output) }
+    /// Per-pixel object ids of view `index`, whose full-model render is `output` (`SegmentedModel.pixelIDs`).
+    public func pixelIDs(view index: Int, output: RenderOutput, backend: RasterBackend) throws -> [Int32] {
+        try segmented.pixelIDs(view: index, output: output, backend: backend)
+    }
 }

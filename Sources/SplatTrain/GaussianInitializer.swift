@@ -48,6 +48,22 @@ public enum GaussianInitializer {
         return (points, colors)
     }
 
+    /// `count` points around `center` for the distant background: directions uniform on the
+    /// sphere, distances log-uniform in [`innerRadius`, `outerRadius`] (so no single depth is
+    /// assumed; the optimiser keeps the shells that agree across views). Returns 3·count.
+    public static func distantShell(count: Int, center: Vec3, innerRadius: Double, outerRadius: Double,
+                                       rng: inout SplatRandom) -> [Float] {
+        var points = [Float](repeating: 0, count: 3 * count)
+        let logInner = log(innerRadius), logRange = log(outerRadius) - logInner
+        for i in 0..<count {
+            var direction = Vec3.zero
+            repeat { direction = Vec3(rng.normal(), rng.normal(), rng.normal()) } while direction.length < 1e-9
+            let p = center + direction.normalized * exp(logInner + logRange * rng.uniform())
+            for a in 0..<3 { points[3 * i + a] = Float(p[a]) }
+        }
+        return points
+    }
+
     /// The random-init cube for a scene without points: centred on the point the cameras look at
     /// (least-squares intersection of their optical axes; their centroid if the axes are nearly
     /// parallel), with half-size 0.325 × the cameras' mean distance from it — ±1.3 around the

@@ -40,9 +40,19 @@ public struct ModelFolder: Sendable {
         do { data = try Data(contentsOf: configURL) } catch {
             throw SplatError("no readable cfg.json: is this a model folder written by `splatlift train`?", path: configURL.path)
         }
-        do { return try JSONDecoder().decode(TrainConfig.self, from: data) } catch {
+        do { return try Self.decodeConfig(data) } catch {
             throw SplatError("cfg.json is not a SplatLift training configuration (\(error))", path: configURL.path)
         }
+    }
+
+    /// Decodes a `cfg.json`; settings it lacks (written before they existed) keep their defaults.
+    static func decodeConfig(_ data: Data) throws -> TrainConfig {
+        guard var fields = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw SplatError("the file is not a JSON object")
+        }
+        let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainConfig())) as! [String: Any]
+        fields.merge(defaults) { saved, _ in saved }
+        return try JSONDecoder().decode(TrainConfig.self, from: JSONSerialization.data(withJSONObject: fields))
     }
 
     /// Writes `cfg.json` atomically, pretty-printed with sorted keys.

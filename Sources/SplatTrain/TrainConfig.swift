@@ -84,6 +84,11 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public var initMinSquaredDistance: Double = 1e-7
     /// Points drawn when the scene has none (Blender / NeRF-synthetic), as in 3DGS.
     public var randomInitPoints: Int = 100_000
+    /// Extra points for the distant background (sky, hills, far ground) that SfM leaves nearly
+    /// empty, added when the scene has points: uniform directions around the cameras' centroid,
+    /// distances log-uniform in `distantRadii` × the scene extent. 0 = none, as official 3DGS.
+    public var distantPoints: Int = 2000
+    public var distantRadii: [Double] = [3, 30]
 
     // Output
     /// Checkpoint every this many iterations (and at the end); 0 = only at the end.
@@ -118,6 +123,9 @@ public struct TrainConfig: Codable, Sendable, Equatable {
         try check(splitCount >= 1, "splitCount must be ≥ 1")
         try check(initNeighbours >= 1, "initNeighbours must be ≥ 1")
         try check(threads >= 0, "threads must be ≥ 0")
+        try check(distantPoints >= 0, "distantPoints must be ≥ 0")
+        try check(distantRadii.count == 2 && distantRadii[0] > 0 && distantRadii[0] <= distantRadii[1],
+                  "distantRadii must be [inner, outer] with 0 < inner ≤ outer")
         try check(positionLRInit > 0 && positionLRFinal > 0, "position learning rates must be > 0")
     }
 }

@@ -29,13 +29,28 @@ public struct TrainState: Sendable, Equatable {
         var rng = SplatRandom(seed: config.seed)
         let cameras = views.map(\.camera)
         var seedPoints = points, colors = pointColors ?? []
+        var composited: [[Float]]?
+        func images() -> [[Float]] {
+            if composited == nil { composited = views.map { $0.composited(over: config.displayBackground) } }
+            return composited!
+        }
         if seedPoints.isEmpty {
             let cube = GaussianInitializer.randomInitCube(cameras: cameras)
             (seedPoints, colors) = GaussianInitializer.randomPoints(count: config.randomInitPoints, center: cube.center,
                                                                      halfExtent: cube.halfExtent, rng: &rng)
-        } else if colors.count != seedPoints.count || !colors.contains(where: { $0 != 0 }) {
-            let images = views.map { $0.composited(over: config.displayBackground) }
-            colors = GaussianInitializer.colorsFromImages(points: seedPoints, cameras: cameras, images: images)
+        } else {
+            if colors.count != seedPoints.count || !colors.contains(where: { $0 != 0 }) {
+                colors = GaussianInitializer.colorsFromImages(points: seedPoints, cameras: cameras, images: images())
+            }
+            if config.distantPoints > 0 {
+                let (center, radius) = GaussianInitializer.cameraCentroidAndRadius(cameras)
+                let extent = sceneExtent ?? 1.1 * radius
+                let shell = GaussianInitializer.distantShell(
+                    count: config.distantPoints, center: center, innerRadius: config.distantRadii[0] * extent,
+                    outerRadius: config.distantRadii[1] * extent, rng: &rng)
+                seedPoints += shell
+                colors += GaussianInitializer.colorsFromImages(points: shell, cameras: cameras, images: images())
+            }
         }
         let gaussians = GaussianInitializer.fromPoints(seedPoints, colors: colors, config: config,
                                                        featureCount: featureCount, rng: &rng)

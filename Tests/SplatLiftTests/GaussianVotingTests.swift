@@ -36,3 +36,40 @@ import SplatRaster
     #expect(GaussianVoting.fillUnseen([3, 7, nil, nil], means: means, fallback: { [0, 0, 0, 0] }) == [3, 7, 3, 7])
     #expect(GaussianVoting.fillUnseen([nil, nil], means: [0, 0, 0, 1, 1, 1], fallback: { [5, 6] }) == [5, 6])
 }
+
+/// Every masked pixel takes its mask's majority id (ties: the smaller id); unmasked pixels keep theirs.
+@Test func maskMajorityRelabelsEachMask() throws {
+    // Mask labels: 0 = no mask, 5 and 9 two masks.
+    let labels: [Int32] = [5, 5, 5, 9, 9, 0, 0, 9]
+    let ids: [Int32] = [1, 2, 1, 3, 4, 7, 8, 7]
+    let mask = try SegmentLabels(width: 4, height: 2, labels: labels)
+    // Mask 5: ids 1,2,1 → 1. Mask 9: ids 3,4,7 → a three-way tie → 3. Unmasked keep 7, 8.
+    #expect(try GaussianVoting.maskMajority(ids, mask: mask) == [1, 1, 1, 3, 3, 7, 8, 3])
+    #expect(throws: SplatError.self) { try GaussianVoting.maskMajority([1, 2], mask: mask) }
+}
+
+/// Voting on mask-majority ids: a Gaussian whose own pixels carry a minority id inside a mask is
+/// outvoted by the mask. Two Gaussians side by side, one 2D mask over both: the smaller one
+/// (fewer pixels) takes the larger one's id once the mask decides.
+@Test func votingWithMasksFollowsTheMaskMajority() throws {
+    let camera = PinholeCamera(width: 32, height: 24, fx: 30, fy: 30, cx: 16, cy: 12)
+    var g = GaussianParams(count: 2, shDegree: 0, featureCount: 2)
+    let positions: [(Float, Float, Float)] = [(-0.5, 0, 3), (0.4, 0, 3)]
+    let sizes: [Float] = [0.35, 0.2]
+    let features: [(Float, Float)] = [(1, 0), (0, 1)]
+    for i in 0..<2 {
+        (g.means[3 * i], g.means[3 * i + 1], g.means[3 * i + 2]) = positions[i]
+        for a in 0..<3 { g.logScales[3 * i + a] = log(sizes[i]) }
+        g.rotations[4 * i] = 1
+        g.opacityLogits[i] = 4
+        (g.features[2 * i], g.features[2 * i + 1]) = features[i]
+    }
+    let codebook = try Codebook(entryCount: 2, featureCount: 2, values: [1, 0, 0, 1])
+    let plain = try GaussianVoting.objectIDs(g, codebook: codebook, grouping: nil, cameras: [camera],
+                                             backend: CPURasterizer(), threads: 1)
+    #expect(plain == [0, 1])
+    let oneMask = try SegmentLabels(width: 32, height: 24, labels: [Int32](repeating: 1, count: 32 * 24))
+    let masked = try GaussianVoting.objectIDs(g, codebook: codebook, grouping: nil, cameras: [camera], masks: [oneMask],
+                                              backend: CPURasterizer(), threads: 1)
+    #expect(masked == [0, 0])
+}

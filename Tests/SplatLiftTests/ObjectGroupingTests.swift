@@ -20,8 +20,12 @@ private func referenceGrouping(ids: [[Int32]], masks: [[Int32]], entryCount: Int
                 inMask[label, default: [:]][group[Int(view[u])], default: 0] += 1
                 total[group[Int(view[u])], default: 0] += 1
             }
+            // Pairs with the mask's majority group only (the lowest group on ties).
             for counts in inMask.values {
-                for (a, ca) in counts { for (b, cb) in counts where a < b { same[a * entryCount + b, default: 0] += min(ca, cb) } }
+                let major = counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!
+                for (a, ca) in counts where a != major.key {
+                    same[min(a, major.key) * entryCount + max(a, major.key), default: 0] += min(ca, major.value)
+                }
             }
             for (a, ca) in total { for (b, cb) in total where a < b { both[a * entryCount + b, default: 0] += min(ca, cb) } }
         }
@@ -97,6 +101,19 @@ private func grouping(_ ids: [[[Int32]]], _ masks: [[[Int32]]], entries: Int = 8
         let many = Array(repeating: speck, count: 6) + Array(repeating: two, count: 5) + Array(repeating: three, count: 5)
         let shared = try grouping(many, Array(repeating: mask, count: many.count))
         #expect(shared.objectOfEntry[2] == shared.objectOfEntry[3])
+    }
+
+    /// Entry 4 is a pebble's own entry (the majority of its mask) and stray pixels inside the
+    /// lamp's mask (entry 5) and the box's (entry 3), where entry 5 strays too. Counting the box's
+    /// mask for the pair (4, 5) would give same/both = (2 + 2)/7 > 0.5 and merge the pebble into the
+    /// lamp; two minorities of one mask say nothing about each other, so only the lamp's mask
+    /// counts (2/7) and the three objects stay apart.
+    @Test func minoritiesOfAnotherMaskAreNotEvidence() throws {
+        let mask: [[Int32]] = [[1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3]]
+        let ids: [[Int32]] = [[5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 3, 3, 3, 3, 3, 3, 4, 4, 5, 5, 4, 4, 4]]
+        let result = try grouping([ids, ids], [mask, mask])
+        #expect(result.objectOfEntry[3] == 3 && result.objectOfEntry[4] == 4 && result.objectOfEntry[5] == 5)
+        #expect(result.merges.isEmpty)
     }
 
     /// Pixels outside every mask (label 0) carry no evidence.

@@ -1,6 +1,7 @@
 import Foundation
 import SplatEdit
 import SplatIO
+import SplatLift
 import SplatMath
 import SplatPipeline
 import SplatRaster
@@ -73,16 +74,18 @@ struct ObjectEditTests {
         try ImageIO.writePNG(RGBImage(width: camera.width, height: camera.height, pixels: pixels), to: png)
         #expect(try model.resolve(.maskFile(view: model.scene.views[view].name, url: png), backend: backend) == ids)
         // A pixel whose rendered id is selected resolves to exactly that id.
-        let predicted = try model.pixelIDs(model.render(view: view, backend: backend))
+        let predicted = try model.pixelIDs(view: view, output: model.render(view: view, backend: backend), backend: backend)
         let p = try #require(predicted.indices.first { mask[$0] && ids.contains(predicted[$0]) })
         let picked = try model.resolve(.pixel(view: String(view), x: p % camera.width, y: p / camera.width), backend: backend)
         #expect(picked == [predicted[p]])
-        // Threshold selection: softmax > 0.5 for k implies argmax = k, so it stays inside the id
-        // selection; a lower threshold selects a superset.
-        let byID = try model.selectGaussians(ids: ids)
+        // Threshold selection: softmax > 0.5 for k implies that the Gaussian's own argmax is k, so
+        // it stays inside the selection by own-feature ids (not the voted ones); a lower threshold
+        // selects a superset.
+        let ownIDs = try LiftInference.gaussianIDs(model.gaussians, codebook: model.codebook, grouping: model.segmented.grouping)
+        let byOwnID = ObjectSelection.gaussians(withIDs: ids, objectIDs: ownIDs)
         let strict = try model.selectGaussians(ids: ids, threshold: 0.5)
         let loose = try model.selectGaussians(ids: ids, threshold: 0.3)
-        #expect(zip(strict, byID).allSatisfy { !$0.0 || $0.1 })
+        #expect(zip(strict, byOwnID).allSatisfy { !$0.0 || $0.1 })
         #expect(zip(strict, loose).allSatisfy { !$0.0 || $0.1 })
         #expect(strict.contains(true))
     }

@@ -185,3 +185,23 @@ func randomGradients(for p: GaussianParams, seed: UInt64) -> GaussianGradients {
     #expect((cube.center - target).length < 1e-6)
     #expect(abs(cube.halfExtent - 1.3) < 1e-6)
 }
+
+@Test func distantShellSpansItsRadiiInEveryDirection() {
+    var rng = SplatRandom(seed: 3)
+    let center = Vec3(1, -2, 0.5)
+    let points = GaussianInitializer.distantShell(count: 4000, center: center, innerRadius: 10, outerRadius: 100, rng: &rng)
+    #expect(points.count == 12_000)
+    var logRadii = [Double](), octants = Set<Int>()
+    for i in 0..<4000 {
+        let p = Vec3(Double(points[3 * i]), Double(points[3 * i + 1]), Double(points[3 * i + 2])) - center
+        logRadii.append(log10(p.length))
+        octants.insert((p.x > 0 ? 1 : 0) + (p.y > 0 ? 2 : 0) + (p.z > 0 ? 4 : 0))
+    }
+    #expect(logRadii.allSatisfy { $0 >= 1 - 1e-6 && $0 <= 2 + 1e-6 })
+    // Log-uniform: half of the points within 10…31.6.
+    let inner = logRadii.filter { $0 < 1.5 }.count
+    #expect(abs(inner - 2000) < 150)
+    #expect(octants.count == 8)
+    var again = SplatRandom(seed: 3)
+    #expect(GaussianInitializer.distantShell(count: 4000, center: center, innerRadius: 10, outerRadius: 100, rng: &again) == points)
+}

@@ -220,3 +220,43 @@ func trainingBenchmarkScoresEachIterationOnce() throws {
     #expect(report.curve.map(\.iteration) == [40, 80, 120])
     #expect(report.iterationsToTarget == nil && report.iterations == 120)
 }
+
+/// A scene with points gets `distantPoints` more, beyond `distantRadii[0]` scene extents and
+/// coloured from the photos; without any (0) the start is the points alone.
+@Test(.enabled(if: TestData.available, "needs ../shared/data"))
+func distantPointsJoinTheSceneInitialisation() throws {
+    let (scene, views) = try #require(tinyScene)
+    var config = TrainConfig()
+    config.distantPoints = 0
+    let plain = initialState(config, scene: scene, views: views)
+    #expect(plain.gaussians.count == scene.points.count / 3)
+    config.distantPoints = 300
+    let state = initialState(config, scene: scene, views: views)
+    let n = scene.points.count / 3
+    #expect(state.gaussians.count == n + 300)
+    #expect(Array(state.gaussians.means[0..<(3 * n)]) == scene.points)
+    let center = views.map(\.camera.center).reduce(Vec3.zero, +) / Double(views.count)
+    for i in n..<(n + 300) {
+        let p = Vec3(Double(state.gaussians.means[3 * i]), Double(state.gaussians.means[3 * i + 1]),
+                     Double(state.gaussians.means[3 * i + 2]))
+        #expect((p - center).length >= 0.999 * config.distantRadii[0] * scene.sceneExtent)
+    }
+    // Colours come from the photos: not all the grey of "seen by no view".
+    let dc = (n..<(n + 300)).map { state.gaussians.sh[$0 * GaussianParams.shStride] }
+    #expect(Set(dc).count > 100)
+}
+
+/// A cfg.json written before a setting existed still loads, with that setting's default.
+@Test func olderConfigFilesLoadWithDefaultsForNewSettings() throws {
+    var config = TrainConfig()
+    config.iterations = 1234
+    config.distantPoints = 77
+    var fields = try #require(try JSONSerialization.jsonObject(with: JSONEncoder().encode(config)) as? [String: Any])
+    fields["distantPoints"] = nil
+    fields["distantRadii"] = nil
+    let decoded = try ModelFolder.decodeConfig(JSONSerialization.data(withJSONObject: fields))
+    #expect(decoded.iterations == 1234)
+    #expect(decoded.distantPoints == TrainConfig().distantPoints && decoded.distantRadii == TrainConfig().distantRadii)
+    #expect(throws: (any Error).self) { try ModelFolder.decodeConfig(Data("[1, 2]".utf8)) }
+    #expect(throws: (any Error).self) { try ModelFolder.decodeConfig(Data(#"{"iterations": "many"}"#.utf8)) }
+}
