@@ -11,10 +11,12 @@ struct GroupCommand: ParsableCommand {
         discussion: """
         Training does this at every saved point cloud; run it for models trained before, or to try \
         other thresholds. Renders the training views, takes the argmax entry per pixel and merges two \
-        groups while, in the views where both are seen, most of their pixels share the views' masks \
-        (same/both > --agreement) and that evidence covers at least --support of the smaller group's \
-        pixels. Writes objects.json beside the latest point cloud and in the model folder, and \
-        rewrites the point cloud's object_id. Details: docs/SEGMENTATION.md.
+        groups while, in the views where both are seen, most of their pixels share masks that one of \
+        them is the majority of (same/both > --agreement) and that evidence covers at least --support \
+        of the smaller group's pixels. Then every Gaussian takes the object its training-view pixels \
+        show most, each mask counting as its majority object. Writes objects.json beside the latest \
+        point cloud and in the model folder, and rewrites the point cloud's object_id. Details: \
+        docs/SEGMENTATION.md.
         """
     )
 
@@ -31,11 +33,12 @@ struct GroupCommand: ParsableCommand {
 
     func run() throws {
         try oneLineErrors {
-            let grouping = try ObjectRegrouping.regroup(URL(fileURLWithPath: model), agreement: agreement, support: support,
-                                                        scenePath: scene.map { URL(fileURLWithPath: $0) })
+            let (grouping, ids) = try ObjectRegrouping.regroup(URL(fileURLWithPath: model), agreement: agreement,
+                                                               support: support, scenePath: scene.map { URL(fileURLWithPath: $0) })
             let used = grouping.entryArea.filter { $0 > 0 }.count
             print("\(used) codebook entries rendered in the training views form \(grouping.objects.count) objects "
-                  + "(\(grouping.merges.count) merges); wrote \(ObjectGrouping.fileName) and the point cloud's object_id")
+                  + "(\(grouping.merges.count) merges), \(Set(ids).count) of them carried by Gaussians; "
+                  + "wrote \(ObjectGrouping.fileName) and the point cloud's object_id")
         }
     }
 }

@@ -10,10 +10,10 @@ import SplatTrain
 public enum ObjectRegrouping {
     /// Groups the codebook entries of the model's latest point cloud on its training views and masks,
     /// writes `objects.json` beside that point cloud and in the folder, and rewrites the PLY's
-    /// `object_id` with the grouped ids voted on the training views. Returns the grouping.
+    /// `object_id` with the grouped ids voted on the training views. Returns both.
     @discardableResult
     public static func regroup(_ url: URL, agreement: Double = 0.5, support: Double = 0.05,
-                               scenePath: URL? = nil) throws -> ObjectGrouping {
+                               scenePath: URL? = nil) throws -> (grouping: ObjectGrouping, gaussianIDs: [Int32]) {
         let trained = try TrainedModel.load(ModelFolder(url), scenePath: scenePath)
         guard let segmented = try SegmentedModel.load(trained) else {
             throw SplatError("the model has no \(LiftModelInfo.fileName): it was trained without segmentation masks", path: url.path)
@@ -32,6 +32,6 @@ public enum ObjectRegrouping {
         try PLYFile.writeGaussians(ply, to: plyURL)
         try grouping.save(to: plyURL.deletingLastPathComponent().appendingPathComponent(ObjectGrouping.fileName))
         try grouping.save(to: trained.folder.objectGroupingURL)
-        return grouping
+        return (grouping, ids)
     }
 }

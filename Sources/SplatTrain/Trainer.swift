@@ -22,12 +22,14 @@ public struct TrainState: Sendable, Equatable {
         self.rng = rng; self.viewStack = viewStack; self.sceneExtent = sceneExtent
     }
 
-    /// The state before iteration 1: Gaussians from `points` (3·P), or from random points in the
-    /// camera cube when there are none; colours from the images when `pointColors` is nil or all 0.
+    /// The state before iteration 1: Gaussians from `points` (3·P) and `config.distantPoints` more
+    /// for the far background, or from random points in the camera cube when there are none;
+    /// colours from the images when `pointColors` is nil or all 0.
     public static func initial(config: TrainConfig, views: [TrainingView], points: [Float], pointColors: [Float]?,
                                sceneExtent: Double? = nil, featureCount: Int) -> TrainState {
         var rng = SplatRandom(seed: config.seed)
         let cameras = views.map(\.camera)
+        let extent = sceneExtent ?? GaussianInitializer.sceneExtent(cameras: cameras)
         var seedPoints = points, colors = pointColors ?? []
         var composited: [[Float]]?
         func images() -> [[Float]] {
@@ -43,8 +45,7 @@ public struct TrainState: Sendable, Equatable {
                 colors = GaussianInitializer.colorsFromImages(points: seedPoints, cameras: cameras, images: images())
             }
             if config.distantPoints > 0 {
-                let (center, radius) = GaussianInitializer.cameraCentroidAndRadius(cameras)
-                let extent = sceneExtent ?? 1.1 * radius
+                let center = GaussianInitializer.cameraCentroidAndRadius(cameras).center
                 let shell = GaussianInitializer.distantShell(
                     count: config.distantPoints, center: center, innerRadius: config.distantRadii[0] * extent,
                     outerRadius: config.distantRadii[1] * extent, rng: &rng)
@@ -56,7 +57,7 @@ public struct TrainState: Sendable, Equatable {
                                                        featureCount: featureCount, rng: &rng)
         let adam = AdamState(for: gaussians, beta1: config.adamBeta1, beta2: config.adamBeta2, epsilon: config.adamEpsilon)
         return TrainState(iteration: 0, gaussians: gaussians, adam: adam, stats: DensificationStats(count: gaussians.count),
-                          rng: rng, viewStack: [], sceneExtent: sceneExtent ?? GaussianInitializer.sceneExtent(cameras: cameras))
+                          rng: rng, viewStack: [], sceneExtent: extent)
     }
 }
 
