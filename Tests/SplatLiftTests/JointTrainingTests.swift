@@ -100,6 +100,10 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
         // Gaussian ids are the prediction.
         #expect(abs(try #require(evaluation.report.featurePrediction).meanIoU - grouped.meanIoU) < 1e-9)
         #expect(evaluation.report.prediction.meanIoU >= 0.7)
+        // Without a grouping (the paper's bare argmax) pixel ids are the rendered feature's argmax.
+        #expect(segmented.rendersGaussianIDs && !segmented.ungrouped.rendersGaussianIDs)
+        let (output, bareIDs) = try segmented.ungrouped.render(view: scene.testIndices[0], backend: CPURasterizer())
+        #expect(try bareIDs == segmented.ungrouped.featurePixelIDs(output))
         let masks = try #require(evaluation.report.inputMasks)
         #expect(masks.views == scene.testIndices.count && masks.meanIoU > 0)
     }

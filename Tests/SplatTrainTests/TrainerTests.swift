@@ -244,6 +244,10 @@ func distantPointsJoinTheSceneInitialisation() throws {
     // Colours come from the photos: not all the grey of "seen by no view".
     let dc = (n..<(n + 300)).map { state.gaussians.sh[$0 * GaussianParams.shStride] }
     #expect(Set(dc).count > 100)
+    // A scene without points starts from the random cube alone.
+    config.randomInitPoints = 500
+    let random = TrainState.initial(config: config, views: views, points: [], pointColors: nil, featureCount: 0)
+    #expect(random.gaussians.count == 500)
 }
 
 /// A cfg.json written before a setting existed still loads, with that setting's default.
