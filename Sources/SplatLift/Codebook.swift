@@ -57,17 +57,7 @@ public struct Codebook: Sendable, Equatable {
 
     /// Reads a codebook and the optimiser state stored beside it (nil when the file has none).
     public static func loadWithOptimizer(from url: URL) throws -> (codebook: Codebook, optimizer: CodebookAdam?) {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SplatError("cannot read codebook: \(error.localizedDescription)", path: url.path)
-        }
-        let file: CodebookFile
-        do { file = try JSONDecoder().decode(CodebookFile.self, from: data) } catch {
-            throw SplatError("not a codebook JSON file (\(error))", path: url.path)
-        }
-        guard file.format == CodebookFile.formatName else {
-            throw SplatError("unknown codebook format \"\(file.format)\"", path: url.path)
-        }
+        let file = try SegmentationJSON.read(CodebookFile.self, from: url)
         let codebook: Codebook
         do {
             codebook = try Codebook(entryCount: file.entryCount, featureCount: file.featureCount, values: file.values)
@@ -88,8 +78,10 @@ public struct Codebook: Sendable, Equatable {
 }
 
 /// The on-disk layout of `codebook.json`.
-struct CodebookFile: Codable {
+struct CodebookFile: SegmentationJSON.File {
+    static let fileName = Codebook.fileName
     static let formatName = "splatlift-codebook-1"
+    static let kind = "codebook"
     var format: String
     var entryCount: Int
     var featureCount: Int

@@ -21,12 +21,15 @@ public struct LiftModelInfo: Codable, SegmentationJSON.File, Sendable, Equatable
     }
 }
 
-/// The versioned JSON files of a segmented model (`lift.json`, `objects.json`): written atomically,
-/// pretty-printed with sorted keys; read back with one-line errors naming the file.
+/// The versioned JSON files of a segmented model (`lift.json`, `objects.json`, `codebook.json`):
+/// read back with one-line errors naming the file; `write` stores them atomically, pretty-printed
+/// with sorted keys (the codebook, thousands of floats, has its own compact writer).
 enum SegmentationJSON {
     protocol File: Codable {
         static var fileName: String { get }
         static var formatName: String { get }
+        /// What errors call the file (default: its name).
+        static var kind: String { get }
         var format: String { get }
     }
 
@@ -43,17 +46,21 @@ enum SegmentationJSON {
     static func read<T: File>(_ type: T.Type, from url: URL) throws -> T {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw SplatError("cannot read: \(error.localizedDescription)", path: url.path)
+            throw SplatError("cannot read \(T.kind): \(error.localizedDescription)", path: url.path)
         }
         let value: T
         do { value = try JSONDecoder().decode(T.self, from: data) } catch {
-            throw SplatError("not a SplatLift \(T.fileName) (\(error))", path: url.path)
+            throw SplatError("not a \(T.kind) file (\(error))", path: url.path)
         }
         guard value.format == T.formatName else {
-            throw SplatError("unknown \(T.fileName) format \"\(value.format)\"", path: url.path)
+            throw SplatError("unknown \(T.kind) format \"\(value.format)\"", path: url.path)
         }
         return value
     }
+}
+
+extension SegmentationJSON.File {
+    static var kind: String { fileName }
 }
 
 extension ModelFolder {
