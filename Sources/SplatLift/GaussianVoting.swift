@@ -6,9 +6,8 @@ import SplatTrain
 /// blended (F = Σ wᵢ fᵢ, METHOD.md §1.2), so argmax C·fᵢ can differ from the id of the pixels it
 /// paints: behind a surface, or when neighbours' features cancel its off-axis part. Here each
 /// Gaussian takes the object whose pixels hold most of its blending weight over the views,
-/// votes_i(k) = Σ_views Σ_p wᵢ(p)·[id(p) = k]. That sum is the feature gradient of a render whose
-/// upstream feature planes are the one-hot id planes, so the rasterizer's backward computes it,
-/// `featureCount` objects per pass. Gaussians no view sees take the id of the nearest seen one.
+/// votes_i(k) = Σ_views Σ_p wᵢ(p)·[id(p) = k] (`LabelWeights`). Gaussians no view sees take the id
+/// of the nearest seen one.
 ///
 /// With the views' 2D masks, id(p) is the majority rendered id of the mask holding p
 /// (`maskMajority`): the masks' own extents, which the rendered ids only approximate, decide which
@@ -20,31 +19,16 @@ public enum GaussianVoting {
         if let masks, masks.count != cameras.count {
             throw SplatError("Gaussian voting: \(cameras.count) cameras for \(masks.count) masks")
         }
-        let n = gaussians.count, d = gaussians.featureCount
+        let n = gaussians.count
         var votes: [Int32: [Float]] = [:]      // per object, the votes of every Gaussian
-        var options = RenderOptions()
-        options.renderFeatures = true
-        options.activeSHDegree = 0
-        options.threads = threads
-        var gradients = GaussianGradients(count: n, featureCount: d)
         for (v, camera) in cameras.enumerated() {
-            let output = backend.render(gaussians, camera: camera, options: options)
-            let pixels = output.width * output.height
-            var ids = try LiftInference.pixelIDs(features: output.features, pixelCount: pixels, codebook: codebook,
-                                                 grouping: grouping)
-            if let mask = masks?[v] { ids = try maskMajority(ids, mask: mask) }
-            let present = Set(ids).filter { $0 >= 0 }.sorted()
-            for start in stride(from: 0, to: present.count, by: d) {
-                let batch = Array(present[start..<min(start + d, present.count)])
-                let channelOf = Dictionary(uniqueKeysWithValues: batch.enumerated().map { ($1, $0) })
-                var planes = [Float](repeating: 0, count: d * pixels)
-                for p in 0..<pixels { if let c = channelOf[ids[p]] { planes[c * pixels + p] = 1 } }
-                backend.backward(gaussians, upstream: RenderUpstream(features: planes))
-                backend.gradients(gaussians, rows: 0..<n, into: &gradients)
-                for (c, object) in batch.enumerated() {
-                    votes[object, default: [Float](repeating: 0, count: n)].withUnsafeMutableBufferPointer { v in
-                        for i in 0..<n { v[i] += gradients.features[i * d + c] }
-                    }
+            try LabelWeights.forEachLabel(gaussians, camera: camera, backend: backend, threads: threads, labels: { output in
+                let ids = try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height,
+                                                     codebook: codebook, grouping: grouping)
+                return try masks.map { try maskMajority(ids, mask: $0[v]) } ?? ids
+            }) { object, weights in
+                votes[object, default: [Float](repeating: 0, count: n)].withUnsafeMutableBufferPointer { v in
+                    for i in 0..<n { v[i] += weights[i] }
                 }
             }
         }

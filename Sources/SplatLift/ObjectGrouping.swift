@@ -46,9 +46,26 @@ public struct ObjectGrouping: Codable, SegmentationJSON.File, Sendable, Equatabl
     public var agreement: Double
     public var support: Double
     public var merges: [Merge]
+    /// Objects split off a grouped object because their Gaussians lie apart from the rest and the
+    /// masks keep them apart (`ObjectSplitting`); nil in files written before splitting existed.
+    public var splits: [Split]? = nil
 
-    /// The object ids (representative entries), ascending.
-    public var objects: [Int] { Array(Set(objectOfEntry.filter { $0 >= 0 }.map(Int.init))).sorted() }
+    /// An object split off another. Its id is not a codebook entry (ids ≥ `entryCount`).
+    public struct Split: Codable, Sendable, Equatable {
+        public var id: Int
+        /// The grouped object it was part of.
+        public var object: Int
+        public var gaussians: Int
+
+        public init(id: Int, object: Int, gaussians: Int) {
+            self.id = id; self.object = object; self.gaussians = gaussians
+        }
+    }
+
+    /// The object ids (representative entries, then split-off objects), ascending.
+    public var objects: [Int] {
+        Array(Set(objectOfEntry.filter { $0 >= 0 }.map(Int.init))).sorted() + (splits ?? []).map(\.id).sorted()
+    }
 
     /// The codebook entries of object `id` (empty when it is not an object).
     public func members(of id: Int) -> [Int] {
@@ -91,14 +108,24 @@ public struct ObjectGrouping: Codable, SegmentationJSON.File, Sendable, Equatabl
             }
             histograms.append(MaskHistogram(ids: viewIDs, mask: mask, entryCount: entryCount))
         }
+        return build(histograms, area: area, agreement: agreement, support: support)
+    }
+
+    /// The grouping from every view's per-mask entry counts and the entries' total areas. With
+    /// `families` (a family per entry), two groups that share no family merge only when
+    /// same/both > `crossFamilyAgreement`.
+    static func build(_ histograms: [MaskHistogram], area: [Int], agreement: Double, support: Double,
+                      families: [Int]? = nil, crossFamilyAgreement: Double = 1) -> ObjectGrouping {
+        let entryCount = area.count
         // Entries rendered somewhere get compact indices 0..<A for the dense A×A evidence tables.
         let active = (0..<entryCount).filter { area[$0] > 0 }
         var compact = [Int](repeating: -1, count: entryCount)
         for (c, e) in active.enumerated() { compact[e] = c }
         let views = histograms.map { $0.compacted(compact) }
-        var groups = GroupTable(areas: active.map { area[$0] })
+        var groups = GroupTable(areas: active.map { area[$0] }, families: families.map { f in active.map { f[$0] } })
         var merges: [Merge] = []
-        while let pair = groups.closestPair(views, agreement: agreement, support: support) {
+        while let pair = groups.closestPair(views, agreement: agreement, support: support,
+                                            crossFamilyAgreement: crossFamilyAgreement) {
             let (kept, merged) = groups.merge(pair.a, pair.b)
             merges.append(Merge(kept: active[kept], merged: active[merged], same: pair.same, both: pair.both))
         }
@@ -117,7 +144,7 @@ public struct ObjectGrouping: Codable, SegmentationJSON.File, Sendable, Equatabl
 }
 
 /// One view's (mask, entry) pixel counts over the pixels inside a mask.
-private struct MaskHistogram {
+struct MaskHistogram {
     /// Per mask: (entry, pixels) pairs, by ascending entry.
     var masks: [[(entry: Int, count: Int)]]
 
@@ -132,7 +159,7 @@ private struct MaskHistogram {
         masks = byMask.keys.sorted().map { byMask[$0]!.sorted { $0.entry < $1.entry } }
     }
 
-    private init(masks: [[(entry: Int, count: Int)]]) { self.masks = masks }
+    init(masks: [[(entry: Int, count: Int)]]) { self.masks = masks }
 
     /// The same counts with entries renamed by `compact`.
     func compacted(_ compact: [Int]) -> MaskHistogram {
@@ -148,7 +175,11 @@ private struct GroupTable {
     private var both: [Int]
     private var groupCount: [Int]
 
-    init(areas: [Int]) {
+    /// Per group (at its representative), the families of its entries; nil without families.
+    private var families: [Set<Int>]?
+
+    init(areas: [Int], families: [Int]?) {
+        self.families = families?.map { [$0] }
         let n = areas.count
         representative = Array(0..<n)
         area = areas
@@ -158,8 +189,8 @@ private struct GroupTable {
     }
 
     /// The pair of groups (a < b) to merge next with its evidence, or nil when none qualifies.
-    mutating func closestPair(_ views: [MaskHistogram], agreement: Double,
-                              support: Double) -> (a: Int, b: Int, same: Int, both: Int)? {
+    mutating func closestPair(_ views: [MaskHistogram], agreement: Double, support: Double,
+                              crossFamilyAgreement: Double) -> (a: Int, b: Int, same: Int, both: Int)? {
         let n = representative.count
         for i in 0..<(n * n) { same[i] = 0; both[i] = 0 }
         var seen: [Int] = []
@@ -199,6 +230,8 @@ private struct GroupTable {
                 let s = same[a * n + b], t = both[a * n + b]
                 guard s > 0, Double(s) > agreement * Double(t),
                       Double(t) >= support * Double(min(area[a], area[b])) else { continue }
+                if let families, families[a].isDisjoint(with: families[b]),
+                   !(Double(s) > crossFamilyAgreement * Double(t)) { continue }
                 // Largest same/both (compared exactly as s·t' > s'·t), then largest same.
                 if let current = best {
                     let lhs = s * current.both, rhs = current.same * t
@@ -217,6 +250,7 @@ private struct GroupTable {
         for i in representative.indices where representative[i] == merged { representative[i] = kept }
         area[kept] += area[merged]
         area[merged] = 0
+        if let mergedFamilies = families?[merged] { families?[kept].formUnion(mergedFamilies) }
         return (kept, merged)
     }
 }
@@ -238,6 +272,14 @@ extension ObjectGrouping {
         for object in grouping.objectOfEntry where object >= 0 {
             guard Int(object) < n, grouping.objectOfEntry[Int(object)] == object else {
                 throw SplatError("objects.json names object \(object), which is not an entry of its own object", path: url.path)
+            }
+        }
+        let splitIDs = (grouping.splits ?? []).map(\.id)
+        for split in grouping.splits ?? [] {
+            guard split.id >= n, splitIDs.filter({ $0 == split.id }).count == 1,
+                  split.object >= 0, split.object < n, grouping.objectOfEntry[split.object] == Int32(split.object) else {
+                throw SplatError("objects.json splits object \(split.object) into id \(split.id), which is not a new id or not split off an object",
+                                 path: url.path)
             }
         }
         return grouping

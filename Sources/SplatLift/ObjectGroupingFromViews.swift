@@ -23,15 +23,20 @@ extension ObjectGrouping {
     }
 
     /// The grouping (`build`) and the Gaussians' object ids voted on the same views
-    /// (`GaussianVoting`): what a segmented point cloud is written with.
+    /// (`GaussianVoting`), with objects whose Gaussians lie apart split (`ObjectSplitting`, recorded
+    /// in the grouping's `splits`): what a segmented point cloud is written with.
     public static func buildWithGaussianIDs(gaussians: GaussianParams, codebook: Codebook, cameras: [PinholeCamera],
                                             masks: [SegmentLabels], backend: RasterBackend, agreement: Double = 0.5,
-                                            support: Double = 0.05,
+                                            support: Double = 0.05, splitting: ObjectSplitting.Settings = .init(),
                                             threads: Int = 0) throws -> (grouping: ObjectGrouping, gaussianIDs: [Int32]) {
-        let grouping = try build(gaussians: gaussians, codebook: codebook, cameras: cameras, masks: masks, backend: backend,
+        var grouping = try build(gaussians: gaussians, codebook: codebook, cameras: cameras, masks: masks, backend: backend,
                                  agreement: agreement, support: support, threads: threads)
-        let ids = try GaussianVoting.objectIDs(gaussians, codebook: codebook, grouping: grouping, cameras: cameras,
-                                               masks: masks, backend: backend, threads: threads)
+        let voted = try GaussianVoting.objectIDs(gaussians, codebook: codebook, grouping: grouping, cameras: cameras,
+                                                 masks: masks, backend: backend, threads: threads)
+        let (ids, splits) = try ObjectSplitting.split(gaussians, objectIDs: voted, grouping: grouping, cameras: cameras,
+                                                      masks: masks, backend: backend, agreement: agreement, support: support,
+                                                      settings: splitting, threads: threads)
+        grouping.splits = splits
         return (grouping, ids)
     }
 }

@@ -50,17 +50,22 @@ extension EditableModel {
 
     /// The Gaussians of the selected ids: by their object id, or with `threshold` by
     /// softmax(C·f_i)[k] > threshold for some selected k (Gaussian Grouping's rule, METHOD.md §2);
-    /// with an object grouping, an object's probability is the sum over its entries.
+    /// with an object grouping, an object's probability is the sum over its entries. Objects split
+    /// off by space share their features with the object they came from, so they are selected by
+    /// object id, and the threshold rule leaves their Gaussians out unless they are selected.
     public func selectGaussians(ids: Set<Int32>, threshold: Float? = nil) throws -> [Bool] {
         guard let threshold else { return ObjectSelection.gaussians(withIDs: ids, objectIDs: objectIDs) }
         let n = gaussians.count, d = gaussians.featureCount
         var planar = [Float](repeating: 0, count: n * d)
         for i in 0..<n { for j in 0..<d { planar[j * n + i] = gaussians.features[i * d + j] } }
         let planes = try LiftInference.probabilities(features: planar, pixelCount: n, codebook: codebook)
-        var keep = [Bool](repeating: false, count: n)
+        let splitIDs = Set((segmented.grouping?.splits ?? []).map { Int32($0.id) })
+        var keep = ObjectSelection.gaussians(withIDs: ids.intersection(splitIDs), objectIDs: objectIDs)
         for k in ids where k >= 0 && Int(k) < codebook.entryCount {
             let entries = segmented.grouping?.members(of: Int(k)) ?? [Int(k)]
-            for i in 0..<n where entries.reduce(0, { $0 + planes[$1 * n + i] }) > threshold { keep[i] = true }
+            for i in 0..<n where !splitIDs.contains(objectIDs[i]) && entries.reduce(0, { $0 + planes[$1 * n + i] }) > threshold {
+                keep[i] = true
+            }
         }
         return keep
     }

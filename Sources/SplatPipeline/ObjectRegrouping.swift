@@ -13,7 +13,7 @@ public enum ObjectRegrouping {
     /// `object_id` with the grouped ids voted on the training views. Returns both.
     @discardableResult
     public static func regroup(_ url: URL, agreement: Double = 0.5, support: Double = 0.05,
-                               scenePath: URL? = nil) throws -> (grouping: ObjectGrouping, gaussianIDs: [Int32]) {
+                               splitting: ObjectSplitting.Settings = .init(), scenePath: URL? = nil) throws -> (grouping: ObjectGrouping, gaussianIDs: [Int32]) {
         let trained = try TrainedModel.load(ModelFolder(url), scenePath: scenePath)
         guard let segmented = try SegmentedModel.load(trained) else {
             throw SplatError("the model has no \(LiftModelInfo.fileName): it was trained without segmentation masks", path: url.path)
@@ -25,7 +25,7 @@ public enum ObjectRegrouping {
         let (grouping, ids) = try ObjectGrouping.buildWithGaussianIDs(gaussians: trained.gaussians, codebook: segmented.codebook,
                                                                       cameras: cameras, masks: masks, backend: CPURasterizer(),
                                                                       agreement: agreement, support: support,
-                                                                      threads: trained.config.threads)
+                                                                      splitting: splitting, threads: trained.config.threads)
         let plyURL = trained.folder.pointCloudURL(iteration: trained.iteration)
         var ply = try PLYFile.readGaussians(plyURL)
         ply.objectIDs = ids

@@ -90,6 +90,36 @@ struct ObjectEditTests {
         #expect(strict.contains(true))
     }
 
+    /// A split-off object (here: half of the largest object's Gaussians moved to id 256) shares its
+    /// features with the object it came from: threshold selection takes it by its id only.
+    @Test func thresholdSelectionKeepsSplitOffObjectsApart() throws {
+        let source = try TrainedScenes.small2.get()
+        let dir = try TestData.temporaryDirectory("split-model").appendingPathComponent("model")
+        try FileManager.default.copyItem(at: source, to: dir)
+        let original = try EditableModel.load(dir)
+        let (_, ids) = try largestObject(original)
+        let object = try #require(ids.min())
+        let plyURL = original.trained.folder.pointCloudURL(iteration: original.trained.iteration)
+        var ply = try PLYFile.readGaussians(plyURL)
+        let members = original.objectIDs.indices.filter { original.objectIDs[$0] == object }
+        var objectIDs = original.objectIDs
+        for i in members where i % 2 == 0 { objectIDs[i] = 256 }
+        ply.objectIDs = objectIDs
+        try PLYFile.writeGaussians(ply, to: plyURL)
+        var grouping = try #require(original.segmented.grouping)
+        grouping.splits = [ObjectGrouping.Split(id: 256, object: Int(object), gaussians: members.count / 2)]
+        for url in [plyURL.deletingLastPathComponent().appendingPathComponent(ObjectGrouping.fileName), dir.appendingPathComponent(ObjectGrouping.fileName)] {
+            try grouping.save(to: url)
+        }
+
+        let model = try EditableModel.load(dir)
+        let split = ObjectSelection.gaussians(withIDs: [256], objectIDs: model.objectIDs)
+        #expect(try model.selectGaussians(ids: [256], threshold: 0.3) == split)
+        let parent = try model.selectGaussians(ids: [object], threshold: 0.3)
+        #expect(parent.contains(true) && !zip(parent, split).contains { $0.0 && $0.1 })
+        #expect(try model.selectGaussians(ids: [object, 256], threshold: 0.3) == zip(parent, split).map { $0.0 || $0.1 })
+    }
+
     @Test func badSelectionsThrowOneLineErrors() throws {
         let model = try EditableModel.load(try TrainedScenes.small2.get())
         #expect(throws: SplatError.self) { try model.resolve(.pixel(view: "nope", x: 0, y: 0), backend: backend) }
