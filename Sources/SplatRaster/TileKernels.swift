@@ -221,7 +221,16 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
         let y = Float(y0 + r)
         let tFinal = load(px.finalT, rowStart)
         if let c = up.color { for j in 0..<3 { g[j] = load(c + j * hw, rowStart) } }
-        if hasFeatures, let f = up.features { for j in 0..<nf { g[3 + j] = load(f + j * hw, rowStart) } }
+        // Bit j: feature plane j is non-zero somewhere in this row. One-hot upstreams (Gaussian
+        // voting's id planes) touch one or two planes per row; a zero plane adds exactly 0, so it is
+        // skipped. More than 64 planes are always all visited.
+        var featurePlanes: UInt64 = 0
+        if hasFeatures, let f = up.features {
+            for j in 0..<nf {
+                g[3 + j] = load(f + j * hw, rowStart)
+                if j < 64, anyLane(g[3 + j] .!= 0) { featurePlanes |= 1 << UInt64(j) }
+            }
+        }
         let gDepth = hasDepth ? load(up.depth!, rowStart) : V16(repeating: 0)
         // T_final·(dL/dA − bg·dL/dC): what every α sees through the final transmittance.
         var sFinal = up.alpha.map { load($0, rowStart) } ?? V16(repeating: 0)
@@ -254,7 +263,15 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
                 slot[Slot.color + 1] += hsum(w * g[1])
                 slot[Slot.color + 2] += hsum(w * g[2])
             }
-            if hasFeatures { for j in 0..<nf { slot[Slot.features + j] += hsum(w * g[3 + j]) } }
+            if hasFeatures {
+                var planes = featurePlanes
+                while planes != 0 {
+                    let j = planes.trailingZeroBitCount
+                    slot[Slot.features + j] += hsum(w * g[3 + j])
+                    planes &= planes - 1
+                }
+                if nf > 64 { for j in 64..<nf { slot[Slot.features + j] += hsum(w * g[3 + j]) } }
+            }
             if hasDepth { slot[Slot.depth] += hsum(w * gDepth) }
             if geometry {
                 // P = Σ_channels value·upstream; dL/dα = T·P − (suffix − T_final·s)/(1 − α).

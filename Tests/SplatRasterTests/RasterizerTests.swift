@@ -127,6 +127,25 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
         }
     }
 
+    /// One-hot feature upstreams (a label per pixel, as Gaussian voting sends) skip the zero planes
+    /// of each row; the feature gradients still match the reference.
+    @Test func oneHotFeatureUpstreamMatchesReference() {
+        let g = RasterScenes.gaussians(120, camera: camera)
+        let o = options()
+        let fast = CPURasterizer()
+        _ = fast.render(g, camera: camera, options: o)
+        let hw = camera.width * camera.height, nf = g.featureCount
+        var planes = [Float](repeating: 0, count: nf * hw)
+        for p in 0..<hw { planes[((p % camera.width) / 7 + 3 * (p / camera.width / 5)) % nf * hw + p] = 1 }
+        var grads = GaussianGradients(count: 0, featureCount: 0)
+        fast.backward(g, upstream: RenderUpstream(features: planes), into: &grads)
+        let ref = ReferenceRaster.backward(ReferenceGaussians(g), camera: camera, options: o,
+                                           upstream: ReferenceUpstream(color: nil, features: planes.map(Double.init),
+                                                                       depth: nil, alpha: nil))
+        #expect(relativeError(grads.features, ref.features) <= 1e-4)
+        #expect(ref.features.contains { $0 != 0 })
+    }
+
     @Test func blockedFeatureGradientsReachOnlyFeatures() {
         let g = RasterScenes.gaussians(120, camera: camera)
         let full = RasterScenes.upstream(width: camera.width, height: camera.height, featureCount: g.featureCount)
