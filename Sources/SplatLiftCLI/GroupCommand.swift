@@ -17,10 +17,10 @@ struct GroupCommand: ParsableCommand {
         show most, each mask counting as its majority object. Last, each object's Gaussians are cut \
         into spatial parts (cells of --split-gap times the scene extent) and the parts are grouped \
         again by the same rule: a part the masks keep apart from the rest of its object becomes an \
-        object of its own (a pebble whose features matched a box across the room). Writes \
-        objects.json beside the latest \
-        point cloud and in the model folder, and rewrites the point cloud's object_id. Details: \
-        docs/SEGMENTATION.md.
+        object of its own (a pebble whose features matched a box across the room), and pieces of one \
+        object that the features put in two objects join, on stronger evidence (same/both > 0.75). \
+        Writes objects.json beside the latest point cloud and in the model folder, and rewrites the \
+        point cloud's object_id. Details: docs/SEGMENTATION.md.
         """
     )
 
