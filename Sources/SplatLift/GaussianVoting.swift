@@ -51,7 +51,7 @@ public enum GaussianVoting {
         }
         var counts = [[Int32: Int]](repeating: [:], count: mask.labelCount)
         for p in ids.indices { counts[Int(mask.index[p])][ids[p], default: 0] += 1 }
-        let majority = counts.map { c in c.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }?.key }
+        let majority = counts.map(\.majorityKey)
         return ids.indices.map { p in
             let segment = Int(mask.index[p])
             return mask.values[segment] == 0 ? ids[p] : majority[segment]!

@@ -13,11 +13,7 @@ enum LabelWeights {
                              labels: (RenderOutput) throws -> [Int32],
                              body: (Int32, UnsafeBufferPointer<Float>) throws -> Void) throws {
         let n = gaussians.count, d = gaussians.featureCount
-        var options = RenderOptions()
-        options.renderFeatures = true
-        options.activeSHDegree = 0
-        options.threads = threads
-        let output = backend.render(gaussians, camera: camera, options: options)
+        let output = backend.render(gaussians, camera: camera, options: .identityFeatures(threads: threads))
         let pixels = output.width * output.height
         let labelOfPixel = try labels(output)
         guard labelOfPixel.count == pixels else {

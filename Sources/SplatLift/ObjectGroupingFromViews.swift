@@ -11,10 +11,7 @@ extension ObjectGrouping {
         guard cameras.count == masks.count else {
             throw SplatError("object grouping: \(cameras.count) cameras for \(masks.count) masks")
         }
-        var options = RenderOptions()
-        options.renderFeatures = true
-        options.activeSHDegree = 0      // ids depend on the features only
-        options.threads = threads
+        let options = RenderOptions.identityFeatures(threads: threads)
         return try build(masks: masks, entryCount: codebook.entryCount, agreement: agreement, support: support) { v in
             let output = backend.render(gaussians, camera: cameras[v], options: options)
             return try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height,

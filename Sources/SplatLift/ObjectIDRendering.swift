@@ -15,10 +15,7 @@ public enum ObjectIDRendering {
         }
         guard gaussians.featureCount > 0 else { throw SplatError("object-id rendering needs Gaussians with feature channels") }
         let d = gaussians.featureCount, pixels = camera.width * camera.height
-        var options = RenderOptions()
-        options.renderFeatures = true
-        options.activeSHDegree = 0
-        options.threads = threads
+        let options = RenderOptions.identityFeatures(threads: threads)
         let objects = Set(objectIDs).sorted()
         var ids = [Int32](repeating: -1, count: pixels), best = [Float](repeating: 0, count: pixels)
         var oneHot = gaussians

@@ -63,9 +63,7 @@ public enum ObjectSplitting {
             for counts in view.masks {
                 var groupPixels = [Int: Int]()
                 for (p, count) in counts where groupOfPart[p] >= 0 { groupPixels[groupOfPart[p], default: 0] += count }
-                if let major = groupPixels.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }) {
-                    majorityCount[major.key] += 1
-                }
+                if let major = groupPixels.majorityKey { majorityCount[major] += 1 }
             }
         }
         var groupArea = [Int](repeating: 0, count: partCount)
