@@ -36,21 +36,16 @@ public enum LiftInference {
         return ids
     }
 
-    /// Object ids of a rendered feature map: with a grouping, the argmax over the entries that
-    /// belong to an object, mapped to its object; without one, `pixelIDs` (the paper's argmax).
-    public static func pixelIDs(features: [Float], pixelCount: Int, codebook: Codebook,
-                                grouping: ObjectGrouping?) throws -> [Int32] {
-        guard let grouping else { return try pixelIDs(features: features, pixelCount: pixelCount, codebook: codebook) }
-        let (rows, objectOfRow) = try grouping.activeRows(of: codebook)
-        return try pixelIDs(features: features, pixelCount: pixelCount, codebook: rows).map { objectOfRow[Int($0)] }
-    }
-
-    /// Object ids of the Gaussians, grouped like `pixelIDs(features:pixelCount:codebook:grouping:)`.
-    public static func gaussianIDs(_ gaussians: GaussianParams, codebook: Codebook,
-                                   grouping: ObjectGrouping?) throws -> [Int32] {
-        guard let grouping else { return try gaussianIDs(gaussians, codebook: codebook) }
-        let (rows, objectOfRow) = try grouping.activeRows(of: codebook)
-        return try gaussianIDs(gaussians, codebook: rows).map { objectOfRow[Int($0)] }
+    /// Object ids of a rendered feature map from the features alone: the argmax over the entries
+    /// that objects own, mapped to their object (0 where a pixel's best entry belongs to none).
+    /// A diagnostic next to the rendered ids (`ObjectIDRendering`), which every command uses.
+    public static func pixelIDs(features: [Float], pixelCount: Int, codebook: Codebook, table: ObjectTable) throws -> [Int32] {
+        let objectOfEntry = table.objectOfEntry
+        let rows = objectOfEntry.indices.filter { objectOfEntry[$0] > 0 }
+        guard !rows.isEmpty else { return [Int32](repeating: 0, count: pixelCount) }
+        let active = try Codebook(entryCount: rows.count, featureCount: codebook.featureCount,
+                                  values: rows.flatMap { codebook.entry($0) })
+        return try pixelIDs(features: features, pixelCount: pixelCount, codebook: active).map { objectOfEntry[rows[Int($0)]] }
     }
 
     /// softmax(C·F_u) for every pixel of a planar d·H·W map, returned planar L·H·W (entry k's

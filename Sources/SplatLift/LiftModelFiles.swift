@@ -66,7 +66,7 @@ extension SegmentationJSON.File {
 extension ModelFolder {
     public var liftInfoURL: URL { url.appendingPathComponent(LiftModelInfo.fileName) }
     public var codebookURL: URL { url.appendingPathComponent(Codebook.fileName) }
-    public var objectGroupingURL: URL { url.appendingPathComponent(ObjectGrouping.fileName) }
+    public var objectTableURL: URL { url.appendingPathComponent(ObjectTable.fileName) }
 
     /// A segmentation file (`codebook.json`, `objects.json`): the one beside the point cloud of
     /// `iteration` when it exists, else the folder's own.
@@ -106,6 +106,21 @@ public enum LiftTrainingLabels {
                 throw SplatError("no mask", path: scene.views[index].name)
             }
             return map
+        }
+    }
+}
+
+extension ModelFolder {
+    /// Writes a segmented point cloud with its companions, so the folder stays complete: the PLY
+    /// (with `obj_dc_*` and `object_id`) at `url`, and the codebook (`saveCodebook`) and the object
+    /// table beside it and in the folder.
+    public func writeSegmentedPointCloud(_ ply: GaussianPLY, to url: URL, table: ObjectTable,
+                                         saveCodebook: (URL) throws -> Void) throws {
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try PLYFile.writeGaussians(ply, to: url)
+        for dir in [url.deletingLastPathComponent(), self.url] {
+            try saveCodebook(dir.appendingPathComponent(Codebook.fileName))
+            try table.save(to: dir.appendingPathComponent(ObjectTable.fileName))
         }
     }
 }

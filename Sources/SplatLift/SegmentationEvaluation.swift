@@ -40,14 +40,10 @@ public struct SegmentationEvaluation: Codable, Sendable {
             }
             predicted.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
                                                   prediction: ids, name: name))
-            if segmented.rendersGaussianIDs {
-                features.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
-                                                     prediction: try segmented.featurePixelIDs(output), name: name))
-            }
-            if segmented.grouping != nil {
-                ungrouped.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
-                                                      prediction: try segmented.ungrouped.featurePixelIDs(output), name: name))
-            }
+            features.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
+                                                 prediction: try segmented.featurePixelIDs(output), name: name))
+            ungrouped.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
+                                                  prediction: try segmented.barePixelIDs(output), name: name))
             names.append(name)
             if allMasks, let mask = try masksScene.loadMask(index, downscale: model.config.resolution) {
                 masks.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
@@ -60,8 +56,7 @@ public struct SegmentationEvaluation: Codable, Sendable {
         guard !predicted.isEmpty else {
             throw SplatError("none of the \(split.rawValue) views has a ground-truth instance map", path: source)
         }
-        let report = try SegmentationReport(predicted: predicted, features: features.isEmpty ? nil : features,
-                                            ungrouped: segmented.grouping == nil ? nil : ungrouped,
+        let report = try SegmentationReport(predicted: predicted, features: features, ungrouped: ungrouped,
                                             masks: allMasks ? masks : nil)
         return SegmentationEvaluation(iteration: model.iteration, split: split, groundTruth: source,
                                       masks: allMasks ? masksScene.masksFolder?.path : nil, views: names, report: report)
@@ -84,9 +79,8 @@ public struct SegmentationEvaluation: Codable, Sendable {
         return map.downscaled(by: max(1, downscale))
     }
 
-    /// A short table: lifted (scene matching, per-view matching; the grouped feature argmax when
-    /// the ids are rendered from the Gaussians, the bare argmax when the model groups its entries)
-    /// against the input masks.
+    /// A short table: lifted (scene matching, per-view matching), the grouped feature argmax and
+    /// the bare argmax (diagnostics), against the input masks.
     public var table: String {
         func pad(_ text: String) -> String { text.padding(toLength: 34, withPad: " ", startingAt: 0) }
         func row(_ name: String, _ s: SegmentationScores) -> String {

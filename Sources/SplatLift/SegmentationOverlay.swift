@@ -25,9 +25,7 @@ public enum SegmentationOverlay {
 
     /// `image` blended half and half with the colour of each pixel's id, pixels on an id boundary
     /// (a 4-neighbour with another id) darkened. `ids` is row-major W·H like the image's planes.
-    /// `colorIndex` renumbers ids for colouring (objects 0, 1, 2, … get the most distinct hues);
-    /// ids it does not list keep their own number.
-    public static func overlay(_ image: RGBImage, ids: [Int32], colorIndex: [Int32: Int32] = [:],
+    public static func overlay(_ image: RGBImage, ids: [Int32],
                                mix: Float = 0.5) throws -> RGBImage {
         let w = image.width, h = image.height, n = w * h
         guard ids.count == n, image.pixels.count == 3 * n else {
@@ -40,7 +38,7 @@ public enum SegmentationOverlay {
             for x in 0..<w {
                 let u = y * w + x, id = ids[u]
                 let c: SIMD3<Float>
-                if let known = palette[id] { c = known } else { c = color(of: colorIndex[id] ?? id); palette[id] = c }
+                if let known = palette[id] { c = known } else { c = color(of: id); palette[id] = c }
                 let edge = (x > 0 && ids[u - 1] != id) || (x + 1 < w && ids[u + 1] != id)
                     || (y > 0 && ids[u - w] != id) || (y + 1 < h && ids[u + w] != id)
                 let shade: Float = edge ? 0.25 : 1

@@ -77,7 +77,7 @@ struct RenderCommand: ParsableCommand {
             try ImageIO.writePNG(color, to: dir.appendingPathComponent(name + ".png"))
             try ImageIO.writeLabelMap(LabelMap(width: output.width, height: output.height, labels: ids),
                                       to: dir.appendingPathComponent(name + "_ids.png"))
-            try ImageIO.writePNG(try SegmentationOverlay.overlay(color, ids: ids, colorIndex: segmented.overlayColors),
+            try ImageIO.writePNG(try SegmentationOverlay.overlay(color, ids: ids),
                                  to: dir.appendingPathComponent(name + "_overlay.png"))
             if features {
                 try NPYWriter.write(output.features, shape: [output.features.count / (output.width * output.height),

@@ -63,6 +63,9 @@ struct TrainCommand: ParsableCommand {
     @OptionGroup(title: "Segmentation")
     var lift: LiftOptions
 
+    @OptionGroup(title: "Object pipeline (after training, at every saved point cloud)")
+    var objects: ObjectOptions
+
     func run() throws {
         try oneLineErrors(train)
     }
@@ -132,7 +135,7 @@ struct TrainCommand: ParsableCommand {
         var liftTraining: LiftTraining?
         if segmented {
             let liftConfig = try resumedLift?.config ?? lift.liftConfig(seed: config.seed)
-            liftTraining = try LiftTraining.make(config: liftConfig, scene: loaded, trainIndices: loaded.trainIndices,
+            liftTraining = try LiftTraining.make(config: liftConfig, objectSettings: objects.settings, scene: loaded, trainIndices: loaded.trainIndices,
                                                  downscale: config.resolution, views: views)
             print("segmentation: masks \(loaded.masksFolder?.path ?? "?"); mapping \(liftConfig.mapping.rawValue), "
                   + "τ \(liftConfig.tau), filtering \(liftConfig.filtering ? "on" : "off"), "
@@ -163,7 +166,7 @@ struct TrainCommand: ParsableCommand {
             try folder.writeLiftInfo(liftTraining.info)
         } else {
             // A fresh RGB-only run in a reused folder: its old segmentation files no longer apply.
-            for stale in [folder.liftInfoURL, folder.codebookURL, folder.objectGroupingURL] where FileManager.default.fileExists(atPath: stale.path) {
+            for stale in [folder.liftInfoURL, folder.codebookURL, folder.objectTableURL] where FileManager.default.fileExists(atPath: stale.path) {
                 try? FileManager.default.removeItem(at: stale)
             }
         }

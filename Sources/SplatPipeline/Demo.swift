@@ -102,7 +102,7 @@ public enum Demo {
             let stem = URL(fileURLWithPath: scene.views[index].name).deletingPathExtension().lastPathComponent
             let rgb = RGBImage(width: output.width, height: output.height, pixels: output.color.map { min(max($0, 0), 1) })
             try write(rgb, "renders/\(stem)_rgb.png", out, &files)
-            try write(try SegmentationOverlay.overlay(rgb, ids: ids, colorIndex: model.segmented.overlayColors),
+            try write(try SegmentationOverlay.overlay(rgb, ids: ids),
                       "renders/\(stem)_ids.png", out, &files)
             try write(try SegmentationOverlay.overlay(rgb, ids: gt.labels), "renders/\(stem)_gt.png", out, &files)
         }

@@ -54,7 +54,7 @@ extension EditableModel {
     public func predictedIDs(ofGroundTruth id: Int32, backend: RasterBackend) throws -> Set<Int32> {
         let (view, mask, _) = try largestTrainingView(of: id)
         if let ids = try? resolve(.mask(view: view, pixels: mask), backend: backend) { return ids }
-        let predicted = try pixelIDs(view: view, output: render(view: view, backend: backend), backend: backend)
+        let predicted = try pixelIDs(view: view, backend: backend)
         var inter = [Int32: Int](), area = [Int32: Int]()
         let gtArea = mask.reduce(0) { $0 + ($1 ? 1 : 0) }
         for i in predicted.indices {

@@ -11,12 +11,16 @@ import SplatTrain
 public struct LiftTraining {
     public let objective: LiftObjective
     public let info: LiftModelInfo
-    /// The training views' cameras at the training resolution, in the objective's view order.
+    /// The training views' cameras at the training resolution and their image names, in the
+    /// objective's view order.
     let cameras: [PinholeCamera]
+    let viewNames: [String]
+    /// How the objects are made from the trained features (`ObjectPipeline`).
+    public let objectSettings: ObjectSettings
 
     /// The objective for the training views' masks, loaded at the training resolution.
-    public static func make(config: LiftConfig, scene: Scene, trainIndices: [Int], downscale: Int,
-                            views: [TrainingView]) throws -> LiftTraining {
+    public static func make(config: LiftConfig, objectSettings: ObjectSettings = ObjectSettings(), scene: Scene,
+                            trainIndices: [Int], downscale: Int, views: [TrainingView]) throws -> LiftTraining {
         guard let masks = scene.masksFolder else { throw SplatError("the scene has no masks folder", path: scene.root.path) }
         let maps = try LiftTrainingLabels.load(from: scene, indices: trainIndices, downscale: downscale)
         for (map, view) in zip(maps, views) where map.width != view.camera.width || map.height != view.camera.height {
@@ -25,22 +29,18 @@ public struct LiftTraining {
         }
         let objective = try LiftObjective(config: config, labelMaps: maps)
         return LiftTraining(objective: objective, info: LiftModelInfo(config: config, masksPath: masks.standardizedFileURL.path),
-                            cameras: views.map(\.camera))
+                            cameras: views.map(\.camera), viewNames: views.map(\.name), objectSettings: objectSettings)
     }
 
-    /// Groups the codebook entries into objects on the training views (`ObjectGrouping`), then
-    /// writes the point cloud with `obj_dc_*` and the grouped `object_id` (voted on the training
-    /// views, `GaussianVoting`), and the codebook and the
-    /// grouping beside it and in the model folder.
+    /// Runs the object pipeline on the training views (`ObjectPipeline`), then writes the point
+    /// cloud with `obj_dc_*` and the objects' `object_id`, and the codebook and the object table
+    /// beside it and in the model folder.
     public func writePointCloud(_ gaussians: GaussianParams, to url: URL, folder: ModelFolder, threads: Int = 0) throws {
-        let codebook = objective.codebookModel
-        let (grouping, ids) = try ObjectGrouping.buildWithGaussianIDs(gaussians: gaussians, codebook: codebook, cameras: cameras,
-                                                                      masks: objective.views, backend: CPURasterizer(),
-                                                                      threads: threads)
-        try PLYFile.writeGaussians(GaussianPLY(gaussians: gaussians, objectIDs: ids), to: url)
-        for dir in [url.deletingLastPathComponent(), folder.url] {
-            try objective.saveCodebook(to: dir.appendingPathComponent(Codebook.fileName))
-            try grouping.save(to: dir.appendingPathComponent(ObjectGrouping.fileName))
-        }
+        let inputs = try ObjectPipeline.Inputs(gaussians: gaussians, codebook: objective.codebookModel, cameras: cameras,
+                                               masks: objective.views, viewNames: viewNames, backend: CPURasterizer(),
+                                               threads: threads)
+        let (table, ids) = try ObjectPipeline.run(inputs, settings: objectSettings)
+        try folder.writeSegmentedPointCloud(GaussianPLY(gaussians: gaussians, objectIDs: ids), to: url, table: table,
+                                            saveCodebook: objective.saveCodebook(to:))
     }
 }

@@ -17,23 +17,40 @@ extension EditableModel {
         try extracted(selection.map { !$0 })
     }
 
-    /// Writes the model without the selected Gaussians as a model folder that `render`, `eval`
-    /// and these edits accept: the same `cfg.json` (same scene), `point_cloud/iteration_N/point_cloud.ply`
-    /// at the source's iteration, `lift.json` and the codebook (in the folder and beside the point cloud).
+    /// Writes the model without the selected Gaussians as a complete model folder that `render`,
+    /// `eval` and these edits accept: the same `cfg.json` (same scene) and `lift.json`, the point
+    /// cloud at the source's iteration, the codebook, and the object table without the removed
+    /// objects (the others keep their ids). The folder is built under a temporary name and then
+    /// moved into place, so an error leaves nothing half-written; an existing model folder or empty
+    /// folder at `url` is replaced, any other existing path is refused.
     @discardableResult
     public func writeRemoved(_ selection: [Bool], to url: URL) throws -> ModelFolder {
-        let folder = ModelFolder(url)
         guard url.standardizedFileURL != trained.folder.url.standardizedFileURL else {
             throw SplatError("the output folder is the input model; choose another", path: url.path)
         }
-        try folder.create()
-        try folder.writeConfig(trained.config)
-        let ply = folder.pointCloudURL(iteration: trained.iteration)
-        try FileManager.default.createDirectory(at: ply.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try PLYFile.writeGaussians(try removed(selection), to: ply)
-        try folder.writeLiftInfo(segmented.info)
-        try codebook.save(to: folder.codebookURL)
-        try codebook.save(to: ply.deletingLastPathComponent().appendingPathComponent(Codebook.fileName))
-        return folder
+        let target = ModelFolder(url)
+        let manager = FileManager.default
+        if manager.fileExists(atPath: url.path), !manager.fileExists(atPath: target.configURL.path),
+           (try? manager.contentsOfDirectory(atPath: url.path).isEmpty) != true {
+            throw SplatError("exists and is neither empty nor a model folder; choose another output", path: url.path)
+        }
+        let staging = ModelFolder(url.deletingLastPathComponent()
+            .appendingPathComponent(".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)"))
+        try? manager.removeItem(at: staging.url)
+        do {
+            try staging.create()
+            try staging.writeConfig(trained.config)
+            try staging.writeLiftInfo(segmented.info)
+            let ply = try removed(selection)
+            try staging.writeSegmentedPointCloud(ply, to: staging.pointCloudURL(iteration: trained.iteration),
+                                                 table: table.keeping(gaussianIDs: ply.objectIDs ?? []),
+                                                 saveCodebook: { try codebook.save(to: $0) })
+            if manager.fileExists(atPath: url.path) { try manager.removeItem(at: url) }
+            try manager.moveItem(at: staging.url, to: url)
+        } catch {
+            try? manager.removeItem(at: staging.url)
+            throw error
+        }
+        return target
     }
 }

@@ -53,7 +53,7 @@ extension EditableModel {
         for index in options.split.indices(in: scene) {
             let output = render(view: index, backend: backend)
             let camera = trained.camera(ofView: index)
-            var mask = try pixelIDs(view: index, output: output, backend: backend).map { ids.contains($0) }
+            var mask = try pixelIDs(view: index, backend: backend).map { ids.contains($0) }
             // An object pixel whose surface point falls outside the grid belongs to something else
             // (an id that also covers part of another surface): fuse it as another surface.
             for p in mask.indices where mask[p] {

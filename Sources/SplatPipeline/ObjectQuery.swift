@@ -7,33 +7,35 @@ import SplatRaster
 
 /// How a user names an object (the CLI's `--ids`, `--pixel`, `--mask`).
 public enum ObjectQuery: Sendable, Equatable {
-    /// Object ids (codebook entries; with an object grouping, any entry of an object names it).
+    /// Object ids (the `id`s of `objects.json`).
     case ids(Set<Int32>)
     /// The id rendered at pixel (x, y) of a view (training resolution, origin top left).
     case pixel(view: String, x: Int, y: Int)
-    /// The ids with more than 70% of their rendered area inside a binary PNG mask on a view
-    /// (IoA rule, METHOD.md §4.1).
+    /// The ids with more than `ObjectSettings.maskSelectionShare` (70%) of their rendered area inside
+    /// a binary PNG mask on a view (IoA rule, METHOD.md §4.1).
     case maskFile(view: String, url: URL)
     /// The same with an in-memory mask (row-major H·W at the training resolution).
     case mask(view: Int, pixels: [Bool])
 }
 
 extension EditableModel {
-    /// The object ids a query names; throws when it names none.
+    /// The object ids a query names; throws, naming the valid ids, when it names no object.
     public func resolve(_ query: ObjectQuery, backend: RasterBackend) throws -> Set<Int32> {
         let ids: Set<Int32>
         switch query {
         case .ids(let given):
-            // An entry of a grouped object stands for its object.
-            let grouping = segmented.grouping
-            ids = Set(given.map { id in
-                guard let grouping, id >= 0, Int(id) < grouping.entryCount, grouping.objectOfEntry[Int(id)] >= 0 else { return id }
-                return grouping.objectOfEntry[Int(id)]
-            })
+            let unknown = given.filter { table.object(Int($0)) == nil }.sorted()
+            guard unknown.isEmpty else {
+                throw SplatError("no object has id \(unknown.map(String.init).joined(separator: ", ")): \(table.validIDsText)")
+            }
+            ids = given
         case .pixel(let name, let x, let y):
             let view = try viewIndex(name)
-            let output = render(view: view, backend: backend)
-            ids = [try ObjectSelection.id(atX: x, y: y, idMap: try pixelIDs(view: view, output: output, backend: backend), width: output.width, height: output.height)]
+            let camera = trained.camera(ofView: view)
+            let id = try ObjectSelection.id(atX: x, y: y, idMap: try pixelIDs(view: view, backend: backend),
+                                            width: camera.width, height: camera.height)
+            guard id > 0 else { throw SplatError("no object is drawn at pixel (\(x), \(y)) of view \(name)") }
+            ids = [id]
         case .maskFile(let name, let url):
             let view = try viewIndex(name)
             let camera = trained.camera(ofView: view)
@@ -41,28 +43,30 @@ extension EditableModel {
             ids = try resolve(.mask(view: view, pixels: pixels), backend: backend)
         case .mask(let view, let pixels):
             guard scene.views.indices.contains(view) else { throw SplatError("view \(view) is out of range") }
-            let output = render(view: view, backend: backend)
-            ids = Set(try ObjectSelection.ids(insideMask: pixels, idMap: try pixelIDs(view: view, output: output, backend: backend)))
+            let share = table.settings.maskSelectionShare
+            ids = Set(try ObjectSelection.ids(insideMask: pixels, idMap: try pixelIDs(view: view, backend: backend),
+                                              threshold: share).filter { $0 > 0 })
+            guard !ids.isEmpty else {
+                throw SplatError("the mask holds no object (none has more than \(Int(share * 100))% of its area inside it)")
+            }
         }
-        guard !ids.isEmpty else { throw SplatError("the selection names no object (no id has more than 70% of its area inside the mask)") }
         return ids
     }
 
-    /// The Gaussians of the selected ids: by their object id, or with `threshold` by
-    /// softmax(C·f_i)[k] > threshold for some selected k (Gaussian Grouping's rule, METHOD.md §2);
-    /// with an object grouping, an object's probability is the sum over its entries. Objects split
-    /// off by space share their features with the object they came from, so they are selected by
-    /// object id, and the threshold rule leaves their Gaussians out unless they are selected.
+    /// The Gaussians of the selected objects: by their object id, or with `threshold` by
+    /// Σ_{k ∈ entries of the object} softmax(C·f_i)[k] > threshold (Gaussian Grouping's rule,
+    /// METHOD.md §2). An object split off by space shares its parent's entries, so it is selected
+    /// by its id, and the threshold rule leaves its Gaussians out unless it is selected.
     public func selectGaussians(ids: Set<Int32>, threshold: Float? = nil) throws -> [Bool] {
         guard let threshold else { return ObjectSelection.gaussians(withIDs: ids, objectIDs: objectIDs) }
         let n = gaussians.count, d = gaussians.featureCount
         var planar = [Float](repeating: 0, count: n * d)
         for i in 0..<n { for j in 0..<d { planar[j * n + i] = gaussians.features[i * d + j] } }
         let planes = try LiftInference.probabilities(features: planar, pixelCount: n, codebook: codebook)
-        let splitIDs = Set((segmented.grouping?.splits ?? []).map { Int32($0.id) })
+        let splitIDs = Set(table.objects.filter { $0.parent != nil }.map { Int32($0.id) })
         var keep = ObjectSelection.gaussians(withIDs: ids.intersection(splitIDs), objectIDs: objectIDs)
-        for k in ids where k >= 0 && Int(k) < codebook.entryCount {
-            let entries = segmented.grouping?.members(of: Int(k)) ?? [Int(k)]
+        for id in ids {
+            guard let entries = table.object(Int(id))?.entries, !entries.isEmpty else { continue }
             for i in 0..<n where !splitIDs.contains(objectIDs[i]) && entries.reduce(0, { $0 + planes[$1 * n + i] }) > threshold {
                 keep[i] = true
             }

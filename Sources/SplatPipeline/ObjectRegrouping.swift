@@ -5,33 +5,25 @@ import SplatMath
 import SplatRaster
 import SplatTrain
 
-/// (Re)builds the object grouping of a segmented model folder: for models trained before
-/// `objects.json` existed, or with other thresholds than training used.
+/// Runs the object pipeline again on a segmented model folder: to upgrade a folder written by an
+/// older SplatLift, or to try other `ObjectSettings` than training used.
 public enum ObjectRegrouping {
-    /// Groups the codebook entries of the model's latest point cloud on its training views and masks,
-    /// writes `objects.json` beside that point cloud and in the folder, and rewrites the PLY's
-    /// `object_id` with the grouped ids voted on the training views. Returns both.
+    /// Runs `ObjectPipeline` on the latest point cloud's training views and masks, rewrites the PLY's
+    /// `object_id` and writes `objects.json` beside that point cloud and in the folder.
     @discardableResult
-    public static func regroup(_ url: URL, agreement: Double = 0.5, support: Double = 0.05,
-                               splitting: ObjectSplitting.Settings = .init(), scenePath: URL? = nil) throws -> (grouping: ObjectGrouping, gaussianIDs: [Int32]) {
+    public static func regroup(_ url: URL, settings: ObjectSettings = ObjectSettings(),
+                               scenePath: URL? = nil) throws -> (table: ObjectTable, gaussianIDs: [Int32]) {
         let trained = try TrainedModel.load(ModelFolder(url), scenePath: scenePath)
-        guard let segmented = try SegmentedModel.load(trained) else {
+        guard let (info, codebook) = try SegmentedModel.loadCodebook(trained) else {
             throw SplatError("the model has no \(LiftModelInfo.fileName): it was trained without segmentation masks", path: url.path)
         }
-        let scene = try segmented.sceneWithTrainingMasks()
-        let masks = try LiftTrainingLabels.load(from: scene, indices: scene.trainIndices, downscale: trained.config.resolution)
-            .map { try SegmentLabels($0) }
-        let cameras = scene.trainIndices.map { trained.camera(ofView: $0) }
-        let (grouping, ids) = try ObjectGrouping.buildWithGaussianIDs(gaussians: trained.gaussians, codebook: segmented.codebook,
-                                                                      cameras: cameras, masks: masks, backend: CPURasterizer(),
-                                                                      agreement: agreement, support: support,
-                                                                      splitting: splitting, threads: trained.config.threads)
+        let inputs = try ObjectPipeline.Inputs(trainingViewsOf: trained, info: info, codebook: codebook, backend: CPURasterizer())
+        let (table, ids) = try ObjectPipeline.run(inputs, settings: settings)
         let plyURL = trained.folder.pointCloudURL(iteration: trained.iteration)
         var ply = try PLYFile.readGaussians(plyURL)
         ply.objectIDs = ids
-        try PLYFile.writeGaussians(ply, to: plyURL)
-        try grouping.save(to: plyURL.deletingLastPathComponent().appendingPathComponent(ObjectGrouping.fileName))
-        try grouping.save(to: trained.folder.objectGroupingURL)
-        return (grouping, ids)
+        // The codebook is the one training wrote (with its optimiser state): left as it is.
+        try trained.folder.writeSegmentedPointCloud(ply, to: plyURL, table: table, saveCodebook: { _ in })
+        return (table, ids)
     }
 }

@@ -5,12 +5,13 @@ import SplatMath
 import SplatRaster
 import SplatTrain
 
-/// A segmented model folder (written by `train` with masks: `lift.json`, `codebook.json`) ready
-/// for object edits: the model, its codebook and one object id per Gaussian.
+/// A segmented model folder (written by `train` with masks: `lift.json`, `codebook.json`,
+/// `objects.json`, the PLY's `object_id`) ready for object edits.
 public struct EditableModel {
     public let segmented: SegmentedModel
-    /// The PLY's `object_id` when present, else the grouped argmax_k C[k]·f_i (METHOD.md §2).
-    public let objectIDs: [Int32]
+    /// Every Gaussian's object id (the PLY's `object_id`).
+    public var objectIDs: [Int32] { segmented.objectIDs }
+    public var table: ObjectTable { segmented.table }
 
     public var trained: TrainedModel { segmented.model }
     public var codebook: Codebook { segmented.codebook }
@@ -21,12 +22,7 @@ public struct EditableModel {
         guard let segmented = try SegmentedModel.load(trained) else {
             throw SplatError("the model has no \(LiftModelInfo.fileName): it was trained without segmentation masks", path: url.path)
         }
-        let ids = try trained.objectIDs ?? LiftInference.gaussianIDs(trained.gaussians, codebook: segmented.codebook,
-                                                                    grouping: segmented.grouping)
-        guard ids.count == trained.gaussians.count else {
-            throw SplatError("\(ids.count) object ids for \(trained.gaussians.count) Gaussians", path: url.path)
-        }
-        return EditableModel(segmented: segmented, objectIDs: ids)
+        return EditableModel(segmented: segmented)
     }
 
     public var gaussians: GaussianParams { trained.gaussians }
@@ -54,8 +50,8 @@ public struct EditableModel {
                        options: trained.renderOptions(features: true))
     }
 
-    /// Per-pixel object ids of view `index`, whose full-model render is `output` (`SegmentedModel.pixelIDs`).
-    public func pixelIDs(view index: Int, output: RenderOutput, backend: RasterBackend) throws -> [Int32] {
-        try segmented.pixelIDs(view: index, output: output, backend: backend)
+    /// Per-pixel object ids of view `index` (`SegmentedModel.pixelIDs`).
+    public func pixelIDs(view index: Int, backend: RasterBackend) throws -> [Int32] {
+        try segmented.pixelIDs(view: index, backend: backend)
     }
 }

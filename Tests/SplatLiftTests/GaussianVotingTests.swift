@@ -21,13 +21,19 @@ import SplatRaster
     }
     let codebook = try Codebook(entryCount: 2, featureCount: 2, values: [1, 0, 0, 1])
     #expect(try LiftInference.gaussianIDs(g, codebook: codebook) == [0, 1, 0])
-    let voted = try GaussianVoting.objectIDs(g, codebook: codebook, grouping: nil, cameras: [camera],
-                                             backend: CPURasterizer(), threads: 1)
+    let entries = try renderedEntries(g, codebook: codebook, camera: camera)
+    let voted = try GaussianVoting.objectIDs(g, viewIDs: [entries], cameras: [camera], masks: nil,
+                                             backend: CPURasterizer(), threads: 1, fallback: { [] })
     #expect(voted == [1, 1, 1])
-    // With a grouping that puts both entries in object 0, every Gaussian belongs to it.
-    let merged = ObjectGrouping(entryCount: 2, objectOfEntry: [0, 0], entryArea: [0, 0], agreement: 1, support: 1, merges: [])
-    #expect(try GaussianVoting.objectIDs(g, codebook: codebook, grouping: merged, cameras: [camera],
-                                         backend: CPURasterizer(), threads: 1) == [0, 0, 0])
+    // With both entries grouped into object 0, every Gaussian belongs to it.
+    #expect(try GaussianVoting.objectIDs(g, viewIDs: [entries.map { _ in 0 }], cameras: [camera], masks: nil,
+                                         backend: CPURasterizer(), threads: 1, fallback: { [] }) == [0, 0, 0])
+}
+
+/// The argmax entry of every pixel of a view (stage 1 of `ObjectPipeline`).
+private func renderedEntries(_ g: GaussianParams, codebook: Codebook, camera: PinholeCamera) throws -> [Int32] {
+    let output = CPURasterizer().render(g, camera: camera, options: .identityFeatures(threads: 1))
+    return try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height, codebook: codebook)
 }
 
 /// Unseen Gaussians take the nearest seen Gaussian's id; with nothing seen, the fallback.
@@ -65,11 +71,12 @@ import SplatRaster
         (g.features[2 * i], g.features[2 * i + 1]) = features[i]
     }
     let codebook = try Codebook(entryCount: 2, featureCount: 2, values: [1, 0, 0, 1])
-    let plain = try GaussianVoting.objectIDs(g, codebook: codebook, grouping: nil, cameras: [camera],
-                                             backend: CPURasterizer(), threads: 1)
+    let entries = try renderedEntries(g, codebook: codebook, camera: camera)
+    let plain = try GaussianVoting.objectIDs(g, viewIDs: [entries], cameras: [camera], masks: nil,
+                                             backend: CPURasterizer(), threads: 1, fallback: { [] })
     #expect(plain == [0, 1])
     let oneMask = try SegmentLabels(width: 32, height: 24, labels: [Int32](repeating: 1, count: 32 * 24))
-    let masked = try GaussianVoting.objectIDs(g, codebook: codebook, grouping: nil, cameras: [camera], masks: [oneMask],
-                                              backend: CPURasterizer(), threads: 1)
+    let masked = try GaussianVoting.objectIDs(g, viewIDs: [entries], cameras: [camera], masks: [oneMask],
+                                              backend: CPURasterizer(), threads: 1, fallback: { [] })
     #expect(masked == [0, 0])
 }

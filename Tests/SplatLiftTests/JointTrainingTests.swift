@@ -30,7 +30,7 @@ private func tinyTrainer(_ config: TrainConfig, lift: LiftConfig = LiftConfig())
 
 /// Scene-protocol scores (one matching for all views, METHOD.md §4.3) of the lifted ids on tiny-1's test views.
 private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
-                        grouping: ObjectGrouping? = nil) throws -> SegmentationScores {
+                        table: ObjectTable? = nil) throws -> SegmentationScores {
     let (scene, _, _) = try #require(tiny)
     let backend = CPURasterizer()
     var options = RenderOptions()
@@ -38,8 +38,9 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
     var views = [SegmentationView]()
     for index in scene.testIndices {
         let output = backend.render(gaussians, camera: scene.camera(index), options: options)
-        let ids = try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height,
-                                             codebook: codebook, grouping: grouping)
+        let pixels = output.width * output.height
+        let ids = try table.map { try LiftInference.pixelIDs(features: output.features, pixelCount: pixels, codebook: codebook, table: $0) }
+            ?? LiftInference.pixelIDs(features: output.features, pixelCount: pixels, codebook: codebook)
         let truth = try #require(try scene.loadGroundTruth(index))
         views.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
                                           prediction: ids, name: scene.views[index].name))
@@ -70,11 +71,11 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
 
         // Objects from the training views' masks.
         let (scene, views, _) = try #require(tiny)
-        let (grouping, objectIDs) = try ObjectGrouping.buildWithGaussianIDs(
-            gaussians: gaussians, codebook: objective.codebookModel, cameras: views.map(\.camera), masks: objective.views,
-            backend: CPURasterizer())
-        let grouped = try testScores(gaussians, codebook: objective.codebookModel, grouping: grouping)
-        print("grouped into \(grouping.objects.count) objects: test " + grouped.summary)
+        let inputs = try ObjectPipeline.Inputs(gaussians: gaussians, codebook: objective.codebookModel, cameras: views.map(\.camera),
+                                               masks: objective.views, viewNames: views.map(\.name), backend: CPURasterizer())
+        let (table, objectIDs) = try ObjectPipeline.run(inputs, settings: ObjectSettings())
+        let grouped = try testScores(gaussians, codebook: objective.codebookModel, table: table)
+        print("grouped into \(table.objects.count) objects: test " + grouped.summary)
         #expect(grouped.meanIoU >= 0.7)
 
         // Through a model folder.
@@ -83,15 +84,13 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
         config.scenePath = scene.root.path
         try folder.writeConfig(config)
         try folder.writeLiftInfo(LiftModelInfo(config: objective.config, masksPath: try #require(scene.masksFolder).path))
-        let ply = folder.pointCloudURL(iteration: config.iterations)
-        try FileManager.default.createDirectory(at: ply.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try PLYFile.writeGaussians(GaussianPLY(gaussians: gaussians, objectIDs: objectIDs), to: ply)
-        try objective.saveCodebook(to: folder.codebookURL)
-        try grouping.save(to: folder.objectGroupingURL)
+        try folder.writeSegmentedPointCloud(GaussianPLY(gaussians: gaussians, objectIDs: objectIDs),
+                                            to: folder.pointCloudURL(iteration: config.iterations), table: table,
+                                            saveCodebook: objective.saveCodebook(to:))
         let segmented = try #require(try SegmentedModel.load(try TrainedModel.load(folder)))
-        #expect(segmented.model.objectIDs == objectIDs)
+        #expect(segmented.objectIDs == objectIDs)
         #expect(segmented.codebook == objective.codebookModel)
-        #expect(segmented.grouping == grouping)
+        #expect(segmented.table == table)
         let evaluation = try SegmentationEvaluation.evaluate(segmented, split: .test, groundTruthFolder: nil,
                                                              backend: CPURasterizer())
         print(evaluation.table)
@@ -100,10 +99,9 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
         // Gaussian ids are the prediction.
         #expect(abs(try #require(evaluation.report.featurePrediction).meanIoU - grouped.meanIoU) < 1e-9)
         #expect(evaluation.report.prediction.meanIoU >= 0.7)
-        // Without a grouping (the paper's bare argmax) pixel ids are the rendered feature's argmax.
-        #expect(segmented.rendersGaussianIDs && !segmented.ungrouped.rendersGaussianIDs)
-        let (output, bareIDs) = try segmented.ungrouped.render(view: scene.testIndices[0], backend: CPURasterizer())
-        #expect(try bareIDs == segmented.ungrouped.featurePixelIDs(output))
+        // Pixel ids are the objects of the Gaussians drawn there: every Gaussian of a shown object.
+        let (_, ids) = try segmented.render(view: scene.testIndices[0], backend: CPURasterizer())
+        #expect(Set(ids).isSubset(of: Set(objectIDs).union([0])))
         let masks = try #require(evaluation.report.inputMasks)
         #expect(masks.views == scene.testIndices.count && masks.meanIoU > 0)
     }

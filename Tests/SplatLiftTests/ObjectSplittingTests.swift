@@ -41,7 +41,7 @@ private func bruteForceComponents(_ points: [Int], means: [Float], cell: Float) 
 
 /// Two clusters of six Gaussians, left and right of three cameras' axis, all voted object 0.
 /// Masks that keep the halves apart split off the smaller cluster; one mask over both, or the
-/// halves apart in fewer than `minimumMasks` views, leave the object whole.
+/// halves apart in fewer than `splitMinimumMasks` views, leave the object whole.
 @Test func objectsWhoseGaussiansLieApartAreSplitWhereMasksKeepThemApart() throws {
     let (w, h) = (32, 24)
     let cameras = [-0.1, 0, 0.1].map { x in
@@ -56,27 +56,26 @@ private func bruteForceComponents(_ points: [Int], means: [Float], cell: Float) 
         g.opacityLogits[i] = 2
     }
     let ids = [Int32](repeating: 0, count: 12)
-    let grouping = ObjectGrouping.identity(entryCount: 2)
-    var settings = ObjectSplitting.Settings()
-    settings.gap = 1        // cells of 0.11: the clusters (1.2 apart) are separate parts
+    var settings = ObjectSettings()
+    settings.splitGap = 1        // cells of 0.11: the clusters (1.2 apart) are separate parts
 
     let halves = try SegmentLabels(width: w, height: h, labels: (0..<(w * h)).map { $0 % w < w / 2 ? 1 : 2 })
-    let split = try ObjectSplitting.split(g, objectIDs: ids, grouping: grouping, cameras: cameras,
+    let split = try ObjectSplitting.split(g, objectIDs: ids, firstNewKey: 2, cameras: cameras,
                                           masks: [SegmentLabels](repeating: halves, count: 3), backend: CPURasterizer(),
                                           settings: settings, threads: 1)
     #expect(split.objectIDs == [Int32](repeating: 0, count: 6) + [Int32](repeating: 2, count: 6))
-    #expect(split.splits == [ObjectGrouping.Split(id: 2, object: 0, gaussians: 6)])
+    #expect(split.parentOfKey == [2: 0])
 
     let whole = try SegmentLabels(width: w, height: h, labels: [Int32](repeating: 1, count: w * h))
-    let one = try ObjectSplitting.split(g, objectIDs: ids, grouping: grouping, cameras: cameras,
+    let one = try ObjectSplitting.split(g, objectIDs: ids, firstNewKey: 2, cameras: cameras,
                                         masks: [SegmentLabels](repeating: whole, count: 3), backend: CPURasterizer(),
                                         settings: settings, threads: 1)
-    #expect(one.objectIDs == ids && one.splits.isEmpty)
+    #expect(one.objectIDs == ids && one.parentOfKey.isEmpty)
 
-    let twoViews = try ObjectSplitting.split(g, objectIDs: ids, grouping: grouping, cameras: cameras,
+    let twoViews = try ObjectSplitting.split(g, objectIDs: ids, firstNewKey: 2, cameras: cameras,
                                              masks: [halves, halves, whole], backend: CPURasterizer(),
                                              settings: settings, threads: 1)
-    #expect(twoViews.objectIDs == ids && twoViews.splits.isEmpty)
+    #expect(twoViews.objectIDs == ids && twoViews.parentOfKey.isEmpty)
 }
 
 /// The right half is one physical object whose features fell into two objects: R1 (object 0, with
@@ -96,32 +95,14 @@ private func bruteForceComponents(_ points: [Int], means: [Float], cell: Float) 
         g.opacityLogits[i] = 2
     }
     let ids = [Int32](repeating: 0, count: 12) + [Int32](repeating: 1, count: 6)
-    var settings = ObjectSplitting.Settings()
-    settings.gap = 1
+    var settings = ObjectSettings()
+    settings.splitGap = 1
     let halves = try SegmentLabels(width: w, height: h, labels: (0..<(w * h)).map { $0 % w < w / 2 ? 1 : 2 })
-    let result = try ObjectSplitting.split(g, objectIDs: ids, grouping: .identity(entryCount: 2), cameras: cameras,
+    let result = try ObjectSplitting.split(g, objectIDs: ids, firstNewKey: 2, cameras: cameras,
                                            masks: [SegmentLabels](repeating: halves, count: 3), backend: CPURasterizer(),
                                            settings: settings, threads: 1)
     #expect(result.objectIDs == [Int32](repeating: 0, count: 6) + [Int32](repeating: 1, count: 12))
-    #expect(result.splits.isEmpty)
-}
-
-/// objects.json keeps its splits; a split whose id is a codebook entry, or repeats, or whose
-/// object is not an object, is refused with the file's path.
-@Test func splitsRoundTripAndDamageIsRefused() throws {
-    var grouping = ObjectGrouping.identity(entryCount: 4)
-    grouping.splits = [ObjectGrouping.Split(id: 4, object: 2, gaussians: 30), ObjectGrouping.Split(id: 5, object: 2, gaussians: 7)]
-    #expect(grouping.objects == [0, 1, 2, 3, 4, 5])
-    let url = try TestData.temporaryDirectory("splits").appendingPathComponent(ObjectGrouping.fileName)
-    try grouping.save(to: url)
-    #expect(try ObjectGrouping.load(from: url) == grouping)
-    for damage in [ObjectGrouping.Split(id: 3, object: 2, gaussians: 1), ObjectGrouping.Split(id: 5, object: 2, gaussians: 1),
-                   ObjectGrouping.Split(id: 6, object: 9, gaussians: 1)] {
-        var broken = grouping
-        broken.splits!.append(damage)
-        try broken.save(to: url)
-        #expect { try ObjectGrouping.load(from: url) } throws: { ($0 as? SplatError)?.description.contains(url.path) == true }
-    }
+    #expect(result.parentOfKey.isEmpty)
 }
 
 /// Two entries share a mask in two views of three (same/both = 2/3): enough for one family, not
@@ -131,10 +112,10 @@ private func bruteForceComponents(_ points: [Int], means: [Float], cell: Float) 
     let apart = [[(entry: 0, count: 10)], [(entry: 1, count: 5)]]
     let views = [together, together, apart].map { MaskHistogram(masks: $0) }
     let area = [30, 15]
-    let oneFamily = ObjectGrouping.build(views, area: area, agreement: 0.5, support: 0.05, families: [7, 7], crossFamilyAgreement: 0.75)
+    let oneFamily = EntryGrouping.build(views, area: area, agreement: 0.5, support: 0.05, families: [7, 7], crossFamilyAgreement: 0.75)
     #expect(oneFamily.objectOfEntry == [0, 0])
-    let twoFamilies = ObjectGrouping.build(views, area: area, agreement: 0.5, support: 0.05, families: [7, 8], crossFamilyAgreement: 0.75)
+    let twoFamilies = EntryGrouping.build(views, area: area, agreement: 0.5, support: 0.05, families: [7, 8], crossFamilyAgreement: 0.75)
     #expect(twoFamilies.objectOfEntry == [0, 1])
-    let lenient = ObjectGrouping.build(views, area: area, agreement: 0.5, support: 0.05, families: [7, 8], crossFamilyAgreement: 0.6)
+    let lenient = EntryGrouping.build(views, area: area, agreement: 0.5, support: 0.05, families: [7, 8], crossFamilyAgreement: 0.6)
     #expect(lenient.objectOfEntry == [0, 0])
 }

@@ -50,6 +50,20 @@ struct ObjectEditTests {
         let removed = try TrainedModel.load(ModelFolder(dir))
         #expect(removed.gaussians.count == model.gaussians.count - selection.filter { $0 }.count)
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("codebook.json").path))
+        // The folder is complete: its object table holds the other objects under their ids, its
+        // pixels show them where they showed before, and `eval` scores it.
+        let edited = try #require(try SegmentedModel.load(removed))
+        #expect(edited.table.ids == model.table.ids.filter { !ids.contains(Int32($0)) })
+        let view = model.scene.testIndices[0]
+        let before = try model.pixelIDs(view: view, backend: backend), after = try edited.pixelIDs(view: view, backend: backend)
+        let kept = before.indices.filter { !ids.contains(before[$0]) }
+        #expect(kept.filter { before[$0] == after[$0] }.count >= kept.count * 95 / 100)
+        #expect(try SegmentationEvaluation.evaluate(edited, split: .test, groundTruthFolder: nil, backend: backend).views.count > 0)
+        // An existing folder that is not a model is refused; the input itself too.
+        let notAModel = try TestData.temporaryDirectory("not-a-model")
+        try Data("x".utf8).write(to: notAModel.appendingPathComponent("notes.txt"))
+        #expect(throws: SplatError.self) { try model.writeRemoved(selection, to: notAModel) }
+        #expect(throws: SplatError.self) { try model.writeRemoved(selection, to: url) }
         let (_, background) = try groundTruthObjects(model)
         let scores = try model.evaluateEdit(groundTruthID: target, ids: ids, selection: selection, removed: removed.gaussians,
                                             mesh: nil, shapes: [:], backgroundIDs: background, backend: backend)
@@ -74,14 +88,16 @@ struct ObjectEditTests {
         try ImageIO.writePNG(RGBImage(width: camera.width, height: camera.height, pixels: pixels), to: png)
         #expect(try model.resolve(.maskFile(view: model.scene.views[view].name, url: png), backend: backend) == ids)
         // A pixel whose rendered id is selected resolves to exactly that id.
-        let predicted = try model.pixelIDs(view: view, output: model.render(view: view, backend: backend), backend: backend)
+        let predicted = try model.pixelIDs(view: view, backend: backend)
         let p = try #require(predicted.indices.first { mask[$0] && ids.contains(predicted[$0]) })
         let picked = try model.resolve(.pixel(view: String(view), x: p % camera.width, y: p / camera.width), backend: backend)
         #expect(picked == [predicted[p]])
         // Threshold selection: softmax > 0.5 for k implies that the Gaussian's own argmax is k, so
         // it stays inside the selection by own-feature ids (not the voted ones); a lower threshold
         // selects a superset.
-        let ownIDs = try LiftInference.gaussianIDs(model.gaussians, codebook: model.codebook, grouping: model.segmented.grouping)
+        let (n, d) = (model.gaussians.count, model.gaussians.featureCount)
+        let planar = (0..<(n * d)).map { model.gaussians.features[($0 % n) * d + $0 / n] }
+        let ownIDs = try LiftInference.pixelIDs(features: planar, pixelCount: n, codebook: model.codebook, table: model.table)
         let byOwnID = ObjectSelection.gaussians(withIDs: ids, objectIDs: ownIDs)
         let strict = try model.selectGaussians(ids: ids, threshold: 0.5)
         let loose = try model.selectGaussians(ids: ids, threshold: 0.3)
@@ -90,7 +106,7 @@ struct ObjectEditTests {
         #expect(strict.contains(true))
     }
 
-    /// A split-off object (here: half of the largest object's Gaussians moved to id 256) shares its
+    /// A split-off object (here: half of the largest object's Gaussians moved to a new id) shares its
     /// features with the object it came from: threshold selection takes it by its id only.
     @Test func thresholdSelectionKeepsSplitOffObjectsApart() throws {
         let source = try TrainedScenes.small2.get()
@@ -102,26 +118,29 @@ struct ObjectEditTests {
         let plyURL = original.trained.folder.pointCloudURL(iteration: original.trained.iteration)
         var ply = try PLYFile.readGaussians(plyURL)
         let members = original.objectIDs.indices.filter { original.objectIDs[$0] == object }
+        var table = original.table
+        let newID = Int32(table.ids.max()! + 1)
         var objectIDs = original.objectIDs
-        for i in members where i % 2 == 0 { objectIDs[i] = 256 }
+        for i in members where i % 2 == 0 { objectIDs[i] = newID }
         ply.objectIDs = objectIDs
-        try PLYFile.writeGaussians(ply, to: plyURL)
-        var grouping = try #require(original.segmented.grouping)
-        grouping.splits = [ObjectGrouping.Split(id: 256, object: Int(object), gaussians: members.count / 2)]
-        for url in [plyURL.deletingLastPathComponent().appendingPathComponent(ObjectGrouping.fileName), dir.appendingPathComponent(ObjectGrouping.fileName)] {
-            try grouping.save(to: url)
-        }
+        var splitOff = table.objects[0]
+        (splitOff.id, splitOff.entries, splitOff.parent) = (Int(newID), [], Int(object))
+        table.objects.append(splitOff)
+        try original.trained.folder.writeSegmentedPointCloud(ply, to: plyURL, table: table, saveCodebook: { _ in })
 
         let model = try EditableModel.load(dir)
-        let split = ObjectSelection.gaussians(withIDs: [256], objectIDs: model.objectIDs)
-        #expect(try model.selectGaussians(ids: [256], threshold: 0.3) == split)
+        let split = ObjectSelection.gaussians(withIDs: [newID], objectIDs: model.objectIDs)
+        #expect(try model.selectGaussians(ids: [newID], threshold: 0.3) == split)
         let parent = try model.selectGaussians(ids: [object], threshold: 0.3)
         #expect(parent.contains(true) && !zip(parent, split).contains { $0.0 && $0.1 })
-        #expect(try model.selectGaussians(ids: [object, 256], threshold: 0.3) == zip(parent, split).map { $0.0 || $0.1 })
+        #expect(try model.selectGaussians(ids: [object, newID], threshold: 0.3) == zip(parent, split).map { $0.0 || $0.1 })
     }
 
     @Test func badSelectionsThrowOneLineErrors() throws {
         let model = try EditableModel.load(try TrainedScenes.small2.get())
+        #expect { try model.resolve(.ids([999]), backend: backend) } throws: {
+            ($0 as? SplatError)?.description.contains("no object has id 999: valid ids are 1…") == true
+        }
         #expect(throws: SplatError.self) { try model.resolve(.pixel(view: "nope", x: 0, y: 0), backend: backend) }
         #expect(throws: SplatError.self) { try model.resolve(.pixel(view: "0", x: 10_000, y: 0), backend: backend) }
         #expect(throws: SplatError.self) { try model.resolve(.mask(view: 0, pixels: []), backend: backend) }

@@ -1,7 +1,6 @@
-import Foundation
 import SplatMath
 
-/// Which codebook entries form one object, decided from the training views' own 2D masks after
+/// Stage 2 of `ObjectPipeline`: which codebook entries form one object, decided from the training views' own 2D masks after
 /// training. This goes beyond METHOD.md §2, whose per-pixel id is the bare argmax: the per-view
 /// Hungarian mapping (§1.3(c)) can leave one object with several entries (a mask split in some
 /// views gets a second entry; a large object seen only partly per view can get one entry per
@@ -23,10 +22,7 @@ import SplatMath
 /// same/both > `agreement` and the evidence is not negligible: both ≥ `support`·min(area a, area b),
 /// areas over all training views. Pixels outside every mask (label 0) are ignored. Entries no
 /// training view renders belong to no object and are left out of every argmax.
-public struct ObjectGrouping: Codable, SegmentationJSON.File, Sendable, Equatable {
-    public static let fileName = "objects.json"
-    static let formatName = "splatlift-objects-1"
-
+public struct EntryGroups: Sendable, Equatable {
     /// One merge, in the order they were made.
     public struct Merge: Codable, Sendable, Equatable {
         /// The entries naming the two groups when they were merged (the larger group's first).
@@ -36,86 +32,74 @@ public struct ObjectGrouping: Codable, SegmentationJSON.File, Sendable, Equatabl
         public var both: Int
     }
 
-    public var format: String = ObjectGrouping.formatName
-    public var entryCount: Int
-    /// For every codebook entry, the object it belongs to (the entry of that object with the most
-    /// training-view pixels), or −1 when no training view renders it.
+    /// For every codebook entry, its group (named by the group's entry with the most training-view
+    /// pixels), or −1 when no training view renders it.
     public var objectOfEntry: [Int32]
     /// Training-view pixels whose argmax is each entry.
     public var entryArea: [Int]
-    public var agreement: Double
-    public var support: Double
     public var merges: [Merge]
-    /// Objects split off a grouped object because their Gaussians lie apart from the rest and the
-    /// masks keep them apart (`ObjectSplitting`); nil in files written before splitting existed.
-    public var splits: [Split]? = nil
 
-    /// An object split off another. Its id is not a codebook entry (ids ≥ `entryCount`).
-    public struct Split: Codable, Sendable, Equatable {
-        public var id: Int
-        /// The grouped object it was part of.
-        public var object: Int
-        public var gaussians: Int
+    public var entryCount: Int { objectOfEntry.count }
 
-        public init(id: Int, object: Int, gaussians: Int) {
-            self.id = id; self.object = object; self.gaussians = gaussians
-        }
+    /// The groups (their naming entries), ascending.
+    public var groups: [Int32] { Array(Set(objectOfEntry.filter { $0 >= 0 })).sorted() }
+
+    /// The entries of group `id`.
+    public func members(of id: Int32) -> [Int] {
+        id < 0 ? [] : objectOfEntry.indices.filter { objectOfEntry[$0] == id }
     }
 
-    /// The object ids (representative entries, then split-off objects), ascending.
-    public var objects: [Int] {
-        Array(Set(objectOfEntry.filter { $0 >= 0 }.map(Int.init))).sorted() + (splits ?? []).map(\.id).sorted()
-    }
-
-    /// The codebook entries of object `id` (empty when it is not an object).
-    public func members(of id: Int) -> [Int] {
-        (0..<entryCount).filter { objectOfEntry[$0] == Int32(id) && id >= 0 }
-    }
-
-    /// The codebook rows of the entries that belong to an object, and the object of each row: the
-    /// argmax over these rows, mapped through `objects`, is the grouped id.
-    public func activeRows(of codebook: Codebook) throws -> (codebook: Codebook, objectOfRow: [Int32]) {
+    /// The codebook rows of the entries that belong to a group, and the group of each row: the
+    /// argmax over these rows, mapped through `groupOfRow`, is the grouped id.
+    public func activeRows(of codebook: Codebook) throws -> (codebook: Codebook, groupOfRow: [Int32]) {
         guard codebook.entryCount == entryCount else {
-            throw SplatError("the object grouping covers \(entryCount) codebook entries, the codebook has \(codebook.entryCount)")
+            throw SplatError("the entry groups cover \(entryCount) codebook entries, the codebook has \(codebook.entryCount)")
         }
         let rows = (0..<entryCount).filter { objectOfEntry[$0] >= 0 }
-        guard !rows.isEmpty else { throw SplatError("the object grouping has no objects") }
+        guard !rows.isEmpty else { throw SplatError("no codebook entry wins a training pixel") }
         let values = rows.flatMap { codebook.entry($0) }
         return (try Codebook(entryCount: rows.count, featureCount: codebook.featureCount, values: values),
                 rows.map { objectOfEntry[$0] })
     }
+}
 
-    /// The grouping that changes nothing: every entry is its own object (the paper's argmax).
-    public static func identity(entryCount: Int) -> ObjectGrouping {
-        ObjectGrouping(entryCount: entryCount, objectOfEntry: (0..<entryCount).map { Int32($0) },
-                       entryArea: [Int](repeating: 0, count: entryCount), agreement: 1, support: 1, merges: [])
+public enum EntryGrouping {
+    /// Every rendered entry its own group (the stage switched off: the paper's argmax).
+    public static func ungrouped(entryArea: [Int]) -> EntryGroups {
+        EntryGroups(objectOfEntry: entryArea.indices.map { entryArea[$0] > 0 ? Int32($0) : -1 }, entryArea: entryArea, merges: [])
     }
 
-    /// Groups the `entryCount` codebook entries from the training views' masks and their
-    /// per-pixel argmax entries, which `ids(v)` returns for view v (row-major, one view at a time).
-    public static func build(masks: [SegmentLabels], entryCount: Int, agreement: Double = 0.5, support: Double = 0.05,
-                             ids: (Int) throws -> [Int32]) throws -> ObjectGrouping {
+    /// Groups the codebook entries from the training views' masks and their per-pixel argmax
+    /// entries `ids[v]` (row-major).
+    public static func build(masks: [SegmentLabels], ids: [[Int32]], entryCount: Int,
+                             agreement: Double, support: Double) throws -> EntryGroups {
+        let (histograms, area) = try histograms(masks: masks, ids: ids, entryCount: entryCount)
+        return build(histograms, area: area, agreement: agreement, support: support)
+    }
+
+    /// Every view's per-mask entry counts and the entries' total areas.
+    static func histograms(masks: [SegmentLabels], ids: [[Int32]], entryCount: Int) throws -> ([MaskHistogram], [Int]) {
+        guard masks.count == ids.count else { throw SplatError("entry grouping: \(ids.count) id maps for \(masks.count) masks") }
         var area = [Int](repeating: 0, count: entryCount)
         var histograms: [MaskHistogram] = []
-        for (v, mask) in masks.enumerated() {
-            let viewIDs = try ids(v)
+        for (mask, viewIDs) in zip(masks, ids) {
             guard viewIDs.count == mask.pixelCount else {
-                throw SplatError("object grouping: an id map of \(viewIDs.count) pixels for a \(mask.width)x\(mask.height) mask")
+                throw SplatError("entry grouping: an id map of \(viewIDs.count) pixels for a \(mask.width)x\(mask.height) mask")
             }
             for id in viewIDs {
-                guard id >= 0, Int(id) < entryCount else { throw SplatError("object grouping: id \(id) outside the codebook") }
+                guard id >= 0, Int(id) < entryCount else { throw SplatError("entry grouping: id \(id) outside the codebook") }
                 area[Int(id)] += 1
             }
             histograms.append(MaskHistogram(ids: viewIDs, mask: mask, entryCount: entryCount))
         }
-        return build(histograms, area: area, agreement: agreement, support: support)
+        return (histograms, area)
     }
 
     /// The grouping from every view's per-mask entry counts and the entries' total areas. With
     /// `families` (a family per entry), two groups that share no family merge only when
     /// same/both > `crossFamilyAgreement`.
     static func build(_ histograms: [MaskHistogram], area: [Int], agreement: Double, support: Double,
-                      families: [Int]? = nil, crossFamilyAgreement: Double = 1) -> ObjectGrouping {
+                      families: [Int]? = nil, crossFamilyAgreement: Double = 1) -> EntryGroups {
         let entryCount = area.count
         // Entries rendered somewhere get compact indices 0..<A for the dense A×A evidence tables.
         let active = (0..<entryCount).filter { area[$0] > 0 }
@@ -123,13 +107,13 @@ public struct ObjectGrouping: Codable, SegmentationJSON.File, Sendable, Equatabl
         for (c, e) in active.enumerated() { compact[e] = c }
         let views = histograms.map { $0.compacted(compact) }
         var groups = GroupTable(areas: active.map { area[$0] }, families: families.map { f in active.map { f[$0] } })
-        var merges: [Merge] = []
+        var merges: [EntryGroups.Merge] = []
         while let pair = groups.closestPair(views, agreement: agreement, support: support,
                                             crossFamilyAgreement: crossFamilyAgreement) {
             let (kept, merged) = groups.merge(pair.a, pair.b)
-            merges.append(Merge(kept: active[kept], merged: active[merged], same: pair.same, both: pair.both))
+            merges.append(EntryGroups.Merge(kept: active[kept], merged: active[merged], same: pair.same, both: pair.both))
         }
-        // Each object is named by its member entry with the most pixels (the lowest on ties).
+        // Each group is named by its member entry with the most pixels (the lowest on ties).
         var name = [Int: Int]()
         for (c, e) in active.enumerated() {
             let g = groups.representative[c]
@@ -138,8 +122,7 @@ public struct ObjectGrouping: Codable, SegmentationJSON.File, Sendable, Equatabl
         }
         var objectOfEntry = [Int32](repeating: -1, count: entryCount)
         for (c, e) in active.enumerated() { objectOfEntry[e] = Int32(name[groups.representative[c]]!) }
-        return ObjectGrouping(entryCount: entryCount, objectOfEntry: objectOfEntry, entryArea: area,
-                              agreement: agreement, support: support, merges: merges)
+        return EntryGroups(objectOfEntry: objectOfEntry, entryArea: area, merges: merges)
     }
 }
 
@@ -252,36 +235,5 @@ private struct GroupTable {
         area[merged] = 0
         if let mergedFamilies = families?[merged] { families?[kept].formUnion(mergedFamilies) }
         return (kept, merged)
-    }
-}
-
-extension ObjectGrouping {
-    /// Writes `objects.json` (pretty-printed, sorted keys), atomically.
-    public func save(to url: URL) throws {
-        try SegmentationJSON.write(self, to: url)
-    }
-
-    /// Reads and checks a file written by `save`.
-    public static func load(from url: URL) throws -> ObjectGrouping {
-        let grouping = try SegmentationJSON.read(ObjectGrouping.self, from: url)
-        let n = grouping.entryCount
-        guard n > 0, grouping.objectOfEntry.count == n, grouping.entryArea.count == n else {
-            throw SplatError("objects.json lists \(grouping.objectOfEntry.count) objects and \(grouping.entryArea.count) areas for \(n) entries",
-                             path: url.path)
-        }
-        for object in grouping.objectOfEntry where object >= 0 {
-            guard Int(object) < n, grouping.objectOfEntry[Int(object)] == object else {
-                throw SplatError("objects.json names object \(object), which is not an entry of its own object", path: url.path)
-            }
-        }
-        let splitIDs = (grouping.splits ?? []).map(\.id)
-        for split in grouping.splits ?? [] {
-            guard split.id >= n, splitIDs.filter({ $0 == split.id }).count == 1,
-                  split.object >= 0, split.object < n, grouping.objectOfEntry[split.object] == Int32(split.object) else {
-                throw SplatError("objects.json splits object \(split.object) into id \(split.id), which is not a new id or not split off an object",
-                                 path: url.path)
-            }
-        }
-        return grouping
     }
 }

@@ -54,13 +54,13 @@ private func labels(_ rows: [[Int32]]) throws -> SegmentLabels {
     try SegmentLabels(width: rows[0].count, height: rows.count, labels: rows.flatMap { $0 })
 }
 
-private func grouping(_ ids: [[[Int32]]], _ masks: [[[Int32]]], entries: Int = 8) throws -> ObjectGrouping {
+private func grouping(_ ids: [[[Int32]]], _ masks: [[[Int32]]], entries: Int = 8) throws -> EntryGroups {
     let maps = try masks.map(labels)
-    let flat = ids.map { $0.flatMap { $0 } }
-    return try ObjectGrouping.build(masks: maps, entryCount: entries) { flat[$0] }
+    return try EntryGrouping.build(masks: maps, ids: ids.map { $0.flatMap { $0 } }, entryCount: entries,
+                                   agreement: 0.5, support: 0.05)
 }
 
-@Suite struct ObjectGroupingTests {
+@Suite struct EntryGroupingTests {
     /// Two entries interleaved inside one mask in every view are one object; a neighbour in its
     /// own mask, touching it, stays apart; an entry no view renders belongs to no object.
     @Test func duplicatesMergeNeighboursStay() throws {
@@ -71,7 +71,7 @@ private func grouping(_ ids: [[[Int32]]], _ masks: [[[Int32]]], entries: Int = 8
         #expect(result.objectOfEntry[7] == 7)
         #expect(result.objectOfEntry[3] != 7)
         #expect(result.objectOfEntry[0] == -1)
-        #expect(result.objects == [3, 7])      // 3 and 5 tie at 6 pixels: the lower entry names it
+        #expect(result.groups == [3, 7])      // 3 and 5 tie at 6 pixels: the lower entry names it
         #expect(result.merges.count == 1)
     }
 
@@ -149,39 +149,21 @@ private func grouping(_ ids: [[[Int32]]], _ masks: [[[Int32]]], entries: Int = 8
         }
         let maps = try masks.map { try SegmentLabels(width: width, height: height, labels: $0) }
         for (agreement, support) in [(0.5, 0.05), (0.3, 0.0), (0.7, 0.2)] {
-            let fast = try ObjectGrouping.build(masks: maps, entryCount: entries, agreement: agreement, support: support) { ids[$0] }
+            let fast = try EntryGrouping.build(masks: maps, ids: ids, entryCount: entries, agreement: agreement, support: support)
             let slow = referenceGrouping(ids: ids, masks: masks, entryCount: entries, agreement: agreement, support: support)
             #expect(fast.objectOfEntry == slow, "seed \(seed), agreement \(agreement), support \(support)")
         }
     }
 
-    /// Grouped ids: the argmax over the entries that belong to an object, named by its object.
+    /// Grouped ids: the argmax over the entries that objects own, named by their object.
     @Test func groupedArgmax() throws {
         let codebook = try Codebook(entryCount: 4, featureCount: 2, values: [1, 0, 0, 1, 0.8, 0.8, -1, 0])
-        var grouping = ObjectGrouping.identity(entryCount: 4)
-        grouping.objectOfEntry = [0, 1, 0, -1]          // entries 0 and 2 are one object; 3 is unused
-        // Pixel features: nearest entry 2 → object 0; nearest entry 3 (unused) → the best used entry.
+        // Entries 0 and 2 are object 1, entry 1 object 2; entry 3 belongs to none.
+        let table = ObjectTableTests.table(entries: [[0, 2], [1]], entryCount: 4)
+        // Pixel features: nearest entry 2 → object 1; nearest entry 3 (no object) → the best owned entry.
         let features: [Float] = [1, -1, 0.9, 0.1]       // planar: x of both pixels, then y
-        let ids = try LiftInference.pixelIDs(features: features, pixelCount: 2, codebook: codebook, grouping: grouping)
-        #expect(ids == [0, 1])
+        #expect(try LiftInference.pixelIDs(features: features, pixelCount: 2, codebook: codebook, table: table) == [1, 2])
         #expect(try LiftInference.pixelIDs(features: features, pixelCount: 2, codebook: codebook) == [2, 3])
-        #expect(grouping.members(of: 0) == [0, 2] && grouping.members(of: 3).isEmpty)
-    }
-
-    /// objects.json round-trips; damaged files are refused with the file named.
-    @Test func fileRoundTripAndDamage() throws {
-        let mask: [[Int32]] = [[1, 1, 2, 2]]
-        let result = try grouping([[[3, 4, 6, 6]], [[4, 3, 6, 6]]], [mask, mask])
-        let dir = try TestData.temporaryDirectory("grouping")
-        let url = dir.appendingPathComponent(ObjectGrouping.fileName)
-        try result.save(to: url)
-        #expect(try ObjectGrouping.load(from: url) == result)
-
-        var broken = result
-        broken.objectOfEntry[6] = 4                       // names entry 4, whose own object is 3
-        try broken.save(to: url)
-        #expect { try ObjectGrouping.load(from: url) } throws: { ($0 as? SplatError)?.description.contains(url.path) == true }
-        try Data("{}".utf8).write(to: url)
-        #expect { try ObjectGrouping.load(from: url) } throws: { ($0 as? SplatError)?.description.contains("objects.json") == true }
+        #expect(table.objectOfEntry == [1, 2, 1, 0])
     }
 }

@@ -10,40 +10,28 @@ import SplatTrain
 /// box and a pebble, they lie in different masks; a lamp whose thin stem left a gap between shade
 /// and base lies in one mask.
 ///
-/// Each object's Gaussians are cut into spatial parts (`SpatialComponents`, cells of `gap`·scene
-/// extent; parts under `minimumGaussians` join the object's largest part). The parts are grouped
-/// by the training masks with `ObjectGrouping`'s rule, parts of different objects only on stronger
+/// Each object's Gaussians are cut into spatial parts (`SpatialComponents`, cells of `splitGap`·scene
+/// extent; parts under `splitMinimumGaussians` join the object's largest part). The parts are grouped
+/// by the training masks with `EntryGrouping`'s rule, parts of different objects only on stronger
 /// evidence (`crossObjectAgreement`). Each object's group with the most pixels keeps its id;
-/// another group becomes an object of its own when it is the majority of at least `minimumMasks`
+/// another group becomes an object of its own when it is the majority of at least `splitMinimumMasks`
 /// training masks, else its Gaussians keep their voted ids. docs/SEGMENTATION.md has the details.
 public enum ObjectSplitting {
-    public struct Settings: Sendable, Equatable {
-        /// Cell size of the spatial parts, as a share of the scene extent; 0 turns splitting off.
-        public var gap = 0.02
-        public var minimumGaussians = 5
-        public var minimumMasks = 3
-        /// Parts of different objects, which the features hold apart, join only on stronger mask
-        /// evidence than the grouping's `agreement`: same/both above this.
-        public var crossObjectAgreement = 0.75
-        public init() {}
-    }
-
-    /// The Gaussians' object ids with split-off objects renumbered from `grouping.entryCount`
-    /// up, and those objects.
-    public static func split(_ gaussians: GaussianParams, objectIDs: [Int32], grouping: ObjectGrouping,
+    /// Stage 4 of `ObjectPipeline`: the Gaussians' object keys with split-off objects given new keys
+    /// from `firstNewKey` up, and the object each new key was split off.
+    public static func split(_ gaussians: GaussianParams, objectIDs: [Int32], firstNewKey: Int32,
                              cameras: [PinholeCamera], masks: [SegmentLabels], backend: RasterBackend,
-                             agreement: Double = 0.5, support: Double = 0.05, settings: Settings = Settings(),
-                             threads: Int = 0) throws -> (objectIDs: [Int32], splits: [ObjectGrouping.Split]) {
+                             settings: ObjectSettings, threads: Int = 0) throws -> (objectIDs: [Int32], parentOfKey: [Int32: Int32]) {
         guard cameras.count == masks.count else { throw SplatError("object splitting: \(cameras.count) cameras for \(masks.count) masks") }
-        let cell = Float(settings.gap * GaussianInitializer.sceneExtent(cameras: cameras))
-        guard cell > 0, cell.isFinite else { return (objectIDs, []) }     // off, or a single camera
+        let cell = Float(settings.splitGap * GaussianInitializer.sceneExtent(cameras: cameras))
+        guard cell > 0, cell.isFinite else { return (objectIDs, [:]) }     // a single camera
         var members = [Int32: [Int]]()
         for (i, id) in objectIDs.enumerated() { members[id, default: []].append(i) }
         let (part, objectOfPart) = spatialParts(gaussians.means, members: members, cell: cell,
-                                                minimumGaussians: settings.minimumGaussians)
-        guard objectOfPart.count > members.count else { return (objectIDs, []) }
+                                                minimumGaussians: settings.splitMinimumGaussians)
+        guard objectOfPart.count > members.count else { return (objectIDs, [:]) }
 
-        // The parts grouped by `ObjectGrouping`'s rule on their pixels in the masks: parts of one
+        // The parts grouped by `EntryGrouping`'s rule on their pixels in the masks: parts of one
         // object that the masks join join again, and parts of one physical object that the
         // features put in different objects join too (on stronger evidence).
         var area = [Int](repeating: 0, count: objectOfPart.count)
@@ -51,9 +39,9 @@ public enum ObjectSplitting {
             try maskHistogram(gaussians, objectIDs: objectIDs, part: part, members: members, partCount: objectOfPart.count,
                               camera: camera, mask: mask, backend: backend, threads: threads, area: &area)
         }
-        let parts = ObjectGrouping.build(histograms, area: area, agreement: agreement, support: support,
-                                         families: objectOfPart.map(Int.init),
-                                         crossFamilyAgreement: settings.crossObjectAgreement)
+        let parts = EntryGrouping.build(histograms, area: area, agreement: settings.agreement, support: settings.support,
+                                        families: objectOfPart.map(Int.init),
+                                        crossFamilyAgreement: settings.crossObjectAgreement)
 
         // Every group of parts (named by its part with the most pixels) and the masks it is the majority of.
         let groupOfPart = parts.objectOfEntry.map(Int.init)
@@ -73,14 +61,15 @@ public enum ObjectSplitting {
         // largest such group keeps the object's id; another becomes an object of its own when it is
         // the majority of enough masks, else its Gaussians keep their voted ids.
         var idOfGroup = [Int: Int32]()
-        var splits: [ObjectGrouping.Split] = []
+        var parentOfKey: [Int32: Int32] = [:]
         let groupsOfObject = Dictionary(grouping: Set(groupOfPart.filter { $0 >= 0 }), by: { objectOfPart[$0] })
         for object in groupsOfObject.keys.sorted() {
             let groups = groupsOfObject[object]!.sorted { groupArea[$0] != groupArea[$1] ? groupArea[$0] > groupArea[$1] : $0 < $1 }
             idOfGroup[groups[0]] = object
-            for g in groups.dropFirst() where majorityCount[g] >= settings.minimumMasks {
-                idOfGroup[g] = Int32(grouping.entryCount + splits.count)
-                splits.append(ObjectGrouping.Split(id: grouping.entryCount + splits.count, object: Int(object), gaussians: 0))
+            for g in groups.dropFirst() where majorityCount[g] >= settings.splitMinimumMasks {
+                let key = firstNewKey + Int32(parentOfKey.count)
+                idOfGroup[g] = key
+                parentOfKey[key] = object
             }
         }
         var newIDs = objectIDs
@@ -88,9 +77,8 @@ public enum ObjectSplitting {
             let g = groupOfPart[Int(part[i])]
             guard g >= 0, let id = idOfGroup[g] else { continue }
             newIDs[i] = id
-            if Int(id) >= grouping.entryCount { splits[Int(id) - grouping.entryCount].gaussians += 1 }
         }
-        return (newIDs, splits)
+        return (newIDs, parentOfKey)
     }
 
     /// One view's evidence: for every mask (label ≠ 0), each part's blending weight in pixels,

@@ -13,19 +13,21 @@ import SplatTrain
 /// (`maskMajority`): the masks' own extents, which the rendered ids only approximate, decide which
 /// pixels a view counts as one object, while what each mask is still comes from the 3D features.
 public enum GaussianVoting {
-    public static func objectIDs(_ gaussians: GaussianParams, codebook: Codebook, grouping: ObjectGrouping?,
-                                 cameras: [PinholeCamera], masks: [SegmentLabels]? = nil, backend: RasterBackend,
-                                 threads: Int = 0) throws -> [Int32] {
-        if let masks, masks.count != cameras.count {
-            throw SplatError("Gaussian voting: \(cameras.count) cameras for \(masks.count) masks")
+    /// Stage 3 of `ObjectPipeline`: every Gaussian's object from the training views, whose
+    /// per-pixel object ids are `viewIDs[v]` (row-major; with `masks`, replaced by each mask's
+    /// majority first). Gaussians no view sees take the nearest seen Gaussian's object, or
+    /// `fallback()` when none is seen.
+    public static func objectIDs(_ gaussians: GaussianParams, viewIDs: [[Int32]], cameras: [PinholeCamera],
+                                 masks: [SegmentLabels]?, backend: RasterBackend, threads: Int = 0,
+                                 fallback: () throws -> [Int32]) throws -> [Int32] {
+        guard viewIDs.count == cameras.count, masks.map({ $0.count == cameras.count }) ?? true else {
+            throw SplatError("Gaussian voting: \(cameras.count) cameras for \(viewIDs.count) id maps and \(masks?.count ?? 0) masks")
         }
         let n = gaussians.count
         var votes: [Int32: [Float]] = [:]      // per object, the votes of every Gaussian
         for (v, camera) in cameras.enumerated() {
-            try LabelWeights.forEachLabel(gaussians, camera: camera, backend: backend, threads: threads, labels: { output in
-                let ids = try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height,
-                                                     codebook: codebook, grouping: grouping)
-                return try masks.map { try maskMajority(ids, mask: $0[v]) } ?? ids
+            try LabelWeights.forEachLabel(gaussians, camera: camera, backend: backend, threads: threads, labels: { _ in
+                try masks.map { try maskMajority(viewIDs[v], mask: $0[v]) } ?? viewIDs[v]
             }) { object, weights in
                 votes[object, default: [Float](repeating: 0, count: n)].withUnsafeMutableBufferPointer { v in
                     for i in 0..<n { v[i] += weights[i] }
@@ -38,9 +40,7 @@ public enum GaussianVoting {
             var bestVote: Float = 0
             for (object, column) in zip(objects, columns) where column[i] > bestVote { voted[i] = object; bestVote = column[i] }
         }
-        return try fillUnseen(voted, means: gaussians.means) {
-            try LiftInference.gaussianIDs(gaussians, codebook: codebook, grouping: grouping)
-        }
+        return try fillUnseen(voted, means: gaussians.means, fallback: fallback)
     }
 
     /// Every pixel of a mask (label ≠ 0) gets the id most of the mask's pixels carry in `ids`

@@ -1,0 +1,74 @@
+import SplatMath
+
+/// Every setting of the object inference (`ObjectPipeline`), with its default. Saved in
+/// `objects.json`, so a model folder says how its objects were made; `splatlift train` and
+/// `splatlift group` set them (the CLI takes its defaults and help texts from here). Each stage can
+/// be switched off, so what it earns can be measured (docs/SEGMENTATION.md, "The object pipeline").
+public struct ObjectSettings: Codable, Sendable, Equatable {
+    /// Where the candidate objects come from (stage 1).
+    public enum Candidates: String, Codable, Sendable, CaseIterable {
+        /// The argmax codebook entry of every training pixel (the learned identity features).
+        case features
+        /// The training masks, associated across views through the Gaussians (`MaskAssociation`).
+        case masks
+    }
+
+    public var candidates = Candidates.features
+    /// Mask association: two mask clusters join while each holds more than this share of the
+    /// other's co-visible Gaussians.
+    public var associationAgreement = 0.5
+    /// Stage 2: merge codebook entries whose pixels share the training masks (SEGMENTATION.md
+    /// "Entry grouping"); off: every rendered entry is its own object (the paper's argmax, §2).
+    public var entryGrouping = true
+    /// Two groups merge while same/both exceeds this.
+    public var agreement = 0.5
+    /// ... and `both` covers at least this share of the smaller group's pixels.
+    public var support = 0.05
+    /// Stage 3: every Gaussian takes the object that holds most of its blending weight on the
+    /// training views (SEGMENTATION.md "Gaussian voting"); off: the grouped argmax of its own feature.
+    public var voting = true
+    /// In voting, every pixel of a mask counts as the mask's majority object; off: as its own
+    /// rendered id.
+    public var maskMajority = true
+    /// Stage 4: objects whose Gaussians lie apart are cut into parts and regrouped by the masks
+    /// (SEGMENTATION.md "Splitting objects by space").
+    public var splitting = true
+    /// Cell size of the spatial parts, as a share of the scene extent.
+    public var splitGap = 0.02
+    /// Parts with fewer Gaussians join their object's largest part.
+    public var splitMinimumGaussians = 5
+    /// A part becomes an object of its own only when it is the majority of this many training masks.
+    public var splitMinimumMasks = 3
+    /// Parts of different objects join only when same/both exceeds this.
+    public var crossObjectAgreement = 0.75
+    /// `--mask` selection takes the objects with more than this share of their rendered area inside
+    /// the mask (intersection over the object's area, METHOD.md §4.1).
+    public var maskSelectionShare = 0.7
+
+    public init() {}
+
+    /// Help texts for the command-line options that set these, in one place.
+    public enum Help {
+        public static let candidates = "Stage 1: candidate objects from the identity features' argmax entries (features) or from the training masks associated across views through the Gaussians (masks)."
+        public static let noEntryGrouping = "Stage 2 off: every rendered codebook entry is its own object (the paper's argmax)."
+        public static let agreement = "Entry grouping: share of co-visible pixels that must lie in shared masks (0-1)."
+        public static let support = "Entry grouping: co-visible pixels needed, as a share of the smaller group's pixels (0-1)."
+        public static let noVoting = "Stage 3 off: a Gaussian's object is the grouped argmax of its own feature, not voted by its blending weights."
+        public static let noMaskMajority = "Voting counts every pixel's own rendered id instead of its mask's majority id."
+        public static let noSplitting = "Stage 4 off: objects whose Gaussians lie apart are kept whole."
+        public static let splitGap = "Splitting: cell size of the spatial parts, as a share of the scene extent."
+    }
+
+    /// Throws when a value is outside its range.
+    public func validate() throws {
+        guard (0..<1).contains(agreement), (0...1).contains(support), (0..<1).contains(crossObjectAgreement) else {
+            throw SplatError("object settings: agreement and crossObjectAgreement must lie in [0, 1), support in [0, 1]")
+        }
+        guard splitGap.isFinite, splitGap > 0, splitMinimumGaussians >= 1, splitMinimumMasks >= 1 else {
+            throw SplatError("object settings: splitGap must be > 0, splitMinimumGaussians and splitMinimumMasks ≥ 1")
+        }
+        guard maskSelectionShare > 0, maskSelectionShare <= 1 else {
+            throw SplatError("object settings: maskSelectionShare must lie in (0, 1]")
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import SplatLift
+
+extension ObjectSettings.Candidates: ExpressibleByArgument {}
+
+/// The object-pipeline options of `train` and `group` (`ObjectSettings`: defaults and help texts
+/// live there). Each stage can be switched off to measure what it earns.
+struct ObjectOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.candidates + " Default \(ObjectSettings().candidates.rawValue)."))
+    var candidates: ObjectSettings.Candidates?
+
+    @Flag(name: .long, help: ArgumentHelp(ObjectSettings.Help.noEntryGrouping))
+    var noEntryGrouping = false
+
+    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.agreement + " Default \(ObjectSettings().agreement)."))
+    var agreement: Double?
+
+    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.support + " Default \(ObjectSettings().support)."))
+    var support: Double?
+
+    @Flag(name: .long, help: ArgumentHelp(ObjectSettings.Help.noVoting))
+    var noVoting = false
+
+    @Flag(name: .long, help: ArgumentHelp(ObjectSettings.Help.noMaskMajority))
+    var noMaskMajority = false
+
+    @Flag(name: .long, help: ArgumentHelp(ObjectSettings.Help.noSplitting))
+    var noSplitting = false
+
+    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.splitGap + " Default \(ObjectSettings().splitGap)."))
+    var splitGap: Double?
+
+    /// The defaults with these options applied.
+    var settings: ObjectSettings {
+        var settings = ObjectSettings()
+        if let candidates { settings.candidates = candidates }
+        if noEntryGrouping { settings.entryGrouping = false }
+        if let agreement { settings.agreement = agreement }
+        if let support { settings.support = support }
+        if noVoting { settings.voting = false }
+        if noMaskMajority { settings.maskMajority = false }
+        if noSplitting { settings.splitting = false }
+        if let splitGap { settings.splitGap = splitGap }
+        return settings
+    }
+
+    func validate() throws {
+        do { try settings.validate() } catch { throw ValidationError("\(error)") }
+    }
+}
