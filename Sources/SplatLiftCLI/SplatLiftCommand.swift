@@ -24,6 +24,7 @@ struct SplatLiftCommand: ParsableCommand {
             SynthCommand.self,
             RenderPLYCommand.self,
             BenchCommand.self,
+            MasksCommand.self,
         ]
     )
 }
