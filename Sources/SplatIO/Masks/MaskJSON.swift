@@ -16,7 +16,7 @@ enum MaskJSON {
 
     /// A JSON number that is a whole number, else nil.
     static func integer(_ value: Any?) -> Int? {
-        guard let number = value as? NSNumber, !(value is Bool) else { return nil }
+        guard let number = value as? NSNumber else { return nil }
         return Int(exactly: number.doubleValue)
     }
 
