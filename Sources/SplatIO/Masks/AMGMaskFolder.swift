@@ -17,7 +17,7 @@ enum AMGMaskFolder {
         }
         return try ids.map { id in
             let url = folder.appendingPathComponent("\(id).png")
-            guard FileManager.default.fileExists(atPath: url.path) else {
+            guard SceneFiles.exists(url) else {
                 throw SplatError("is missing (metadata.csv lists mask \(id))", path: url.path)
             }
             let map = try ImageIO.readLabelMap(url)
@@ -30,7 +30,7 @@ enum AMGMaskFolder {
 
     /// The `id` column of metadata.csv, in row order.
     private static func listedIDs(_ csv: URL) throws -> [Int] {
-        guard FileManager.default.fileExists(atPath: csv.path) else {
+        guard SceneFiles.exists(csv) else {
             throw SplatError("is missing (amg.py writes it beside the mask PNGs)", path: csv.path)
         }
         guard let text = String(data: try FileAccess.read(csv), encoding: .utf8) else {

@@ -7,12 +7,6 @@ public struct ImageDimensions: Sendable, Equatable {
     public var width: Int
     public var height: Int
 
-    public init(name: String, width: Int, height: Int) {
-        self.name = name
-        self.width = width
-        self.height = height
-    }
-
     /// "is AxB but NAME is CxD" when `width`x`height` differs, else nil.
     func mismatch(width w: Int, height h: Int) -> String? {
         w == width && h == height ? nil : "is \(w)x\(h) but \(name) is \(width)x\(height)"
