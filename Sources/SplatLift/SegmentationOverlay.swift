@@ -25,8 +25,9 @@ public enum SegmentationOverlay {
 
     /// `image` blended half and half with the colour of each pixel's id, pixels on an id boundary
     /// (a 4-neighbour with another id) darkened. `ids` is row-major W·H like the image's planes.
+    /// Pixels whose id is `uncoloured` keep the image's colour (boundaries are still darkened).
     public static func overlay(_ image: RGBImage, ids: [Int32],
-                               mix: Float = 0.5) throws -> RGBImage {
+                               mix: Float = 0.5, uncoloured: Int32? = nil) throws -> RGBImage {
         let w = image.width, h = image.height, n = w * h
         guard ids.count == n, image.pixels.count == 3 * n else {
             throw SplatError("overlay: \(ids.count) ids for a \(w)x\(h) image")
@@ -41,10 +42,10 @@ public enum SegmentationOverlay {
                 if let known = palette[id] { c = known } else { c = color(of: id); palette[id] = c }
                 let edge = (x > 0 && ids[u - 1] != id) || (x + 1 < w && ids[u + 1] != id)
                     || (y > 0 && ids[u - w] != id) || (y + 1 < h && ids[u + w] != id)
-                let shade: Float = edge ? 0.25 : 1
+                let shade: Float = edge ? 0.25 : 1, m = id == uncoloured ? 0 : mix
                 for k in 0..<3 {
                     let v = image.pixels[k * n + u]
-                    out.pixels[k * n + u] = shade * ((1 - mix) * min(max(v, 0), 1) + mix * c[k])
+                    out.pixels[k * n + u] = shade * ((1 - m) * min(max(v, 0), 1) + m * c[k])
                 }
             }
         }

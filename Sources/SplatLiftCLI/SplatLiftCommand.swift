@@ -25,6 +25,7 @@ struct SplatLiftCommand: ParsableCommand {
             SynthCommand.self,
             RenderPLYCommand.self,
             BenchCommand.self,
+            MasksCommand.self,
         ]
     )
 }

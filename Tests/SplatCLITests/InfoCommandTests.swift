@@ -21,8 +21,13 @@ struct CLIRun {
     }
 
     init(_ arguments: [String]) throws {
+        try self.init(executable: try #require(Self.binary, "splatlift binary not found next to the tests"), arguments)
+    }
+
+    /// Runs another program (python3 for the scripts' tests).
+    init(executable: URL, _ arguments: [String]) throws {
         let process = Process()
-        process.executableURL = try #require(Self.binary, "splatlift binary not found next to the tests")
+        process.executableURL = executable
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

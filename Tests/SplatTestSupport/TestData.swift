@@ -19,6 +19,11 @@ public enum TestData {
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }
 
+    /// A file or folder under the committed `Tests/fixtures`.
+    public static func fixture(_ relative: String) -> URL {
+        projectRoot.appendingPathComponent("Tests/fixtures").appendingPathComponent(relative)
+    }
+
     /// True when the shared data is present; use as `.enabled(if: TestData.available, …)`.
     public static var available: Bool { root != nil }
 
