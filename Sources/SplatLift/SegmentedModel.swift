@@ -31,8 +31,9 @@ public struct SegmentedModel {
             throw SplatError("the object table covers \(table.entryCount) entries, the codebook has \(codebook.entryCount)",
                              path: tableURL.path)
         }
-        if let bad = objectIDs.first(where: { $0 < 0 || Int($0) > table.objects.count }) {
-            throw SplatError("the point cloud names object \(bad), the table has \(table.objects.count) objects",
+        let known = Set(table.ids.map(Int32.init))
+        if let bad = objectIDs.first(where: { $0 != 0 && !known.contains($0) }) {
+            throw SplatError("the point cloud names object \(bad), which the object table lacks (\(table.validIDsText))",
                              path: model.folder.pointCloudURL(iteration: model.iteration).path)
         }
         return SegmentedModel(model: model, info: info, codebook: codebook, table: table, objectIDs: objectIDs)
