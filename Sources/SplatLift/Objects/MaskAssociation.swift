@@ -48,13 +48,13 @@ struct MaskWeights {
 
     init(_ gaussians: GaussianParams, cameras: [PinholeCamera], masks: [SegmentLabels], backend: RasterBackend,
          threads: Int) throws {
-        let n = gaussians.count, views = cameras.count
+        let n = gaussians.count
         var firstMask = [Int](), viewOfMask = [Int]()
         for (v, labels) in masks.enumerated() {
             firstMask.append(viewOfMask.count)
             viewOfMask += [Int](repeating: v, count: labels.labelCount)
         }
-        var total = [Float](repeating: 0, count: views * n)
+        var total = [Float](repeating: 0, count: cameras.count * n)
         var triples: [(gaussian: Int32, mask: Int32, weight: Float)] = []
         for (v, camera) in cameras.enumerated() {
             let labels = masks[v]
@@ -67,6 +67,11 @@ struct MaskWeights {
                 }
             }
         }
+        self.init(gaussianCount: n, viewCount: cameras.count, viewOfMask: viewOfMask, total: total, triples: triples)
+    }
+
+    /// From W_v(m, i) as (Gaussian, global mask, weight) triples and t_v(i) at v·n + i.
+    init(gaussianCount n: Int, viewCount: Int, viewOfMask: [Int], total: [Float], triples: [(gaussian: Int32, mask: Int32, weight: Float)]) {
         var start = [Int](repeating: 0, count: n + 1)
         for t in triples { start[Int(t.gaussian) + 1] += 1 }
         for i in 0..<n { start[i + 1] += start[i] }
@@ -76,7 +81,7 @@ struct MaskWeights {
             mask[k] = t.mask; weight[k] = t.weight
             fill[Int(t.gaussian)] += 1
         }
-        self.gaussianCount = n; self.viewCount = views; self.maskCount = viewOfMask.count
+        self.gaussianCount = n; self.viewCount = viewCount; self.maskCount = viewOfMask.count
         self.viewOfMask = viewOfMask; self.total = total; self.start = start; self.mask = mask; self.weight = weight
     }
 
