@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SplatEdit
 import SplatIO
+import SplatLift
 import SplatMath
 import SplatPipeline
 import SplatRaster
@@ -46,7 +47,7 @@ struct SelectionOptions: ParsableArguments {
     @Argument(help: "A model folder trained with masks (cfg.json, point_cloud/iteration_N/, codebook.json); extract and remove also take a PLY with object_id (with --ids only).")
     var input: String
 
-    @Option(help: "Comma-separated object ids, e.g. 3,5.")
+    @Option(help: "Comma-separated object ids, e.g. 3,5 (`splatlift objects MODEL` lists them).")
     var ids: ObjectIDList?
 
     @Option(help: "The id under a pixel: VIEW:X,Y (VIEW = index, image name or stem; pixels at the training resolution).")
@@ -55,6 +56,9 @@ struct SelectionOptions: ParsableArguments {
     @Option(help: "The ids with more than 70% of their rendered area inside a binary PNG on a view: VIEW:PATH.png.")
     var mask: MaskQuery?
 
+    @Flag(help: "Every object (extract only): one PLY per object, <id>-<name>.ply, and objects.json into the folder --out.")
+    var all = false
+
     @Option(help: "Select Gaussians whose probability for a selected id exceeds P (default: by their object id).")
     var threshold: Float?
 
@@ -62,8 +66,9 @@ struct SelectionOptions: ParsableArguments {
     var scene: String?
 
     func validate() throws {
-        let given = [ids != nil, pixel != nil, mask != nil].filter { $0 }.count
-        guard given == 1 else { throw ValidationError("give exactly one of --ids, --pixel, --mask") }
+        let given = [ids != nil, pixel != nil, mask != nil, all].filter { $0 }.count
+        guard given == 1 else { throw ValidationError("give exactly one of --ids, --pixel, --mask, --all") }
+        if all && threshold != nil { throw ValidationError("--all takes every object by its id; --threshold does not apply") }
         if let threshold, !(threshold > 0 && threshold < 1) { throw ValidationError("--threshold must be in (0, 1)") }
     }
 
@@ -72,9 +77,14 @@ struct SelectionOptions: ParsableArguments {
         return FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) && !isDirectory.boolValue
     }
 
+    func loadModel() throws -> EditableModel {
+        try EditableModel.load(URL(fileURLWithPath: input), scenePath: scene.map { URL(fileURLWithPath: $0) })
+    }
+
     /// Loads the model and resolves the selection: (model, ids, Gaussian mask).
     func select(backend: RasterBackend) throws -> (EditableModel, Set<Int32>, [Bool]) {
-        let model = try EditableModel.load(URL(fileURLWithPath: input), scenePath: scene.map { URL(fileURLWithPath: $0) })
+        guard !all else { throw SplatError("--all is for extract only") }
+        let model = try loadModel()
         let query: ObjectQuery
         if let ids { query = .ids(ids.ids) }
         else if let pixel { query = .pixel(view: pixel.view, x: pixel.x, y: pixel.y) }
@@ -108,11 +118,15 @@ struct ExtractCommand: ParsableCommand {
 
     @OptionGroup var selection: SelectionOptions
 
-    @Option(help: "Output PLY.")
+    @Option(help: "Output PLY (with --all: a new or empty folder).")
     var out: String
 
     func run() throws {
         try oneLineErrors {
+            if selection.all {
+                let names = try selection.loadModel().writeAllObjects(to: URL(fileURLWithPath: out))
+                return print("wrote \(names.count) object PLYs and \(ObjectTable.fileName) to \(out)")
+            }
             if selection.isPLYFile { return try selection.editPLY(out: out) { try ObjectEditing.extract($0, ids: $1, path: $2) } }
             let (model, _, gaussians) = try selection.select(backend: CPURasterizer())
             try PLYFile.writeGaussians(try model.extracted(gaussians), to: URL(fileURLWithPath: out))
