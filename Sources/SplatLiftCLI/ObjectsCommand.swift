@@ -1,7 +1,10 @@
 import ArgumentParser
 import Foundation
+import SplatIO
 import SplatLift
 import SplatMath
+import SplatPipeline
+import SplatRaster
 import SplatTrain
 
 /// `splatlift objects MODEL`: the model's objects, and names for them.
@@ -18,6 +21,8 @@ struct ObjectsCommand: ParsableCommand {
     @Argument(help: "Model folder trained with masks.") var model: String
     @Flag(help: "Print the table as JSON (objects.json's objects).") var json = false
     @Option(help: "Name an object: ID=NAME.") var name: [String] = []
+    @Option(help: "Write a contact sheet PNG: each object cut out of the training view where it is largest.") var sheet: String?
+    @Option(help: "Scene folder, when it has moved since training (for --sheet).") var scene: String?
 
     func run() throws {
         try oneLineErrors {
@@ -30,6 +35,15 @@ struct ObjectsCommand: ParsableCommand {
                 try table.setName(String(assignment[assignment.index(after: equals)...]), of: id)
             }
             if !name.isEmpty { try folder.writeObjectTable(table) }
+            if let sheet {
+                let trained = try TrainedModel.load(folder, scenePath: scene.map { URL(fileURLWithPath: $0) })
+                guard let segmented = try SegmentedModel.load(trained) else {
+                    throw SplatError("the model was trained without masks", path: model)
+                }
+                try ImageIO.writePNG(try ObjectContactSheet.render(segmented, backend: CPURasterizer()),
+                                     to: URL(fileURLWithPath: sheet))
+                print("wrote \(sheet)")
+            }
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
