@@ -1,0 +1,34 @@
+import Foundation
+import SplatPipeline
+import SplatTestSupport
+import SplatTrain
+import Testing
+
+/// A joint run (RGB + segmentation, then the object pipeline) gives byte-identical files on 1 and
+/// 2 threads: the point cloud (with features and object ids), the codebook and the object table.
+@Test(.enabled(if: TestData.available, "needs ../shared/data"))
+func jointTrainingIsIdenticalOnOneAndTwoThreads() throws {
+    let scene = try #require(TestData.url("synthetic/tiny-1"))
+    var outputs: [[Data]] = []
+    for threads in [1, 2] {
+        let folder = ModelFolder(try TestData.temporaryDirectory("threads-\(threads)"))
+        defer { try? FileManager.default.removeItem(at: folder.url) }
+        var config = TrainConfig()
+        config.scenePath = scene.path
+        config.iterations = 150
+        config.densifyFromIteration = 30
+        config.densificationInterval = 40
+        config.checkpointInterval = 0
+        config.saveIterations = []
+        config.threads = threads
+        try SegmentationTraining.train(config: config, folder: folder,
+                                       progress: ProgressReporter(totalIterations: 150, interval: 150, isTerminal: false))
+        let cloud = folder.pointCloudURL(iteration: 150).deletingLastPathComponent()
+        outputs.append(try ["point_cloud.ply", "codebook.json", "objects.json"].map {
+            try Data(contentsOf: cloud.appendingPathComponent($0))
+        })
+    }
+    for (name, (one, two)) in zip(["point_cloud.ply", "codebook.json", "objects.json"], zip(outputs[0], outputs[1])) {
+        #expect(one == two, "\(name) differs between 1 and 2 threads")
+    }
+}
