@@ -35,19 +35,33 @@ import Testing
         #expect(image.downscaled(by: 1) == image)
     }
 
+    /// Against a count over each block: the majority label, ties to the centre pixel's label when it
+    /// is tied, else to the smallest tied label.
     @Test(arguments: [2, 3, 4, 5])
-    func labelDownscaleTakesTheCentrePixel(factor: Int) {
+    func labelDownscaleTakesTheBlockMajority(factor: Int) {
         var rng = SplatRandom(seed: 11)
-        let map = LabelMap(width: 21, height: 14, labels: (0..<21 * 14).map { _ in Int32(rng.int(below: 1000)) })
+        let map = LabelMap(width: 21, height: 14, labels: (0..<21 * 14).map { _ in Int32(rng.int(below: 3)) })
         let small = map.downscaled(by: factor)
         #expect(small.width == 21 / factor && small.height == 14 / factor)
-        // Centre of the block for odd f; top-left of the central 2×2 for even f.
-        let offset = factor % 2 == 1 ? factor / 2 : factor / 2 - 1
+        let offset = (factor - 1) / 2
         for oy in 0..<small.height {
             for ox in 0..<small.width {
-                #expect(small.labels[oy * small.width + ox] == map.labels[(oy * factor + offset) * 21 + ox * factor + offset])
+                var counts = [Int32: Int]()
+                for y in 0..<factor { for x in 0..<factor { counts[map.labels[(oy * factor + y) * 21 + ox * factor + x], default: 0] += 1 } }
+                let top = counts.values.max()!
+                let tied = counts.filter { $0.value == top }.keys
+                let centre = map.labels[(oy * factor + offset) * 21 + ox * factor + offset]
+                let expected = tied.contains(centre) ? centre : tied.min()!
+                #expect(small.labels[oy * small.width + ox] == expected)
             }
         }
+    }
+
+    /// A label covering three of a 2×2 block's pixels but not its top-left one wins the block (the
+    /// old rule took the top-left pixel, which shifted labels half a source pixel against the image).
+    @Test func labelDownscaleFollowsTheBlockNotItsCorner() {
+        let small = LabelMap(width: 2, height: 2, labels: [0, 7, 7, 7]).downscaled(by: 2)
+        #expect(small.labels == [7])
     }
 
     @Test func compositeBlendsWithTheBackground() {

@@ -49,22 +49,36 @@ extension RGBImage {
 }
 
 extension LabelMap {
-    /// Nearest-neighbour downscale: each output pixel takes the label at its block's centre pixel,
-    /// offset (f−1)/2 (integer division) from the block's top-left — the top-left of the central 2×2
-    /// for even f. Output ⌊W/f⌋×⌊H/f⌋; a factor ≤ 1 returns the map.
+    /// Block-majority downscale: each output pixel takes the label most of its f×f block carries,
+    /// the label the block's area-averaged colour (`RGBImage.downscaled`) mostly shows; on a tie,
+    /// the label of the block's centre pixel (offset (f−1)/2, the top-left of the central 2×2 for
+    /// even f) when it is among the tied, else the smallest tied label. Taking the centre pixel alone
+    /// would shift labels by half a source pixel against the image for even f. Output ⌊W/f⌋×⌊H/f⌋;
+    /// a factor ≤ 1 returns the map.
     public func downscaled(by factor: Int) -> LabelMap {
         guard factor > 1 else { return self }
         let outW = width / factor, outH = height / factor
         let offset = (factor - 1) / 2
         var out = [Int32](repeating: 0, count: outW * outH)
-        labels.withUnsafeBufferPointer { src in
-            out.withUnsafeMutableBufferPointer { dst in
-                for oy in 0..<outH {
-                    let row = (oy * factor + offset) * width
-                    for ox in 0..<outW { dst[oy * outW + ox] = src[row + ox * factor + offset] }
+        var block = [Int32](repeating: 0, count: factor * factor)
+        for oy in 0..<outH {
+            for ox in 0..<outW {
+                for y in 0..<factor {
+                    for x in 0..<factor { block[y * factor + x] = labels[(oy * factor + y) * width + ox * factor + x] }
                 }
+                out[oy * outW + ox] = Self.majority(block, centre: block[offset * factor + offset])
             }
         }
         return LabelMap(width: outW, height: outH, labels: out)
+    }
+
+    /// The most frequent label of `block`; ties go to `centre` if tied, else to the smallest.
+    static func majority(_ block: [Int32], centre: Int32) -> Int32 {
+        var best = centre, bestCount = block.filter { $0 == centre }.count
+        for label in block where label != best {
+            let count = block.filter { $0 == label }.count
+            if count > bestCount || (count == bestCount && best != centre && label < best) { best = label; bestCount = count }
+        }
+        return best
     }
 }

@@ -18,10 +18,15 @@ import SplatRaster
 /// sums taken over the clusters' masks and, for seen(C, ·), over the views where D has a mask. A mask
 /// that merges two objects in one view joins the larger one (r from it is its share) and carries
 /// no evidence between the two. Every Gaussian then takes the cluster holding most of its weight,
-/// Σ_v Σ_{m ∈ C} W_v(m, i); Gaussians no view sees take the nearest seen one's.
+/// Σ_v Σ_{m ∈ C} W_v(m, i), among the clusters with masks in at least `minimumViews` views;
+/// Gaussians in no such mask take the nearest such Gaussian's.
 enum MaskAssociation {
     /// Gaussians with less total weight in a view than this (in pixels) count as unseen there.
     static let minimumWeight: Float = 0.05
+    /// A cluster stands for an object only when its masks come from at least this many views (as a
+    /// part split off by space must be the majority of 3 masks, `ObjectSettings.splitMinimumMasks`):
+    /// what one or two views alone say (a spurious mask, a split half) wins no Gaussian.
+    static let minimumViews = 3
 
     /// Each Gaussian's candidate object (a cluster number).
     static func candidates(_ gaussians: GaussianParams, cameras: [PinholeCamera], masks: [SegmentLabels],
@@ -29,7 +34,7 @@ enum MaskAssociation {
         let weights = try MaskWeights(gaussians, cameras: cameras, masks: masks, backend: backend, threads: threads)
         var clusters = MaskClusters(weights)
         clusters.merge(while: Float(agreement))
-        let voted = weights.vote(clusterOfMask: clusters.clusterOfMask)
+        let voted = weights.vote(clusterOfMask: clusters.clusterOfMask, eligible: clusters.viewCounts.map { $0 >= minimumViews })
         return try GaussianVoting.fillUnseen(voted, means: gaussians.means) {
             throw SplatError("mask association: no Gaussian is seen in any training mask")
         }
@@ -110,11 +115,14 @@ struct MaskWeights {
         return (shared, seen)
     }
 
-    /// Each Gaussian's cluster with the most weight Σ_v Σ_{m ∈ C} W_v(m, i) (nil: in no mask).
-    func vote(clusterOfMask: [Int]) -> [Int32?] {
+    /// Each Gaussian's cluster with the most weight Σ_v Σ_{m ∈ C} W_v(m, i) among the `eligible`
+    /// clusters (nil: in no eligible cluster's mask).
+    func vote(clusterOfMask: [Int], eligible: [Bool]) -> [Int32?] {
         (0..<gaussianCount).map { i in
             var votes = [Int: Float]()
-            for k in start[i]..<start[i + 1] { votes[clusterOfMask[Int(mask[k])], default: 0] += weight[k] }
+            for k in start[i]..<start[i + 1] where eligible[clusterOfMask[Int(mask[k])]] {
+                votes[clusterOfMask[Int(mask[k])], default: 0] += weight[k]
+            }
             return votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }.map { Int32($0.key) }
         }
     }
@@ -138,6 +146,11 @@ struct MaskClusters {
         let viewCount = views
         alive = (0..<count).map { m in (0..<viewCount).contains { seen[m * viewCount + $0] > 0 } }
         clusterOfMask = Array(0..<count)
+    }
+
+    /// Per cluster (at its representative mask), the views its masks come from.
+    var viewCounts: [Int] {
+        (0..<clusterOfMask.count).map { c in (0..<views).filter { hasView[c * views + $0] }.count }
     }
 
     /// r(c → d): the share of c's Gaussians, seen in the views where d has a mask, that lie in d.
