@@ -89,13 +89,14 @@ public struct TrainingRun {
         }
         let outcome = try session.run()
         reporter.message("mean per step: " + session.meanTimings.summary)
+        let gaussians = trainer.state.gaussians.count
         switch outcome {
         case .finished(let iteration):
-            reporter.message("finished at iteration \(iteration) with \(trainer.state.gaussians.count) Gaussians: \(folder.pointCloudURL(iteration: iteration).path)")
-            return TrainingSummary(ending: .finished, iteration: iteration, gaussians: trainer.state.gaussians.count, folder: folder)
+            reporter.message("finished at iteration \(iteration) with \(gaussians) Gaussians: \(folder.pointCloudURL(iteration: iteration).path)")
+            return TrainingSummary(ending: .finished, iteration: iteration, gaussians: gaussians, folder: folder)
         case .interrupted(let iteration):
             reporter.message("interrupted: checkpoint saved at iteration \(iteration); continue with --resume")
-            return TrainingSummary(ending: .interrupted, iteration: iteration, gaussians: trainer.state.gaussians.count, folder: folder)
+            return TrainingSummary(ending: .interrupted, iteration: iteration, gaussians: gaussians, folder: folder)
         }
     }
 
