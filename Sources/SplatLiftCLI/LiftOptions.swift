@@ -43,15 +43,11 @@ struct LiftOptions: ParsableArguments {
     @Option(name: .long, help: "Let the identity-feature learning rate decay log-linearly to this over the run (default: constant).")
     var featureLRFinal: Double?
 
-    /// True when any option that shapes the objective was given.
-    var changesObjective: Bool {
-        mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil || normGradient != nil || wholeSmallMasks
-    }
-
-    /// The objective's settings from the defaults and these options.
-    func liftConfig(seed: UInt64) throws -> LiftConfig {
+    /// The objective's settings from the defaults and these options; nil when none was given.
+    var liftConfig: LiftConfig? {
+        guard mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil || normGradient != nil
+                || wholeSmallMasks else { return nil }
         var config = LiftConfig()
-        config.seed = seed
         if let mapping { config.mapping = mapping }
         if let tau { config.tau = tau }
         if noFiltering { config.filtering = false }
@@ -59,7 +55,6 @@ struct LiftOptions: ParsableArguments {
         if let codebookSize { config.codebookSize = codebookSize }
         if let normGradient { config.normGradient = normGradient }
         if wholeSmallMasks { config.wholeSmallMasks = true }
-        try config.validate()
         return config
     }
 }

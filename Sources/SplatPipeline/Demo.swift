@@ -48,8 +48,8 @@ public struct DemoReport: Codable, Sendable {
 /// The end-to-end demo: scene → joint training → evaluation → pick an object → extract, remove,
 /// mesh → renders, overlays and a report.
 public enum Demo {
-    public static func run(_ options: DemoOptions, log: (String) -> Void = { print($0) }) throws -> DemoReport {
-        let backend = CPURasterizer()
+    public static func run(_ options: DemoOptions, backend: RasterBackend = CPURasterizer(),
+                           log: (String) -> Void = { print($0) }) throws -> DemoReport {
         let out = options.out
         try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
         var seconds = [String: Double]()
@@ -73,7 +73,6 @@ public enum Demo {
         // 2. Joint training.
         let modelURL = out.appendingPathComponent("model")
         var config = TrainConfig()
-        config.scenePath = sceneURL.standardizedFileURL.path
         config.iterations = options.iterations
         config.threads = options.threads
         config.resolution = options.resolution
@@ -82,7 +81,12 @@ public enum Demo {
         config.densifyUntilIteration = options.densifyUntil
         log("training RGB + segmentation jointly for \(config.iterations) iterations -> \(modelURL.path)")
         let progress = ProgressReporter(totalIterations: config.iterations, interval: 100)
-        try SegmentationTraining.train(config: config, folder: ModelFolder(modelURL), progress: progress)
+        var run = TrainingRun(scene: sceneURL, folder: ModelFolder(modelURL))
+        run.config = config
+        run.segmentation = .required
+        run.overwrite = true  // the demo's own folder: a second demo run retrains it
+        run.backend = backend
+        try run.run(progress: progress)
         lap("train")
 
         // 3. Evaluation on the test views.

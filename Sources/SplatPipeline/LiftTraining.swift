@@ -17,10 +17,13 @@ public struct LiftTraining {
     let viewNames: [String]
     /// How the objects are made from the trained features (`ObjectPipeline`).
     public let objectSettings: ObjectSettings
+    /// Renders the training views for the object pipeline.
+    let backend: RasterBackend
 
     /// The objective for the training views' masks, loaded at the training resolution.
     public static func make(config: LiftConfig, objectSettings: ObjectSettings = ObjectSettings(), scene: Scene,
-                            trainIndices: [Int], downscale: Int, views: [TrainingView]) throws -> LiftTraining {
+                            trainIndices: [Int], downscale: Int, views: [TrainingView],
+                            backend: RasterBackend) throws -> LiftTraining {
         guard let masks = scene.masksFolder else { throw SplatError("the scene has no masks folder", path: scene.root.path) }
         let maps = try LiftTrainingLabels.load(from: scene, indices: trainIndices, downscale: downscale)
         for (map, view) in zip(maps, views) where map.width != view.camera.width || map.height != view.camera.height {
@@ -29,7 +32,8 @@ public struct LiftTraining {
         }
         let objective = try LiftObjective(config: config, labelMaps: maps)
         return LiftTraining(objective: objective, info: LiftModelInfo(config: config, masksPath: masks.standardizedFileURL.path),
-                            cameras: views.map(\.camera), viewNames: views.map(\.name), objectSettings: objectSettings)
+                            cameras: views.map(\.camera), viewNames: views.map(\.name), objectSettings: objectSettings,
+                            backend: backend)
     }
 
     /// Runs the object pipeline on the training views (`ObjectPipeline`), then writes the point
@@ -37,7 +41,7 @@ public struct LiftTraining {
     /// beside it and in the model folder.
     public func writePointCloud(_ gaussians: GaussianParams, to url: URL, folder: ModelFolder, threads: Int = 0) throws {
         let inputs = try ObjectPipeline.Inputs(gaussians: gaussians, codebook: objective.codebookModel, cameras: cameras,
-                                               masks: objective.views, viewNames: viewNames, backend: CPURasterizer(),
+                                               masks: objective.views, viewNames: viewNames, backend: backend,
                                                threads: threads)
         let (table, ids) = try ObjectPipeline.run(inputs, settings: objectSettings)
         try folder.writeSegmentedPointCloud(GaussianPLY(gaussians: gaussians, objectIDs: ids), to: url, table: table,

@@ -11,13 +11,13 @@ public enum ObjectRegrouping {
     /// Runs `ObjectPipeline` on the latest point cloud's training views and masks, rewrites the PLY's
     /// `object_id` and writes `objects.json` beside that point cloud and in the folder.
     @discardableResult
-    public static func regroup(_ url: URL, settings: ObjectSettings = ObjectSettings(),
-                               scenePath: URL? = nil) throws -> (table: ObjectTable, gaussianIDs: [Int32]) {
+    public static func regroup(_ url: URL, settings: ObjectSettings = ObjectSettings(), scenePath: URL? = nil,
+                               backend: RasterBackend = CPURasterizer()) throws -> (table: ObjectTable, gaussianIDs: [Int32]) {
         let trained = try TrainedModel.load(ModelFolder(url), scenePath: scenePath)
         guard let (info, codebook) = try SegmentedModel.loadCodebook(trained) else {
             throw SplatError("the model has no \(LiftModelInfo.fileName): it was trained without segmentation masks", path: url.path)
         }
-        let inputs = try ObjectPipeline.Inputs(trainingViewsOf: trained, info: info, codebook: codebook, backend: CPURasterizer())
+        let inputs = try ObjectPipeline.Inputs(trainingViewsOf: trained, info: info, codebook: codebook, backend: backend)
         let (table, ids) = try ObjectPipeline.run(inputs, settings: settings)
         let plyURL = trained.folder.pointCloudURL(iteration: trained.iteration)
         var ply = try PLYFile.readGaussians(plyURL)

@@ -14,8 +14,11 @@ public struct ModelFolder: Sendable {
     public var logURL: URL { url.appendingPathComponent("train_log.jsonl") }
     public var metricsURL: URL { url.appendingPathComponent("metrics.json") }
 
+    /// `point_cloud/`, which holds one `iteration_N/` folder per saved point cloud.
+    public var pointCloudsURL: URL { url.appendingPathComponent("point_cloud") }
+
     public func pointCloudURL(iteration: Int) -> URL {
-        url.appendingPathComponent("point_cloud/iteration_\(iteration)/point_cloud.ply")
+        pointCloudsURL.appendingPathComponent("iteration_\(iteration)/point_cloud.ply")
     }
 
     /// Creates the folder (and parents) if needed.
@@ -27,8 +30,7 @@ public struct ModelFolder: Sendable {
 
     /// The highest N with `point_cloud/iteration_N/point_cloud.ply`, or nil.
     public func latestPointCloudIteration() -> Int? {
-        let dir = url.appendingPathComponent("point_cloud")
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return nil }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: pointCloudsURL.path) else { return nil }
         return names.compactMap { name -> Int? in
             guard name.hasPrefix("iteration_"), let n = Int(name.dropFirst("iteration_".count)) else { return nil }
             return FileManager.default.fileExists(atPath: pointCloudURL(iteration: n).path) ? n : nil

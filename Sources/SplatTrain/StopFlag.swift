@@ -4,10 +4,18 @@ import Foundation
 public final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
+    private let iteration: Int?
 
-    public init() {}
+    public init() { iteration = nil }
+
+    /// A flag that also counts as set once training has reached `iteration`: a Ctrl-C at a
+    /// chosen step (tests interrupt runs with it).
+    public init(atIteration iteration: Int) { self.iteration = iteration }
 
     public var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+
+    /// True when set, or when `current` has reached the iteration given at creation.
+    public func isSet(atIteration current: Int) -> Bool { isSet || iteration.map { current >= $0 } == true }
 
     public func set() { lock.lock(); value = true; lock.unlock() }
 }

@@ -41,7 +41,7 @@ public final class TrainingSession {
     public func run() throws -> TrainingOutcome {
         let config = trainer.config
         while !trainer.isFinished {
-            if stop.isSet {
+            if stop.isSet(atIteration: trainer.state.iteration) {
                 try savePointCloud()
                 try saveCheckpoint()
                 return .interrupted(iteration: trainer.state.iteration)

@@ -14,13 +14,12 @@ enum TrainedScenes {
         Result {
             guard let scene = TestData.url(relative) else { throw TestDataMissing() }
             let folder = ModelFolder(try TestData.temporaryDirectory("pipeline-\(relative.split(separator: "/").last!)"))
-            var config = TrainConfig()
-            config.scenePath = scene.path
-            config.iterations = iterations
-            config.checkpointInterval = 0
-            config.saveIterations = []
-            let progress = ProgressReporter(totalIterations: iterations, interval: iterations, isTerminal: false)
-            try SegmentationTraining.train(config: config, folder: folder, progress: progress)
+            var run = TrainingRun(scene: scene, folder: folder)
+            run.config.iterations = iterations
+            run.config.checkpointInterval = 0
+            run.config.saveIterations = []
+            run.segmentation = .required
+            try run.run(progress: ProgressReporter(totalIterations: iterations, interval: iterations, isTerminal: false))
             return folder.url
         }
     }
