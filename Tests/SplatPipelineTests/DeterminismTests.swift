@@ -13,16 +13,15 @@ func jointTrainingIsIdenticalOnOneAndTwoThreads() throws {
     for threads in [1, 2] {
         let folder = ModelFolder(try TestData.temporaryDirectory("threads-\(threads)"))
         defer { try? FileManager.default.removeItem(at: folder.url) }
-        var config = TrainConfig()
-        config.scenePath = scene.path
-        config.iterations = 150
-        config.densifyFromIteration = 30
-        config.densificationInterval = 40
-        config.checkpointInterval = 0
-        config.saveIterations = []
-        config.threads = threads
-        try SegmentationTraining.train(config: config, folder: folder,
-                                       progress: ProgressReporter(totalIterations: 150, interval: 150, isTerminal: false))
+        var run = TrainingRun(scene: scene, folder: folder)
+        run.config.iterations = 150
+        run.config.densifyFromIteration = 30
+        run.config.densificationInterval = 40
+        run.config.checkpointInterval = 0
+        run.config.saveIterations = []
+        run.config.threads = threads
+        run.segmentation = .required
+        try run.run(progress: ProgressReporter(totalIterations: 150, interval: 150, isTerminal: false))
         let cloud = folder.pointCloudURL(iteration: 150).deletingLastPathComponent()
         outputs.append(try ["point_cloud.ply", "codebook.json", "objects.json"].map {
             try Data(contentsOf: cloud.appendingPathComponent($0))
