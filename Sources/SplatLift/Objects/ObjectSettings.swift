@@ -13,7 +13,7 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
         case masks
     }
 
-    public var candidates = Candidates.features
+    public var candidates = Candidates.masks
     /// Mask association: two mask clusters join while each holds more than this share of the
     /// other's co-visible Gaussians.
     public var associationAgreement = 0.5
