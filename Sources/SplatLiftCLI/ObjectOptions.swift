@@ -9,6 +9,9 @@ struct ObjectOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.candidates + " Default \(ObjectSettings().candidates.rawValue)."))
     var candidates: ObjectSettings.Candidates?
 
+    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.associationAgreement + " Default \(ObjectSettings().associationAgreement)."))
+    var associationAgreement: Double?
+
     @Flag(name: .long, help: ArgumentHelp(ObjectSettings.Help.noEntryGrouping))
     var noEntryGrouping = false
 
@@ -34,6 +37,7 @@ struct ObjectOptions: ParsableArguments {
     var settings: ObjectSettings {
         var settings = ObjectSettings()
         if let candidates { settings.candidates = candidates }
+        if let associationAgreement { settings.associationAgreement = associationAgreement }
         if noEntryGrouping { settings.entryGrouping = false }
         if let agreement { settings.agreement = agreement }
         if let support { settings.support = support }

@@ -15,8 +15,9 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
 
     public var candidates = Candidates.masks
     /// Mask association: two mask clusters join while each holds more than this share of the
-    /// other's co-visible Gaussians.
-    public var associationAgreement = 0.5
+    /// other's co-visible Gaussians. Not a majority: a one-pixel dilation or erosion of the mask of
+    /// an object of 50 pixels moves a third of its Gaussians in or out (SEGMENTATION.md).
+    public var associationAgreement = 0.3
     /// Stage 2: merge codebook entries whose pixels share the training masks (SEGMENTATION.md
     /// "Entry grouping"); off: every rendered entry is its own object (the paper's argmax, §2).
     public var entryGrouping = true
@@ -51,6 +52,7 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
     public enum Help {
         public static let candidates = "Stage 1: candidate objects from the identity features' argmax entries (features) or from the training masks associated across views through the Gaussians (masks)."
         public static let noEntryGrouping = "Stage 2 off: every rendered codebook entry is its own object (the paper's argmax)."
+        public static let associationAgreement = "Mask association: two mask clusters join while each holds more than this share of the other's co-visible Gaussians (0-1)."
         public static let agreement = "Entry grouping: share of co-visible pixels that must lie in shared masks (0-1)."
         public static let support = "Entry grouping: co-visible pixels needed, as a share of the smaller group's pixels (0-1)."
         public static let noVoting = "Stage 3 off: a Gaussian's object is the grouped argmax of its own feature, not voted by its blending weights."
@@ -61,8 +63,9 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
 
     /// Throws when a value is outside its range.
     public func validate() throws {
-        guard (0..<1).contains(agreement), (0...1).contains(support), (0..<1).contains(crossObjectAgreement) else {
-            throw SplatError("object settings: agreement and crossObjectAgreement must lie in [0, 1), support in [0, 1]")
+        guard (0..<1).contains(agreement), (0...1).contains(support), (0..<1).contains(crossObjectAgreement),
+              (0..<1).contains(associationAgreement) else {
+            throw SplatError("object settings: agreement, associationAgreement and crossObjectAgreement must lie in [0, 1), support in [0, 1]")
         }
         guard splitGap.isFinite, splitGap > 0, splitMinimumGaussians >= 1, splitMinimumMasks >= 1 else {
             throw SplatError("object settings: splitGap must be > 0, splitMinimumGaussians and splitMinimumMasks ≥ 1")
