@@ -1,4 +1,5 @@
 import Foundation
+import SplatMath
 
 /// The one heavy pass over all pixels of a view (METHOD.md §1.3(c)): logits z_u = C·F_u (F detached,
 /// unnormalised), P_u = softmax(z_u), and everything the mapping and the association losses need
@@ -43,7 +44,7 @@ final class CodebookLogitsPass {
         let labelP = SendablePointer(UnsafeMutablePointer(mutating: labels))
         let keepP = SendablePointer(UnsafeMutablePointer(mutating: keep))
 
-        parallelChunks(chunks) { chunk in
+        parallelChunks(chunks, threads: 0) { chunk in
             let mt = UnsafePointer(kernel.transposed)
             let zb = zb.base + chunk &* blockSize &* vectors
             let kp = kp.base + chunk &* rows &* vectors

@@ -1,4 +1,5 @@
 import Foundation
+import SplatMath
 
 /// The per-pixel confidence used to filter noisy labels (METHOD.md §1.3(b)), on all pixels, no gradient:
 ///
@@ -53,7 +54,7 @@ final class ConfidenceMap {
         let hatP = SendablePointer(UnsafeMutablePointer(mutating: normalized))
         let labelP = SendablePointer(UnsafeMutablePointer(mutating: labels))
         let confP = SendablePointer(confidence), keepP = SendablePointer(keep)
-        parallelChunks(chunks) { chunk in
+        parallelChunks(chunks, threads: 0) { chunk in
             let e = expScratch.base + chunk &* vectors
             var kept = 0
             for u in chunkRange(chunk, of: chunks, count: pixelCount) {

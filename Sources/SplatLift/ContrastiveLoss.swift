@@ -118,7 +118,7 @@ final class ContrastiveLoss {
         let lossSums = SendablePointer(lossPartials.reserve(chunks))
         let hat = SendablePointer(UnsafeMutablePointer(mutating: normalized))
         let pix = SendablePointer(pixelOf), seg = SendablePointer(segmentOf), rep = SendablePointer(drawn)
-        parallelChunks(chunks) { chunk in
+        parallelChunks(chunks, threads: 0) { chunk in
             let z = zs.base + chunk &* vectors
             let gp = gPartial.base + chunk &* d &* vectors
             let mt = UnsafePointer(kernel.transposed)

@@ -1,4 +1,5 @@
 import Foundation
+import SplatMath
 
 /// f̂_u = F_u / (‖F_u‖ + 1e-6) for every pixel (METHOD.md §1.3(a).2, (b).1), shared by all the
 /// feature losses of a step.
@@ -15,7 +16,7 @@ enum FeatureNormalization {
         let src = SendablePointer(UnsafeMutablePointer(mutating: features))
         let raw = pixelMajor.map(SendablePointer.init), out = SendablePointer(normalized), nrm = SendablePointer(norms)
         let chunks = chunkCount(for: pixelCount)
-        parallelChunks(chunks) { chunk in
+        parallelChunks(chunks, threads: 0) { chunk in
             forEachPixelBlock(chunkRange(chunk, of: chunks, count: pixelCount)) { start, count, scratch in
                 for i in 0..<count { scratch[i] = 0 }
                 for j in 0..<d {
@@ -72,7 +73,7 @@ enum NormRegularizer {
         let nrm = SendablePointer(UnsafeMutablePointer(mutating: norms))
         let grad = SendablePointer(gradient)
         let scale = gradientScale * 2 / Float(pixelCount)
-        parallelChunks(chunks) { chunk in
+        parallelChunks(chunks, threads: 0) { chunk in
             var sum = 0.0
             forEachPixelBlock(chunkRange(chunk, of: chunks, count: pixelCount)) { start, count, g in
                 for i in 0..<count {

@@ -102,7 +102,7 @@ public enum LiftInference {
         features.withUnsafeBufferPointer { src in
             guard let srcBase = src.baseAddress else { return }
             let source = SendablePointer(UnsafeMutablePointer(mutating: srcBase))
-            parallelChunks(chunks) { chunk in
+            parallelChunks(chunks, threads: 0) { chunk in
                 let z = z.base + chunk &* vectors, f = f.base + chunk &* d
                 for i in chunkRange(chunk, of: chunks, count: count) {
                     for j in 0..<d { f[j] = planar ? source.base[j &* count &+ i] : source.base[i &* d &+ j] }

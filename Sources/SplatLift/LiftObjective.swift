@@ -66,7 +66,7 @@ public final class LiftObjective: FeatureObjective {
                      featureGradient: inout [Float]) throws -> [String: Double] {
         let terms = try evaluate(iteration: iteration, viewIndex: viewIndex, features: features, width: width,
                                  height: height, featureGradient: &featureGradient)
-        var clock = StageClock()
+        var clock = Stopwatch()
         optimizer.step(&codebookModel.values, gradient: codebookGradient)
         lastTimings.codebookStep = clock.lap()
         return terms
@@ -116,7 +116,7 @@ public final class LiftObjective: FeatureObjective {
         let conf = confidence.reserve(n), omega = keep.reserve(n)
         var terms: [String: Double] = [:]
         var association = AssociationLoss.Result()
-        var timings = LiftTimings(), clock = StageClock()
+        var timings = LiftTimings(), clock = Stopwatch()
         let entries = config.codebookSize
         features.withUnsafeBufferPointer { fBuffer in
             featureGradient.withUnsafeMutableBufferPointer { gBuffer in
