@@ -26,7 +26,8 @@ final class CodebookLogitsPass {
 
     /// Runs the pass. `codebook` is L×d row-major; `features` pixel-major H·W × d; `keep` the Ω mask.
     func run(features: UnsafePointer<Float>, pixelCount: Int, featureCount d: Int, codebook: [Float], entries: Int,
-             labels: UnsafePointer<UInt16>, rows: Int, keep: UnsafePointer<UInt8>, wantExpectation: Bool) {
+             labels: UnsafePointer<UInt16>, rows: Int, keep: UnsafePointer<UInt8>, wantExpectation: Bool,
+             threads: Int = 0) {
         let kernel = CodebookKernel(codebook: codebook, entries: entries, featureCount: d, storage: transposedCodebook)
         let vectors = kernel.vectors
 
@@ -44,7 +45,7 @@ final class CodebookLogitsPass {
         let labelP = SendablePointer(UnsafeMutablePointer(mutating: labels))
         let keepP = SendablePointer(UnsafeMutablePointer(mutating: keep))
 
-        parallelChunks(chunks, threads: 0) { chunk in
+        parallelChunks(chunks, threads: threads) { chunk in
             let mt = UnsafePointer(kernel.transposed)
             let zb = zb.base + chunk &* blockSize &* vectors
             let kp = kp.base + chunk &* rows &* vectors
