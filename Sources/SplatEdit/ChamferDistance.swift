@@ -21,9 +21,9 @@ public enum ChamferDistance {
         out.withUnsafeMutableBufferPointer { buffer in
             let o = SendablePointer(buffer.baseAddress!)
             let chunks = max(1, min(64, n / 256))
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                for q in (c * n / chunks)..<((c + 1) * n / chunks) {
-                    o.pointer[q] = grid.nearest(Vec3(Double(queries[3 * q]), Double(queries[3 * q + 1]), Double(queries[3 * q + 2])))
+            parallelChunks(chunks, threads: 0) { c in
+                for q in chunkRange(c, of: chunks, count: n) {
+                    o.base[q] = grid.nearest(Vec3(Double(queries[3 * q]), Double(queries[3 * q + 1]), Double(queries[3 * q + 2])))
                 }
             }
         }

@@ -105,7 +105,7 @@ public struct TSDFVolume: Sendable {
                                 let sdf = d - c.z
                                 if mask?[pixel] ?? true {
                                     guard sdf >= -trunc else {
-                                        if sdf >= -2 * trunc { hidden.pointer[(k * ny + j) * nx + i] = 1 }
+                                        if sdf >= -2 * trunc { hidden.base[(k * ny + j) * nx + i] = 1 }
                                         continue
                                     }
                                     observation = min(1, sdf / trunc)
@@ -115,9 +115,9 @@ public struct TSDFVolume: Sendable {
                                 }
                             }
                             let index = (k * ny + j) * nx + i
-                            let weight = wt.pointer[index]
-                            v.pointer[index] = (v.pointer[index] * weight + Float(observation)) / (weight + 1)
-                            wt.pointer[index] = weight + 1
+                            let weight = wt.base[index]
+                            v.base[index] = (v.base[index] * weight + Float(observation)) / (weight + 1)
+                            wt.base[index] = weight + 1
                         }
                     }
                 }
@@ -141,10 +141,4 @@ public struct TSDFVolume: Sendable {
         g.valid = valid
         return try MarchingCubes.extract(g, isoLevel: 0)
     }
-}
-
-/// A raw pointer that may cross into `concurrentPerform` (each task writes its own z-slice).
-struct SendablePointer<T>: @unchecked Sendable {
-    let pointer: UnsafeMutablePointer<T>
-    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SplatMath
 
 /// Structural similarity as 3DGS computes it (METHOD.md §4.4): 11×11 Gaussian window with
 /// σ = 1.5, C1 = 0.01², C2 = 0.03², zero padding, averaged over every pixel of every channel.
@@ -91,10 +92,7 @@ public struct SSIMWorkspace: Sendable {
         precondition(x.count == channels * hw && y.count == channels * hw, "SSIM: image size mismatch")
         let (w, h, channelCount, bandCount, threadCount) = (width, height, channels, bands, threads)
         let scale = Float(1.0 / Double(channelCount * hw))
-        func each(_ count: Int, _ body: @Sendable (Int) -> Void) {
-            if threadCount == 1 || count == 1 { for i in 0..<count { body(i) } }
-            else { DispatchQueue.concurrentPerform(iterations: count, execute: body) }
-        }
+        func each(_ count: Int, _ body: @Sendable (Int) -> Void) { parallelChunks(count, threads: threadCount, body) }
         x.withUnsafeBufferPointer { xb in
             y.withUnsafeBufferPointer { yb in
                 planes.withUnsafeMutableBufferPointer { pb in

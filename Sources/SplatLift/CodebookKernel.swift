@@ -1,4 +1,5 @@
 import Foundation
+import SplatMath
 
 /// Logits z = C·f and softmax over all L codebook entries for one feature vector, vectorised 16
 /// entries per SIMD lane group. Holds a pointer to the codebook transposed to d × ⌈L/16⌉ vectors

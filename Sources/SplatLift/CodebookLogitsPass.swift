@@ -1,4 +1,5 @@
 import Foundation
+import SplatMath
 
 /// The one heavy pass over all pixels of a view (METHOD.md §1.3(c)): logits z_u = C·F_u (F detached,
 /// unnormalised), P_u = softmax(z_u), and everything the mapping and the association losses need
@@ -25,7 +26,8 @@ final class CodebookLogitsPass {
 
     /// Runs the pass. `codebook` is L×d row-major; `features` pixel-major H·W × d; `keep` the Ω mask.
     func run(features: UnsafePointer<Float>, pixelCount: Int, featureCount d: Int, codebook: [Float], entries: Int,
-             labels: UnsafePointer<UInt16>, rows: Int, keep: UnsafePointer<UInt8>, wantExpectation: Bool) {
+             labels: UnsafePointer<UInt16>, rows: Int, keep: UnsafePointer<UInt8>, wantExpectation: Bool,
+             threads: Int = 0) {
         let kernel = CodebookKernel(codebook: codebook, entries: entries, featureCount: d, storage: transposedCodebook)
         let vectors = kernel.vectors
 
@@ -43,7 +45,7 @@ final class CodebookLogitsPass {
         let labelP = SendablePointer(UnsafeMutablePointer(mutating: labels))
         let keepP = SendablePointer(UnsafeMutablePointer(mutating: keep))
 
-        parallelChunks(chunks) { chunk in
+        parallelChunks(chunks, threads: threads) { chunk in
             let mt = UnsafePointer(kernel.transposed)
             let zb = zb.base + chunk &* blockSize &* vectors
             let kp = kp.base + chunk &* rows &* vectors

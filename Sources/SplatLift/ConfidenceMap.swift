@@ -1,4 +1,5 @@
 import Foundation
+import SplatMath
 
 /// The per-pixel confidence used to filter noisy labels (METHOD.md §1.3(b)), on all pixels, no gradient:
 ///
@@ -15,7 +16,7 @@ final class ConfidenceMap {
     /// Writes conf_u into `confidence` and 1/0 into `keep`; returns |Ω|.
     func compute(normalized: UnsafePointer<Float>, pixelCount: Int, featureCount d: Int,
                  labels: UnsafePointer<UInt16>, labelCount: Int, threshold: Float,
-                 confidence: UnsafeMutablePointer<Float>, keep: UnsafeMutablePointer<UInt8>) -> Int {
+                 confidence: UnsafeMutablePointer<Float>, keep: UnsafeMutablePointer<UInt8>, threads: Int = 0) -> Int {
         // Prototypes and temperatures over all pixels (Double sums, sequential: O(H·W·d)).
         var mean = [Double](repeating: 0, count: labelCount * d)
         var areas = [Int](repeating: 0, count: labelCount)
@@ -53,7 +54,7 @@ final class ConfidenceMap {
         let hatP = SendablePointer(UnsafeMutablePointer(mutating: normalized))
         let labelP = SendablePointer(UnsafeMutablePointer(mutating: labels))
         let confP = SendablePointer(confidence), keepP = SendablePointer(keep)
-        parallelChunks(chunks) { chunk in
+        parallelChunks(chunks, threads: threads) { chunk in
             let e = expScratch.base + chunk &* vectors
             var kept = 0
             for u in chunkRange(chunk, of: chunks, count: pixelCount) {

@@ -43,7 +43,7 @@ final class ContrastiveLoss {
     func evaluate(normalized: UnsafePointer<Float>, norms: UnsafePointer<Float>, pixelCount n: Int, featureCount d: Int,
                   labels: UnsafePointer<UInt16>, labelCount: Int, samples: UnsafeBufferPointer<Int32>,
                   minSegmentSamples: Int, wholeSmallSegments areas: [Int]? = nil, normGradient: NormGradient,
-                  gradientScale: Float, gradient: UnsafeMutablePointer<Float>) -> Double {
+                  gradientScale: Float, gradient: UnsafeMutablePointer<Float>, threads: Int = 0) -> Double {
         // Segments S': labels drawn more than minSegmentSamples times, in label order.
         let drawn = multiplicity.reserve(n, zeroed: true)
         var counts = [Int](repeating: 0, count: labelCount)
@@ -118,7 +118,7 @@ final class ContrastiveLoss {
         let lossSums = SendablePointer(lossPartials.reserve(chunks))
         let hat = SendablePointer(UnsafeMutablePointer(mutating: normalized))
         let pix = SendablePointer(pixelOf), seg = SendablePointer(segmentOf), rep = SendablePointer(drawn)
-        parallelChunks(chunks) { chunk in
+        parallelChunks(chunks, threads: threads) { chunk in
             let z = zs.base + chunk &* vectors
             let gp = gPartial.base + chunk &* d &* vectors
             let mt = UnsafePointer(kernel.transposed)

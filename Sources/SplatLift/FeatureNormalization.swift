@@ -1,4 +1,5 @@
 import Foundation
+import SplatMath
 
 /// f̂_u = F_u / (‖F_u‖ + 1e-6) for every pixel (METHOD.md §1.3(a).2, (b).1), shared by all the
 /// feature losses of a step.
@@ -11,11 +12,11 @@ enum FeatureNormalization {
     /// all of them for every pixel made their cache lines evict each other.
     static func normalize(features: UnsafePointer<Float>, pixelCount: Int, featureCount d: Int,
                           pixelMajor: UnsafeMutablePointer<Float>? = nil, normalized: UnsafeMutablePointer<Float>,
-                          norms: UnsafeMutablePointer<Float>) {
+                          norms: UnsafeMutablePointer<Float>, threads: Int = 0) {
         let src = SendablePointer(UnsafeMutablePointer(mutating: features))
         let raw = pixelMajor.map(SendablePointer.init), out = SendablePointer(normalized), nrm = SendablePointer(norms)
         let chunks = chunkCount(for: pixelCount)
-        parallelChunks(chunks) { chunk in
+        parallelChunks(chunks, threads: threads) { chunk in
             forEachPixelBlock(chunkRange(chunk, of: chunks, count: pixelCount)) { start, count, scratch in
                 for i in 0..<count { scratch[i] = 0 }
                 for j in 0..<d {
@@ -65,14 +66,14 @@ enum NormRegularizer {
     /// dL/dF_u = 2(‖F_u‖ − 1)/(H·W) · F_u/‖F_u‖ (0 at F_u = 0).
     static func evaluate(features: UnsafePointer<Float>, norms: UnsafePointer<Float>, pixelCount: Int,
                          featureCount d: Int, gradientScale: Float, gradient: UnsafeMutablePointer<Float>,
-                         partials: ScratchBuffer<Double>) -> Double {
+                         partials: ScratchBuffer<Double>, threads: Int = 0) -> Double {
         let chunks = chunkCount(for: pixelCount)
         let sums = SendablePointer(partials.reserve(chunks))
         let src = SendablePointer(UnsafeMutablePointer(mutating: features))
         let nrm = SendablePointer(UnsafeMutablePointer(mutating: norms))
         let grad = SendablePointer(gradient)
         let scale = gradientScale * 2 / Float(pixelCount)
-        parallelChunks(chunks) { chunk in
+        parallelChunks(chunks, threads: threads) { chunk in
             var sum = 0.0
             forEachPixelBlock(chunkRange(chunk, of: chunks, count: pixelCount)) { start, count, g in
                 for i in 0..<count {

@@ -20,6 +20,9 @@ public final class LiftObjective: FeatureObjective {
     public var codebook: [Float] { codebookModel.values }
     /// The codebook entry given to every label of the last stepped view (index = compact label).
     public private(set) var lastPseudoEntries: [Int] = []
+    /// Worker threads of the per-pixel kernels (the trainer's `threads`: 1 = the calling thread,
+    /// 0 = all cores); results do not depend on it.
+    public var threads = 0
     /// Seconds per stage of the last `step`/`evaluate`.
     public private(set) var lastTimings = LiftTimings()
 
@@ -66,7 +69,7 @@ public final class LiftObjective: FeatureObjective {
                      featureGradient: inout [Float]) throws -> [String: Double] {
         let terms = try evaluate(iteration: iteration, viewIndex: viewIndex, features: features, width: width,
                                  height: height, featureGradient: &featureGradient)
-        var clock = StageClock()
+        var clock = Stopwatch()
         optimizer.step(&codebookModel.values, gradient: codebookGradient)
         lastTimings.codebookStep = clock.lap()
         return terms
@@ -116,7 +119,7 @@ public final class LiftObjective: FeatureObjective {
         let conf = confidence.reserve(n), omega = keep.reserve(n)
         var terms: [String: Double] = [:]
         var association = AssociationLoss.Result()
-        var timings = LiftTimings(), clock = StageClock()
+        var timings = LiftTimings(), clock = Stopwatch()
         let entries = config.codebookSize
         features.withUnsafeBufferPointer { fBuffer in
             featureGradient.withUnsafeMutableBufferPointer { gBuffer in
@@ -125,24 +128,24 @@ public final class LiftObjective: FeatureObjective {
                         guard let f = fBuffer.baseAddress, let g = gBuffer.baseAddress,
                               let labels = labelBuffer.baseAddress else { return }
                         FeatureNormalization.normalize(features: f, pixelCount: n, featureCount: d,
-                                                       pixelMajor: raw, normalized: hat, norms: norm)
+                                                       pixelMajor: raw, normalized: hat, norms: norm, threads: threads)
                         terms["norm"] = NormRegularizer.evaluate(
                             features: f, norms: norm, pixelCount: n, featureCount: d,
-                            gradientScale: Float(weights.norm), gradient: g, partials: partials)
+                            gradientScale: Float(weights.norm), gradient: g, partials: partials, threads: threads)
                         timings.normalization = clock.lap()
                         terms["contrastive"] = contrastive.evaluate(
                             normalized: hat, norms: norm, pixelCount: n, featureCount: d, labels: labels,
                             labelCount: view.labelCount, samples: sampleBuffer,
                             minSegmentSamples: config.minSegmentSamples,
                             wholeSmallSegments: config.wholeSmallMasks ? view.areas : nil, normGradient: config.normGradient,
-                            gradientScale: Float(weights.contrastive), gradient: g)
+                            gradientScale: Float(weights.contrastive), gradient: g, threads: threads)
                         timings.contrastive = clock.lap()
                         let kept: Int
                         if config.filtering {
                             kept = confidenceMap.compute(normalized: hat, pixelCount: n, featureCount: d, labels: labels,
                                                          labelCount: view.labelCount,
                                                          threshold: config.confidenceThreshold,
-                                                         confidence: conf, keep: omega)
+                                                         confidence: conf, keep: omega, threads: threads)
                         } else {
                             omega.update(repeating: 1, count: n)
                             kept = n
@@ -152,7 +155,7 @@ public final class LiftObjective: FeatureObjective {
                         let rows = min(view.labelCount, entries)
                         logitsPass.run(features: raw, pixelCount: n, featureCount: d, codebook: codebookModel.values,
                                        entries: entries, labels: labels, rows: rows, keep: omega,
-                                       wantExpectation: !config.gradientBlocking)
+                                       wantExpectation: !config.gradientBlocking, threads: threads)
                         timings.logits = clock.lap()
                         let inputs = AssociationLoss.Inputs(
                             features: raw, normalized: hat, norms: norm, pixelCount: n, featureCount: d, labels: labels,

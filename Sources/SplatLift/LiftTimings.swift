@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Seconds spent per stage of one `LiftObjective` step (METHOD.md §1.3 (a)-(c)).
 public struct LiftTimings: Sendable, Equatable {
     /// f̂ = F/‖F‖ and the norm regulariser.
@@ -23,17 +21,5 @@ public struct LiftTimings: Sendable, Equatable {
     public var stages: [(String, Double)] {
         [("normalization", normalization), ("contrastive", contrastive), ("confidence", confidence),
          ("logits", logits), ("association", association), ("codebookStep", codebookStep)]
-    }
-}
-
-/// Laps of the monotonic clock.
-struct StageClock {
-    private var last = DispatchTime.now().uptimeNanoseconds
-
-    /// Seconds since the previous lap (or the start).
-    mutating func lap() -> Double {
-        let now = DispatchTime.now().uptimeNanoseconds
-        defer { last = now }
-        return Double(now - last) * 1e-9
     }
 }

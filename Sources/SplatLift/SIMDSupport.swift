@@ -1,5 +1,3 @@
-import Dispatch
-
 /// The vector type of every hot loop in SplatLift: 16 codebook entries (or segments) per lane group.
 typealias V16 = SIMD16<Float>
 typealias VI16 = SIMD16<Int32>
@@ -62,23 +60,5 @@ func laneBits(valid count: Int) -> VI16 {
     return m
 }
 
-/// A pointer that may cross into `concurrentPerform` (each chunk writes only its own part).
-struct SendablePointer<T>: @unchecked Sendable {
-    let base: UnsafeMutablePointer<T>
-    init(_ base: UnsafeMutablePointer<T>) { self.base = base }
-}
-
-/// Splits `0..<count` into `chunks` fixed contiguous ranges (independent of the thread count, so
-/// per-chunk partial sums reduced in chunk order are bit-identical on any machine).
-@inline(__always) func chunkRange(_ chunk: Int, of chunks: Int, count: Int) -> Range<Int> {
-    (chunk * count / chunks)..<((chunk + 1) * count / chunks)
-}
-
 /// The number of fixed chunks used for `count` items: about 2,048 items per chunk, at most 16.
 func chunkCount(for count: Int) -> Int { max(1, min(16, count / 2048)) }
-
-/// Runs `body(chunk)` for every chunk on all cores.
-func parallelChunks(_ chunks: Int, _ body: @Sendable (Int) -> Void) {
-    if chunks == 1 { body(0); return }
-    DispatchQueue.concurrentPerform(iterations: chunks, execute: body)
-}

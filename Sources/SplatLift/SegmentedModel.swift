@@ -60,12 +60,13 @@ public struct SegmentedModel {
     /// The grouped argmax of a rendered feature map, in object ids (a diagnostic).
     public func featurePixelIDs(_ output: RenderOutput) throws -> [Int32] {
         try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height, codebook: codebook,
-                                   table: table)
+                                   table: table, threads: model.config.threads)
     }
 
     /// The paper's bare argmax over all codebook entries (METHOD.md §2), in entry numbers.
     public func barePixelIDs(_ output: RenderOutput) throws -> [Int32] {
-        try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height, codebook: codebook)
+        try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height, codebook: codebook,
+                                   threads: model.config.threads)
     }
 
     /// Renders scene view `index` with its identity features and its per-pixel object ids.

@@ -78,6 +78,7 @@ public struct TrainingRun {
         try folder.writeConfig(config)
         if let liftTraining { try folder.writeLiftInfo(liftTraining.info) }
 
+        liftTraining?.objective.threads = config.threads
         let trainer = try Trainer(config: config, views: views, state: state, backend: backend, objective: liftTraining?.objective)
         let session = try TrainingSession(trainer: trainer, folder: folder, resumed: start.checkpoint != nil, stop: stop,
                                           progress: reporter) { [folder] gaussians, url in

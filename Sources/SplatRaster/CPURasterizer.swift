@@ -17,25 +17,6 @@ public struct RasterTimings: Sendable, Equatable {
     public init() {}
 }
 
-/// Wall-clock and process CPU stopwatch in milliseconds.
-struct StageClock {
-    private var wall = DispatchTime.now().uptimeNanoseconds
-    private var cpu = StageClock.cpuNanoseconds()
-
-    static func cpuNanoseconds() -> UInt64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
-        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
-    }
-
-    /// (wall, cpu) milliseconds since the previous lap.
-    mutating func lap() -> (Double, Double) {
-        let w = DispatchTime.now().uptimeNanoseconds, c = StageClock.cpuNanoseconds()
-        defer { wall = w; cpu = c }
-        return (Double(w - wall) / 1e6, Double(c &- cpu) / 1e6)
-    }
-}
-
 /// Work counters of the latest render, for throughput figures.
 public struct RasterStats: Sendable, Equatable {
     /// Gaussians that survived culling.
@@ -63,12 +44,12 @@ public final class CPURasterizer: RasterBackend {
     private let bins = TileBins()
     private let pool = ScratchPool { TileScratch() }
     private let blockPool = ScratchPool { GradientRows() }
-    private let finalT = ReusableBuffer<Float>()
-    private let last = ReusableBuffer<Int32>()
+    private let finalT = ScratchBuffer<Float>(fill: 0)
+    private let last = ScratchBuffer<Int32>(fill: 0)
     /// Per-Gaussian sums of the entries' screen-space gradients (stride `Slot.features` + features).
-    private let sums = ReusableBuffer<Float>()
+    private let sums = ScratchBuffer<Float>(fill: 0)
     private let orderedSums = OrderedTileSums()
-    private let tileWork = ReusableBuffer<Int>()
+    private let tileWork = ScratchBuffer<Int>(fill: 0)
     private var color: [Float] = [], features: [Float] = [], depth: [Float] = [], alpha: [Float] = []
     private var contributors: [Int32] = [], radii: [Float] = []
     // What the latest render used.
@@ -90,39 +71,39 @@ public final class CPURasterizer: RasterBackend {
         shDegree = max(0, min(3, min(options.activeSHDegree, gaussians.shDegree)))
         renderedFeatures = options.renderFeatures ? gaussians.featureCount : 0
 
-        var clock = StageClock()
+        var clock = Stopwatch()
         state.ensure(n, channels: 3 + renderedFeatures)
         let s = state, degree = shDegree, threshold = options.alphaThreshold
         withPointers(gaussians) { p in
             let chunks = chunkCount(n, threads)
-            parallelFor(chunks, threads: threads) { c in
+            parallelChunks(chunks, threads: threads) { c in
                 Projection.forward(p, view: view, shDegree: degree, alphaThreshold: threshold, state: s,
-                                   range: chunkRange(c, chunks, n))
+                                   range: chunkRange(c, of: chunks, count: n))
             }
         }
         lastTimings = RasterTimings()
-        (lastTimings.project, lastTimings.cpuProject) = clock.lap()
+        (lastTimings.project, lastTimings.cpuProject) = clock.lapWallAndCPU()
         bins.bin(state, view: view)
-        (lastTimings.bin, lastTimings.cpuBin) = clock.lap()
+        (lastTimings.bin, lastTimings.cpuBin) = clock.lapWallAndCPU()
 
         let hw = view.width * view.height
         resize(&color, 3 * hw); resize(&features, renderedFeatures * hw)
         resize(&depth, hw); resize(&alpha, hw); resize(&contributors, hw); resize(&radii, n)
-        finalT.ensure(hw); last.ensure(hw)
+        finalT.reserve(hw); last.reserve(hw)
         withPixelBuffers { px in
             let ctx = tileContext()
             let pool = self.pool
-            let work = SendablePointer(tileWork.ensure(bins.tileCount))
-            parallelFor(bins.tileCount, threads: threads) { tile in
+            let work = SendablePointer(tileWork.reserve(bins.tileCount))
+            parallelChunks(bins.tileCount, threads: threads) { tile in
                 let scratch = pool.take()
-                work.p[tile] = forwardTile(tile, ctx, px, scratch)
+                work.base[tile] = forwardTile(tile, ctx, px, scratch)
                 pool.give(scratch)
             }
         }
         radii.withUnsafeMutableBufferPointer { r in
             for i in 0..<n { r[i] = state.radius.pointer[i] }
         }
-        (lastTimings.forward, lastTimings.cpuForward) = clock.lap()
+        (lastTimings.forward, lastTimings.cpuForward) = clock.lapWallAndCPU()
         var stats = RasterStats()
         stats.tileEntries = bins.entryCount
         for t in 0..<bins.tileCount { stats.forwardEvaluations += tileWork.pointer[t] }
@@ -137,9 +118,9 @@ public final class CPURasterizer: RasterBackend {
         guard let view else { return }
         let hw = view.width * view.height
         let threads = options.threads
-        var clock = StageClock()
+        var clock = Stopwatch()
         let slotStride = Slot.features + renderedFeatures
-        let sumsPtr = SendablePointer(sums.ensure(max(state.count * slotStride, 1)))
+        let sumsPtr = SendablePointer(sums.reserve(max(state.count * slotStride, 1)))
         let ordered = orderedSums
         ordered.reset()
         withOptionalPointer(upstream.color, 3 * hw) { gc in
@@ -151,18 +132,18 @@ public final class CPURasterizer: RasterBackend {
             let up = UpstreamPlanes(color: gc, features: gf, depth: gd, alpha: ga,
                                     featuresReachGeometry: options.featureGradientsReachGeometry)
             let pool = self.pool
-            let work = SendablePointer(tileWork.ensure(bins.tileCount))
-            parallelFor(bins.tileCount, threads: threads) { tile in
+            let work = SendablePointer(tileWork.reserve(bins.tileCount))
+            parallelChunks(bins.tileCount, threads: threads) { tile in
                 let scratch = pool.take()
                 let result = backwardTile(tile, ctx, px, up, scratch)
-                work.p[tile] = result.evaluations
+                work.base[tile] = result.evaluations
                 ordered.finish(tile, slots: result.slots) { t, slots in
-                    addTileSlots(t, slots, ctx, sumsPtr.p, slotStride: slotStride)
+                    addTileSlots(t, slots, ctx, sumsPtr.base, slotStride: slotStride)
                 }
                 pool.give(scratch)
             }
         }}}}}
-        (lastTimings.backwardRaster, lastTimings.cpuBackwardRaster) = clock.lap()
+        (lastTimings.backwardRaster, lastTimings.cpuBackwardRaster) = clock.lapWallAndCPU()
         (lastTimings.backwardProject, lastTimings.cpuBackwardProject) = (0, 0)
         lastStats.backwardEvaluations = 0
         for t in 0..<bins.tileCount { lastStats.backwardEvaluations += tileWork.pointer[t] }
@@ -175,18 +156,18 @@ public final class CPURasterizer: RasterBackend {
             gradients = GaussianGradients(count: rows.count, featureCount: nf)
         }
         let pass = gradientPass(gaussians, rows: rows)
-        var clock = StageClock()
+        var clock = Stopwatch()
         withPointers(gaussians) { p in
             withPointers(&gradients) { o in
                 let chunks = chunkCount(rows.count, options.threads)
-                parallelFor(chunks, threads: options.threads) { c in
-                    let part = chunkRange(c, chunks, rows.count)
+                parallelChunks(chunks, threads: options.threads) { c in
+                    let part = chunkRange(c, of: chunks, count: rows.count)
                     pass.run((rows.lowerBound + part.lowerBound)..<(rows.lowerBound + part.upperBound), p,
                              o.advanced(byRows: part.lowerBound, featureCount: nf))
                 }
             }
         }
-        (lastTimings.backwardProject, lastTimings.cpuBackwardProject) = clock.lap()
+        (lastTimings.backwardProject, lastTimings.cpuBackwardProject) = clock.lapWallAndCPU()
     }
 
     public func updateWithGradients(_ gaussians: inout GaussianParams, blockRows: Int,
@@ -195,28 +176,28 @@ public final class CPURasterizer: RasterBackend {
         let pass = gradientPass(gaussians, rows: 0..<n)
         let blocks = (n + blockRows - 1) / blockRows
         var seconds = [Double](repeating: 0, count: 2 * blocks)   // per block: gradients, update
-        var clock = StageClock()
+        var clock = Stopwatch()
         let pool = blockPool
         gaussians.withArrays { params in
             seconds.withUnsafeMutableBufferPointer { times in
                 let times = SendablePointer(times.baseAddress!)
-                parallelFor(blocks, threads: options.threads) { b in
+                parallelChunks(blocks, threads: options.threads) { b in
                     let rows = (b * blockRows)..<min(n, (b + 1) * blockRows)
                     let scratch = pool.take()
                     let start = DispatchTime.now().uptimeNanoseconds
                     let (g, norms) = scratch.arrays(rows: rows.count, featureCount: nf)
                     pass.run(rows, ParamPointers(params), GradPointers(g, screenMeanGradNorm: norms))
                     let computed = DispatchTime.now().uptimeNanoseconds
-                    times.p[2 * b] = Double(computed - start) * 1e-9
-                    update(GradientBlock(rows: rows, gradients: g, screenMeanGradNorm: norms, seconds: times.p[2 * b]),
+                    times.base[2 * b] = Double(computed - start) * 1e-9
+                    update(GradientBlock(rows: rows, gradients: g, screenMeanGradNorm: norms, seconds: times.base[2 * b]),
                            params)
-                    times.p[2 * b + 1] = Double(DispatchTime.now().uptimeNanoseconds - computed) * 1e-9
+                    times.base[2 * b + 1] = Double(DispatchTime.now().uptimeNanoseconds - computed) * 1e-9
                     pool.give(scratch)
                 }
             }
         }
         // The gradients' share of the pass, in proportion to the thread time spent on them.
-        let (wall, cpu) = clock.lap()
+        let (wall, cpu) = clock.lapWallAndCPU()
         var gradientTime = 0.0, total = 0.0
         for b in 0..<blocks { gradientTime += seconds[2 * b]; total += seconds[2 * b] + seconds[2 * b + 1] }
         let share = total > 0 ? gradientTime / total : 1
@@ -295,7 +276,6 @@ private struct GradientPass: @unchecked Sendable {
 
 /// Splits n items into chunks for parallel loops (one chunk when running on one thread).
 func chunkCount(_ n: Int, _ threads: Int) -> Int { threads == 1 ? 1 : max(1, min(64, n / 256)) }
-func chunkRange(_ c: Int, _ chunks: Int, _ n: Int) -> Range<Int> { (c * n / chunks)..<((c + 1) * n / chunks) }
 
 private func resize<T: Numeric>(_ a: inout [T], _ n: Int) {
     if a.count != n { a = [T](repeating: 0, count: n) }

@@ -10,22 +10,22 @@ final class ProjectionState: @unchecked Sendable {
     var channels = 3
     /// One contiguous record per visible Gaussian (layout `Packed`, stride `recordStride`), so a
     /// tile gathers one record per entry instead of a dozen scattered arrays.
-    let records = ReusableBuffer<Float>()
+    let records = ScratchBuffer<Float>(fill: 0)
     /// 3σ radius in pixels, 0 = culled.
-    let radius = ReusableBuffer<Float>()
+    let radius = ScratchBuffer<Float>(fill: 0)
     /// Tile rectangle x0, y0, x1, y1 (exclusive ends).
-    let rect = ReusableBuffer<Int32>()
+    let rect = ScratchBuffer<Int32>(fill: 0)
     /// Whether each colour channel was clamped at 0.
-    let clamped = ReusableBuffer<UInt8>()
+    let clamped = ScratchBuffer<UInt8>(fill: 0)
 
     var recordStride: Int { Packed.channels + channels }
 
     func ensure(_ n: Int, channels: Int) {
         count = n
         self.channels = channels
-        records.ensure(n * (Packed.channels + channels))
-        radius.ensure(n)
-        rect.ensure(4 * n); clamped.ensure(3 * n)
+        records.reserve(n * (Packed.channels + channels))
+        radius.reserve(n)
+        rect.reserve(4 * n); clamped.reserve(3 * n)
     }
 }
 

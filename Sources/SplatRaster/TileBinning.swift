@@ -1,15 +1,17 @@
+import SplatMath
+
 /// Tile lists of one view: every visible Gaussian appears in each 16×16 tile its 3σ rectangle
 /// touches, and each tile's list is sorted front to back (by depth, ties by index).
 final class TileBins: @unchecked Sendable {
     var tilesX = 0, tilesY = 0
     var entryCount = 0
     /// tileStart[t]..<tileStart[t+1] are tile t's entries (tilesX·tilesY + 1 values).
-    let tileStart = ReusableBuffer<Int32>()
+    let tileStart = ScratchBuffer<Int32>(fill: 0)
     /// Gaussian index of each entry, tile-major.
-    let entries = ReusableBuffer<Int32>()
+    let entries = ScratchBuffer<Int32>(fill: 0)
     /// Sort keys: depth bits (positive floats order like integers) << 32 | index.
-    let keys = ReusableBuffer<UInt64>()
-    let cursor = ReusableBuffer<Int32>()
+    let keys = ScratchBuffer<UInt64>(fill: 0)
+    let cursor = ScratchBuffer<Int32>(fill: 0)
 
     var tileCount: Int { tilesX * tilesY }
 
@@ -20,7 +22,7 @@ final class TileBins: @unchecked Sendable {
         let tiles = tileCount
         let rect = s.rect.pointer, radius = s.radius.pointer, records = s.records.pointer, stride = s.recordStride
         // Entry count; sort keys of the visible Gaussians.
-        let keyPtr = keys.ensure(max(n, 1))
+        let keyPtr = keys.reserve(max(n, 1))
         var visible = 0, total = 0
         for i in 0..<n {
             if radius[i] > 0 {
@@ -35,8 +37,8 @@ final class TileBins: @unchecked Sendable {
         sortable.sort()
 
         // Tile counts → tile starts.
-        let tStart = tileStart.ensure(tiles + 1)
-        let cur = cursor.ensure(tiles)
+        let tStart = tileStart.reserve(tiles + 1)
+        let cur = cursor.reserve(tiles)
         for t in 0..<tiles { cur[t] = 0 }
         for k in 0..<visible {
             let i = Int(keyPtr[k] & 0xFFFF_FFFF)
@@ -53,7 +55,7 @@ final class TileBins: @unchecked Sendable {
         tStart[tiles] = run
 
         // Stable scatter in depth order: each tile's list comes out sorted.
-        let ent = entries.ensure(max(total, 1))
+        let ent = entries.reserve(max(total, 1))
         for k in 0..<visible {
             let i = Int(keyPtr[k] & 0xFFFF_FFFF)
             for ty in Int(rect[4 * i + 1])..<Int(rect[4 * i + 3]) {

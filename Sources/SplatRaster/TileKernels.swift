@@ -94,9 +94,9 @@ let laneIndexI = VI16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
 func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch: TileScratch) -> Int {
     let count = Int(ctx.tileStart[tile + 1] - ctx.tileStart[tile])
     let stride = ctx.stride
-    let packed = scratch.entries.ensure(max(count * (stride + 2), 1))
+    let packed = scratch.entries.reserve(max(count * (stride + 2), 1))
     let rowRange = packed + count * stride
-    let acc = scratch.vectors.ensure(ctx.channels + 1)
+    let acc = scratch.vectors.reserve(ctx.channels + 1)
     let n = ctx.pack(tile: tile, into: packed, rows: rowRange)
     let x0 = (tile % ctx.tilesX) * tileSize, y0 = (tile / ctx.tilesX) * tileSize
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
@@ -182,13 +182,13 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
     if count == 0 { return (0, UnsafeBufferPointer(start: nil, count: 0)) }
     let slotStride = Slot.features + ctx.featureCount
     let stride = ctx.stride
-    let packed = scratch.entries.ensure(count * (stride + 2 + slotStride))
+    let packed = scratch.entries.reserve(count * (stride + 2 + slotStride))
     let rowRange = packed + count * stride
     let tileSlots = rowRange + 2 * count
     tileSlots.update(repeating: 0, count: count * slotStride)
     let nch = ctx.channels, nf = ctx.featureCount
     // Row vectors: colour upstream 0..<3, features 3..<3+nf.
-    let g = scratch.vectors.ensure(nch)
+    let g = scratch.vectors.reserve(nch)
     _ = ctx.pack(tile: tile, into: packed, rows: rowRange)
     let x0 = (tile % ctx.tilesX) * tileSize, y0 = (tile / ctx.tilesX) * tileSize
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)

@@ -118,7 +118,7 @@ struct AdamKernel: Sendable {
             let out = SendablePointer(flags.baseAddress!)
             parallelChunks(blocks, threads: threads) { block in
                 let r0 = block * Self.rowsPerBlock, r1 = min(rows.count, r0 + Self.rowsPerBlock)
-                out.pointer[block] = update(p, m, v, g.advanced(byRows: r0, featureCount: featureCount),
+                out.base[block] = update(p, m, v, g.advanced(byRows: r0, featureCount: featureCount),
                                             rows: (rows.lowerBound + r0)..<(rows.lowerBound + r1))
             }
         }

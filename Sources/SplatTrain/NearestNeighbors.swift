@@ -1,4 +1,5 @@
 import Foundation
+import SplatMath
 
 /// A static k-d tree over 3-D points for k-nearest-neighbour queries (O(N log N) build,
 /// about O(log N) per query), replacing 3DGS's simple-knn CUDA module.
@@ -61,7 +62,7 @@ public struct KDTree3: Sendable {
                     search(node: 0, lo: 0, hi: n, query: q, exclude: i, best: &best)
                     var sum: Float = 0
                     for j in 0..<kk { sum += best[j] }
-                    o.pointer[i] = sum / Float(kk)
+                    o.base[i] = sum / Float(kk)
                 }
             }
         }

@@ -212,12 +212,8 @@ public final class Trainer {
         defer { current = state }
         let iteration = state.iteration + 1
         var timings = StageTimings()
-        var clock = DispatchTime.now().uptimeNanoseconds
-        func lap() -> Double {
-            let now = DispatchTime.now().uptimeNanoseconds
-            defer { clock = now }
-            return Double(now - clock) * 1e-9
-        }
+        var clock = Stopwatch()
+        func lap() -> Double { clock.lap() }
 
         // View without replacement within an epoch; background.
         if state.viewStack.isEmpty { state.viewStack = Array(0..<views.count) }
@@ -323,12 +319,12 @@ public final class Trainer {
                             backend.updateWithGradients(&state.gaussians, blockRows: blockRows) { block, params in
                                 let start = DispatchTime.now().uptimeNanoseconds
                                 if accumulate {
-                                    stats.accumulate(rows: block.rows, radii: radii.pointer,
+                                    stats.accumulate(rows: block.rows, radii: radii.base,
                                                      screenGradNorm: block.screenMeanGradNorm)
                                 }
                                 let counted = DispatchTime.now().uptimeNanoseconds
                                 let finite = kernel?.update(params, m, v, block.gradients, rows: block.rows) ?? true
-                                work.pointer[block.rows.lowerBound / blockRows] = BlockWork(
+                                work.base[block.rows.lowerBound / blockRows] = BlockWork(
                                     gradients: block.seconds, statistics: Double(counted - start) * 1e-9,
                                     optimizer: Double(DispatchTime.now().uptimeNanoseconds - counted) * 1e-9,
                                     finite: finite)

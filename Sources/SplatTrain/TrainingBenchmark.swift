@@ -1,5 +1,6 @@
 import Foundation
 import SplatEval
+import SplatMath
 import SplatRaster
 
 /// Time-to-quality benchmark of a training run (`splatlift bench train`): steps a `Trainer`,
@@ -69,7 +70,7 @@ public struct TrainingBenchmark {
     public func run(_ trainer: Trainer, testViews: [TrainingView], backend: RasterBackend,
                     onEvaluation: (Checkpoint) -> Void = { _ in }) throws -> Report {
         precondition(!testViews.isEmpty && evaluationInterval >= 1)
-        let start = Self.now()
+        let start = Stopwatch.now()
         let startMemory = ProcessMemory.residentBytes()
         var maxGaussians = trainer.state.gaussians.count
         var trainingSeconds = 0.0, totals = StageTimings(), steps = 0
@@ -90,9 +91,9 @@ public struct TrainingBenchmark {
             // right after a densification, which the next steps repair.
             let next = trainer.state.iteration + 1
             if next % evaluationInterval == 0 && next > 1 && evaluate(as: next) { break }
-            let stepStart = Self.now()
+            let stepStart = Stopwatch.now()
             let report = try trainer.step()
-            trainingSeconds += Self.now() - stepStart
+            trainingSeconds += Stopwatch.now() - stepStart
             totals += report.timings
             steps += 1
             maxGaussians = max(maxGaussians, report.gaussians)
@@ -110,7 +111,7 @@ public struct TrainingBenchmark {
         let peak = ProcessMemory.peakResidentBytes(), images = imagesMemoryBytes ?? startMemory
         func perGaussian(_ baseline: Int) -> Double { Double(max(0, peak - baseline)) / Double(max(maxGaussians, 1)) }
         return Report(targetPSNR: targetPSNR, secondsToTarget: reached?.seconds, iterationsToTarget: reached?.iteration,
-                      iterations: trainer.state.iteration, trainingSeconds: trainingSeconds, wallSeconds: Self.now() - start,
+                      iterations: trainer.state.iteration, trainingSeconds: trainingSeconds, wallSeconds: Stopwatch.now() - start,
                       gaussians: trainer.state.gaussians.count, finalPSNR: curve.last?.psnr ?? .nan,
                       secondsPerIteration: phases, peakMemoryBytes: peak, maxGaussians: maxGaussians,
                       imagesMemoryBytes: images, startMemoryBytes: startMemory, bytesPerGaussian: perGaussian(images),
@@ -132,5 +133,4 @@ public struct TrainingBenchmark {
         return sum / Double(views.count)
     }
 
-    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 }

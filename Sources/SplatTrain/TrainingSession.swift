@@ -46,18 +46,18 @@ public final class TrainingSession {
                 try saveCheckpoint()
                 return .interrupted(iteration: trainer.state.iteration)
             }
-            let start = Self.now()
+            let start = Stopwatch.now()
             let report: StepReport
             do { report = try trainer.step() } catch let error as TrainingDivergedError {
                 let kept = lastCheckpointIteration.map { "the last good checkpoint (iteration \($0)) is kept in \(folder.checkpointURL.path)" }
                     ?? "no checkpoint had been written yet"
                 throw SplatError("\(error.description); training stopped, \(kept)")
             }
-            seconds += Self.now() - start
+            seconds += Stopwatch.now() - start
             totalTimings += report.timings
             timedSteps += 1
             try log.append(report, seconds: seconds)
-            progress.record(report, now: Self.now())
+            progress.record(report, now: Stopwatch.now())
             let iteration = report.iteration
             if config.saveIterations.contains(iteration) && iteration < config.iterations {
                 try savePointCloud()
@@ -91,5 +91,4 @@ public final class TrainingSession {
     /// Mean seconds per step and stage over this session.
     public var meanTimings: StageTimings { totalTimings.mean(over: timedSteps) }
 
-    static func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) * 1e-9 }
 }
