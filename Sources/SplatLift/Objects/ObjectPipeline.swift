@@ -72,7 +72,7 @@ public enum ObjectPipeline {
                                       agreement: settings.agreement, support: settings.support)
             : EntryGrouping.ungrouped(entryArea: try EntryGrouping.histograms(masks: inputs.masks, ids: entries,
                                                                               entryCount: codebook.entryCount).1)
-        let ownFeatureIDs = { try ownFeatureGroups(inputs.gaussians, codebook: codebook, groups: groups) }
+        let ownFeatureIDs = { try ownFeatureGroups(inputs.gaussians, codebook: codebook, groups: groups, threads: inputs.threads) }
         let voted = settings.voting
             ? try GaussianVoting.objectIDs(inputs.gaussians, viewIDs: entries.map { $0.map { groups.objectOfEntry[Int($0)] } },
                                            cameras: inputs.cameras, masks: settings.maskMajority ? inputs.masks : nil,
@@ -113,14 +113,15 @@ public enum ObjectPipeline {
         return try inputs.cameras.map { camera in
             let output = inputs.backend.render(inputs.gaussians, camera: camera, options: options)
             return try LiftInference.pixelIDs(features: output.features, pixelCount: output.width * output.height,
-                                              codebook: inputs.codebook)
+                                              codebook: inputs.codebook, threads: inputs.threads)
         }
     }
 
     /// Each Gaussian's group from its own feature: the argmax over the grouped entries.
-    static func ownFeatureGroups(_ gaussians: GaussianParams, codebook: Codebook, groups: EntryGroups) throws -> [Int32] {
+    static func ownFeatureGroups(_ gaussians: GaussianParams, codebook: Codebook, groups: EntryGroups,
+                                 threads: Int) throws -> [Int32] {
         let (rows, groupOfRow) = try groups.activeRows(of: codebook)
-        return try LiftInference.gaussianIDs(gaussians, codebook: rows).map { groupOfRow[Int($0)] }
+        return try LiftInference.gaussianIDs(gaussians, codebook: rows, threads: threads).map { groupOfRow[Int($0)] }
     }
 
     /// Every object's pixels summed over the training views, the view where it has the most, and
