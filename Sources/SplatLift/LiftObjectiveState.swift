@@ -11,7 +11,9 @@ extension LiftObjective {
     public func checkpointState() throws -> [UInt8] {
         let file = CodebookFile(format: CodebookFile.formatName, entryCount: codebookModel.entryCount,
                                 featureCount: codebookModel.featureCount, values: codebookModel.values, adam: optimizer)
-        do { return Array(try JSONEncoder().encode(file)) } catch {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]      // the same state gives the same checkpoint bytes
+        do { return Array(try encoder.encode(file)) } catch {
             throw SplatError("cannot encode the codebook state: \(error)")
         }
     }
