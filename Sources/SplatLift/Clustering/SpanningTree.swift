@@ -1,0 +1,111 @@
+/// An edge of the minimum spanning tree of the mutual-reachability graph: points a < b and their
+/// squared mutual reachability max(core²(a), core²(b), d²(a, b)).
+struct ReachabilityEdge: Comparable, Sendable {
+    var a: Int32
+    var b: Int32
+    var squared: Double
+
+    init(_ p: Int32, _ q: Int32, squared: Double) {
+        (a, b) = p < q ? (p, q) : (q, p)
+        self.squared = squared
+    }
+
+    static let none = ReachabilityEdge(.max, .max, squared: .infinity)
+
+    /// The total order that makes the tree unique: by weight, then a, then b.
+    static func < (l: Self, r: Self) -> Bool {
+        (l.squared, l.a, l.b) < (r.squared, r.a, r.b)
+    }
+}
+
+/// The minimum spanning tree of the mutual-reachability graph, unique under `ReachabilityEdge`'s
+/// total order, as n − 1 edges in that order.
+enum SpanningTree {
+    /// Borůvka's algorithm on the k-d tree. Each round, every component finds its lightest edge to
+    /// another component: its points are searched in increasing core distance, each search bounded
+    /// by the component's best edge so far, and a point whose core distance exceeds that bound ends
+    /// the component's round (no edge from it or a later point can be lighter). Tree nodes that lie
+    /// inside the searching component, or whose points' core distances exceed the bound, are pruned.
+    static func boruvka(_ tree: FeatureBallTree, points: [Float], coreSquared core: [Double],
+                        threads: Int) -> [ReachabilityEdge] {
+        let n = tree.count
+        let slotCore = tree.slotPoints.map { $0 >= 0 ? core[Int($0)] : .infinity }
+        let nodeMinCore = tree.perNode(slots: slotCore, leaf: { $0.min() ?? .infinity }, merge: { min($0, $1) })
+        let byCore = (0..<n).sorted { (core[$0], $0) < (core[$1], $1) }
+        var components = ComponentUnion(count: n)
+        var edges: [ReachabilityEdge] = []
+        while edges.count < n - 1 {
+            let round = ComponentRound(components: &components, order: byCore, tree: tree)
+            let best = round.lightestEdges(tree: tree, points: points, core: core, slotCore: slotCore,
+                                           nodeMinCore: nodeMinCore, threads: threads)
+            let before = edges.count
+            for edge in best where components.union(Int(edge.a), Int(edge.b)) { edges.append(edge) }
+            precondition(edges.count > before, "Borůvka round added no edge")
+        }
+        return edges.sorted()
+    }
+
+    /// The slow reference: Prim's algorithm on the dense graph, same total order.
+    static func prim(points: [Float], dimension d: Int, coreSquared core: [Double]) -> [ReachabilityEdge] {
+        let n = core.count
+        var inTree = [Bool](repeating: false, count: n)
+        var link = [ReachabilityEdge](repeating: .none, count: n)
+        var edges: [ReachabilityEdge] = []
+        var current = 0
+        for _ in 1..<n {
+            inTree[current] = true
+            var next = -1
+            for j in 0..<n where !inTree[j] {
+                let r = CoreDistances.squaredDistance(points, d, current, j)
+                let edge = ReachabilityEdge(Int32(current), Int32(j), squared: max(core[current], core[j], r))
+                if edge < link[j] { link[j] = edge }
+                if next < 0 || link[j] < link[next] { next = j }
+            }
+            edges.append(link[next])
+            current = next
+        }
+        return edges.sorted()
+    }
+}
+
+/// Union-find over the points, for Borůvka's components.
+struct ComponentUnion {
+    private var parent: [Int32]
+
+    init(count: Int) { parent = (0..<count).map { Int32($0) } }
+
+    mutating func find(_ x: Int) -> Int {
+        var x = x
+        while Int(parent[x]) != x {
+            parent[x] = parent[Int(parent[x])]
+            x = Int(parent[x])
+        }
+        return x
+    }
+
+    /// Joins the components of x and y; false when they were one already.
+    mutating func union(_ x: Int, _ y: Int) -> Bool {
+        let (rx, ry) = (find(x), find(y))
+        guard rx != ry else { return false }
+        parent[max(rx, ry)] = Int32(min(rx, ry))
+        return true
+    }
+}
+
+extension FeatureBallTree {
+    /// A value per node from per-slot values: `leaf` over a leaf's real points' values, `merge`
+    /// of the two children for inner nodes (children come after their parent in preorder).
+    func perNode<T>(slots: [T], leaf: ([T]) -> T, merge: (T, T) -> T) -> [T] {
+        var values = [T?](repeating: nil, count: nodes.count)
+        for index in nodes.indices.reversed() {
+            let node = nodes[index]
+            if node.isLeaf {
+                let range = Int(node.firstBlock) * Self.lanes..<Int(node.endBlock) * Self.lanes
+                values[index] = leaf(range.filter { slotPoints[$0] >= 0 }.map { slots[$0] })
+            } else {
+                values[index] = merge(values[Int(node.left)]!, values[Int(node.right)]!)
+            }
+        }
+        return values.map { $0! }
+    }
+}
