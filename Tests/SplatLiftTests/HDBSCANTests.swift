@@ -49,13 +49,20 @@ import SplatTestSupport
 
     static let shapes = [(1, 200), (2, 300), (3, 500), (16, 400), (17, 150)]
 
-    /// The k-d tree's core distances are the brute force's, bit for bit, for k from 1 to 20.
-    @Test(arguments: shapes) func coreDistancesMatchBruteForce(_ d: Int, _ n: Int) {
+    /// The ball tree's core distances are the brute force's, bit for bit, for k from 1 to 20, and
+    /// each neighbour list is complete exactly when no other point ties with the k-th.
+    @Test(arguments: shapes) func nearestNeighboursMatchBruteForce(_ d: Int, _ n: Int) {
         let points = Self.randomPoints(n, dimension: d, seed: UInt64(d * 1000 + n))
         let tree = FeatureBallTree(points: points, dimension: d, leafSize: 9)
         for k in [1, 2, 5, 20] {
-            let fast = CoreDistances.squared(tree, points: points, k: k, threads: 0)
-            #expect(fast == CoreDistances.bruteForceSquared(points: points, dimension: d, k: k), "d=\(d) k=\(k)")
+            let fast = NearestNeighbours(tree, points: points, k: k, threads: 0)
+            #expect(fast.coreSquared == NearestNeighbours.bruteForceCoreSquared(points: points, dimension: d, k: k), "d=\(d) k=\(k)")
+            for p in 0..<n {
+                let within = Set((0..<n).filter { NearestNeighbours.squaredDistance(points, d, p, $0) <= fast.coreSquared[p] })
+                let list = Set(fast.neighbours[(p * k)..<(p * k + k)].map(Int.init))
+                #expect(list.count == k && list.isSubset(of: within) && fast.complete[p] == (within.count == k),
+                        "d=\(d) k=\(k) point \(p)")
+            }
         }
     }
 
@@ -64,9 +71,9 @@ import SplatTestSupport
         let points = Self.randomPoints(n, dimension: d, seed: UInt64(d * 7 + n))
         let tree = FeatureBallTree(points: points, dimension: d, leafSize: 9)
         for k in [1, 4, 15] {
-            let core = CoreDistances.squared(tree, points: points, k: k, threads: 0)
-            let fast = SpanningTree.boruvka(tree, points: points, coreSquared: core, threads: 0)
-            #expect(fast == SpanningTree.prim(points: points, dimension: d, coreSquared: core), "d=\(d) k=\(k)")
+            let neighbours = NearestNeighbours(tree, points: points, k: k, threads: 0)
+            let fast = SpanningTree.boruvka(tree, neighbours: neighbours, threads: 0)
+            #expect(fast == SpanningTree.prim(points: points, dimension: d, coreSquared: neighbours.coreSquared), "d=\(d) k=\(k)")
         }
     }
 

@@ -2,6 +2,7 @@
 /// increasing core distance), and per tree node the one component all its points belong to (−1
 /// when mixed).
 struct ComponentRound {
+    let pointComponent: [Int32]
     let slotComponent: [Int32]
     let nodeComponent: [Int32]
     /// Points grouped by component; component c owns grouped[starts[c]..<starts[c + 1]].
@@ -29,39 +30,60 @@ struct ComponentRound {
         slotComponent = tree.slotPoints.map { $0 >= 0 ? component[Int($0)] : -1 }
         nodeComponent = tree.perNode(slots: slotComponent, leaf: { Set($0).count == 1 ? $0[0] : -1 },
                                      merge: { $0 == $1 ? $0 : -1 })
+        pointComponent = component
         self.grouped = grouped
         self.starts = starts
     }
 
     var componentCount: Int { starts.count - 1 }
 
-    /// Every component's lightest edge to another component, in component order.
-    func lightestEdges(tree: FeatureBallTree, points: [Float], core: [Double], slotCore: [Double],
+    /// Every component's lightest edge to another component, in component order. First from the
+    /// neighbour lists: an edge p–q with q in p's list weighs max(core(p), core(q)), and when that
+    /// is core(p) and the list is complete, no edge from p is lighter (p needs no search). Then
+    /// tree searches from the other points in increasing core distance, each bounded by the
+    /// component's best edge so far, until a core distance exceeds it.
+    func lightestEdges(tree: FeatureBallTree, neighbours: NearestNeighbours, slotCore: [Double],
                        nodeMinCore: [Double], threads: Int) -> [ReachabilityEdge] {
         var best = [ReachabilityEdge](repeating: .none, count: componentCount)
+        var settled = [Bool](repeating: false, count: grouped.count)
         let chunks = chunkStarts(target: max(1, grouped.count / 64))
-        let d = tree.dimension
+        let core = neighbours.coreSquared
         best.withUnsafeMutableBufferPointer { best in
-            let out = SendablePointer(best.baseAddress!)
+        settled.withUnsafeMutableBufferPointer { settled in
+            let out = SendablePointer(best.baseAddress!), settled = SendablePointer(settled.baseAddress!)
             parallelChunks(chunks.count - 1, threads: threads) { chunk in
-                let q = UnsafeMutablePointer<Double>.allocate(capacity: d)
-                let stack = UnsafeMutablePointer<(node: Int32, gap: Double)>.allocate(capacity: tree.stackCapacity)
-                defer { q.deallocate(); stack.deallocate() }
-                withPointers(tree, slotCore, nodeMinCore) { view in
+                BallTreeSearch.with(tree) { search in
+                withView(slotCore, nodeMinCore) { view in
                     for c in chunks[chunk]..<chunks[chunk + 1] {
                         var query = OtherComponentQuery(view: view, component: Int32(c))
-                        for p in grouped[starts[c]..<starts[c + 1]] {
-                            let point = Int(p)
-                            guard core[point] <= query.best.squared else { break }
-                            for j in 0..<d { q[j] = Double(points[point * d + j]) }
+                        let members = grouped[starts[c]..<starts[c + 1]]
+                        for p in members {
+                            let edge = listEdge(from: Int(p), neighbours)
+                            if edge < query.best { query.best = edge }
+                            settled.base[Int(p)] = neighbours.complete[Int(p)] && edge.squared == core[Int(p)]
+                        }
+                        for p in members where !settled.base[Int(p)] {
+                            guard core[Int(p)] <= query.best.squared else { break }
                             query.point = p
-                            query.core = core[point]
-                            tree.search(&query, from: q, stack: stack)
+                            query.core = core[Int(p)]
+                            tree.search(&query, from: Int(p), search)
                         }
                         out.base[c] = query.best
                     }
                 }
+                }
             }
+        }}
+        return best
+    }
+
+    /// The lightest edge from p to a point of another component in p's neighbour list.
+    private func listEdge(from p: Int, _ neighbours: NearestNeighbours) -> ReachabilityEdge {
+        var best = ReachabilityEdge.none
+        let c = pointComponent[p], k = neighbours.k
+        for q in neighbours.neighbours[(p * k)..<(p * k + k)] where pointComponent[Int(q)] != c {
+            let edge = ReachabilityEdge(Int32(p), q, squared: max(neighbours.coreSquared[p], neighbours.coreSquared[Int(q)]))
+            if edge < best { best = edge }
         }
         return best
     }
@@ -76,24 +98,21 @@ struct ComponentRound {
         return bounds
     }
 
-    private func withPointers<R>(_ tree: FeatureBallTree, _ slotCore: [Double], _ nodeMinCore: [Double],
-                                 _ body: (TreeView) -> R) -> R {
-        tree.slotPoints.withUnsafeBufferPointer { slotPoints in
+    private func withView<R>(_ slotCore: [Double], _ nodeMinCore: [Double], _ body: (TreeView) -> R) -> R {
         slotComponent.withUnsafeBufferPointer { slotComponent in
         nodeComponent.withUnsafeBufferPointer { nodeComponent in
         slotCore.withUnsafeBufferPointer { slotCore in
         nodeMinCore.withUnsafeBufferPointer { nodeMinCore in
-            body(TreeView(slotPoints: slotPoints.baseAddress!, slotComponent: slotComponent.baseAddress!,
-                          slotCore: slotCore.baseAddress!, nodeComponent: nodeComponent.baseAddress!,
-                          nodeMinCore: nodeMinCore.baseAddress!))
-        }}}}}
+            body(TreeView(slotComponent: slotComponent.baseAddress!, slotCore: slotCore.baseAddress!,
+                          nodeComponent: nodeComponent.baseAddress!, nodeMinCore: nodeMinCore.baseAddress!))
+        }}}}
     }
 }
 
 /// The per-slot and per-node arrays a search reads.
 private struct TreeView {
-    let slotPoints: UnsafePointer<Int32>
     let slotComponent: UnsafePointer<Int32>
+    /// Squared core distances per slot (+∞ for padding).
     let slotCore: UnsafePointer<Double>
     let nodeComponent: UnsafePointer<Int32>
     let nodeMinCore: UnsafePointer<Double>
@@ -122,13 +141,16 @@ private struct OtherComponentQuery: FeatureTreeQuery {
         gap > best.squared || view.nodeMinCore[node] > best.squared
     }
 
-    mutating func visit(block: Int, squaredDistances r: FeatureBallTree.Lanes) {
-        for lane in 0..<FeatureBallTree.lanes {
+    /// A lane is a candidate when its exact distance and its core are at most the best weight
+    /// (the searching point's core is, or the search would not have started).
+    mutating func visit(block: Int, approximate r: FeatureBallTree.Lanes, exact: BallTreeSearch) {
+        let bound = exact.filter(best.squared)
+        guard BallTreeSearch.mayBeAtMost(r, bound) else { return }
+        for lane in 0..<FeatureBallTree.lanes where r[lane] <= bound {
             let slot = block * FeatureBallTree.lanes + lane
-            let weight = max(max(r[lane], view.slotCore[slot]), core)
-            guard weight <= best.squared, view.slotComponent[slot] != component else { continue }
-            let other = view.slotPoints[slot]
-            guard other >= 0 else { continue }
+            let other = exact.slotPoints[slot]
+            guard other >= 0, view.slotCore[slot] <= best.squared, view.slotComponent[slot] != component else { continue }
+            let weight = max(max(exact.exact(slot), view.slotCore[slot]), core)
             let edge = ReachabilityEdge(point, other, squared: weight)
             if edge < best { best = edge }
         }

@@ -1,15 +1,14 @@
 /// An exact ball tree over n points of any dimension d, laid out for SIMD distance scans.
 ///
 /// A node holds a ball (the centroid of its points and the largest distance to it) and splits its
-/// points at the median of their projections onto the line between two far-apart points (the
-/// point farthest from the centroid, and the point farthest from that one), until at most
-/// `leafSize` remain. In 16-d, balls bound clustered points much more tightly than boxes.
-/// Each leaf's points occupy whole blocks of 8 slots (padding slots hold +∞ coordinates and point
-/// −1), stored dimension-major inside a block, so one leaf scan computes 8 squared distances at
-/// once with each lane summing its coordinates in order 0..<d: bit-identical to a scalar loop and
-/// to scikit-learn's Euclidean `rdist` in float64.
+/// points in two (`split`) until at most `leafSize` remain. In 16-d, balls bound clustered points
+/// much more tightly than boxes. Each leaf's points occupy whole blocks of 8 slots (padding slots
+/// hold +∞ coordinates and point −1), stored as float32 dimension-major inside a block, so one
+/// leaf scan computes 8 approximate squared distances at once (half the memory traffic of
+/// float64); searches compute the exact float64 distance only for the lanes that pass
+/// (`BallTreeSearch.swift`).
 struct FeatureBallTree: Sendable {
-    typealias Lanes = SIMD8<Double>
+    typealias Lanes = SIMD8<Float>
     static let lanes = 8
 
     struct Node: Sendable {
@@ -27,13 +26,15 @@ struct FeatureBallTree: Sendable {
     let radii: [Double]
     /// blocks[b·d + j] holds coordinate j of slots 8b..<8b+8.
     let blocks: [Lanes]
+    /// The points as given, n·d row-major.
+    let points: [Float]
     /// The point in each slot, −1 for padding.
     let slotPoints: [Int32]
     /// Room one search's stack needs: the depth plus one (each level pops one node, pushes two).
     let stackCapacity: Int
 
     /// Builds the tree over `points` (n·d floats, row-major, finite).
-    init(points: [Float], dimension d: Int, leafSize: Int = 32) {
+    init(points: [Float], dimension d: Int, leafSize: Int = 64) {
         let n = points.count / d
         let x = points.map { Double($0) }
         var order = (0..<n).map { Int32($0) }
@@ -55,7 +56,7 @@ struct FeatureBallTree: Sendable {
                 leafRanges.append(range)
                 return Int32(index)
             }
-            let (sides, leftCount) = Self.split(order[range], centre: ball.centre, x, d)
+            let (sides, leftCount) = Self.split(order[range], centre: ball.centre, x, d, balanced: level > 48)
             order.replaceSubrange(range, with: sides)
             let middle = range.lowerBound + leftCount
             let left = build(range.lowerBound..<middle, level: level + 1)
@@ -74,11 +75,12 @@ struct FeatureBallTree: Sendable {
             for (k, point) in order[leafRanges[leaf]].enumerated() {
                 let slot = Int(node.firstBlock) * Self.lanes + k
                 slotPoints[slot] = point
-                for j in 0..<d { blocks[(slot / Self.lanes) * d + j][slot % Self.lanes] = x[Int(point) * d + j] }
+                for j in 0..<d { blocks[(slot / Self.lanes) * d + j][slot % Self.lanes] = points[Int(point) * d + j] }
             }
         }
         self.dimension = d
         self.count = n
+        self.points = points
         self.nodes = nodes
         self.centres = centres
         self.radii = radii
@@ -106,11 +108,12 @@ struct FeatureBallTree: Sendable {
     }
 
     /// Splits `ids` in two by 2-means (three Lloyd steps from the point farthest from the centroid
-    /// and the point farthest from that one), which keeps clusters whole and their balls tight;
-    /// when a side would get fewer than 1/20 of the points, at the median of the projections on
-    /// the line between the two means instead. Returns the ids, left side first, and its size.
-    private static func split(_ ids: ArraySlice<Int32>, centre: [Double], _ x: [Double],
-                              _ d: Int) -> (ids: [Int32], leftCount: Int) {
+    /// and the point farthest from that one), which keeps clusters whole and peels off outliers,
+    /// so balls stay tight; when a side would get fewer than 1/200 of the points, or `balanced`
+    /// (deep in the tree, bounding the depth), at the median of the projections on the line
+    /// between the two means instead. Returns the ids, left side first, and its size.
+    private static func split(_ ids: ArraySlice<Int32>, centre: [Double], _ x: [Double], _ d: Int,
+                              balanced: Bool) -> (ids: [Int32], leftCount: Int) {
         func row(_ id: Int32) -> ArraySlice<Double> { x[(Int(id) * d)..<(Int(id) * d + d)] }
         func farthest(from y: ArraySlice<Double>) -> Int32 {
             var best = ids[ids.startIndex], bestDistance = -1.0
@@ -135,7 +138,7 @@ struct FeatureBallTree: Sendable {
             means = (0..<2).map { side in sums[side].map { $0 / Double(counts[side]) } }
         }
         let rightCount = right.filter { $0 }.count
-        if min(rightCount, ids.count - rightCount) >= max(1, ids.count / 200) {
+        if !balanced, min(rightCount, ids.count - rightCount) >= max(1, ids.count / 200) {
             return (zip(ids, right).filter { !$0.1 }.map(\.0) + zip(ids, right).filter { $0.1 }.map(\.0),
                     ids.count - rightCount)
         }
@@ -146,84 +149,20 @@ struct FeatureBallTree: Sendable {
     }
 }
 
-/// What a depth-first search over a `FeatureBallTree` looks for (k nearest points, nearest point of
-/// another component); the search prunes with it and hands it the leaves it reaches.
-protocol FeatureTreeQuery {
-    /// True when nothing in `node` can improve the result, before its ball is measured.
-    func skips(node: Int) -> Bool
-    /// True when nothing in `node` can improve the result, given the squared distance `gap` from
-    /// the query to the node's ball.
-    func prunes(node: Int, gap: Double) -> Bool
-    /// Takes the 8 squared distances of block `block` (slots 8·block..<8·block+8).
-    mutating func visit(block: Int, squaredDistances: FeatureBallTree.Lanes)
-}
-
 extension FeatureBallTree {
-    /// A lower bound of the squared distance from `q` to any point of `node`: (|q − centre| −
-    /// radius)², the difference shrunk by 1e-9 of the magnitudes, far more than the rounding of
-    /// either distance, so it never exceeds a distance the leaf scan computes and pruning on it
-    /// is exact.
-    @inline(__always)
-    func gap(_ node: Int, _ q: UnsafePointer<Double>, _ centres: UnsafePointer<Double>,
-             _ radii: UnsafePointer<Double>) -> Double {
-        let d = dimension, centre = centres + d * node
-        var sum = 0.0
-        for j in 0..<d {
-            let t = q[j] - centre[j]
-            sum += t * t
-        }
-        let toCentre = sum.squareRoot(), radius = radii[node]
-        let g = toCentre - radius - 1e-9 * (toCentre + radius)
-        return g > 0 ? g * g : 0
-    }
-
-    /// Runs `query` over the tree from the point `q` (d coordinates), nearer child first.
-    /// `stack` needs room for `stackCapacity` entries.
-    @inline(__always)
-    func search<Q: FeatureTreeQuery>(_ query: inout Q, from q: UnsafePointer<Double>,
-                                     stack: UnsafeMutablePointer<(node: Int32, gap: Double)>) {
-        nodes.withUnsafeBufferPointer { nodes in
-        centres.withUnsafeBufferPointer { centres in
-        radii.withUnsafeBufferPointer { radii in
-        blocks.withUnsafeBufferPointer { blocks in
-            let d = dimension
-            var top = 0
-            stack[0] = (0, gap(0, q, centres.baseAddress!, radii.baseAddress!))
-            top = 1
-            while top > 0 {
-                top -= 1
-                let (index, nodeGap) = stack[top]
-                let node = nodes[Int(index)]
-                if query.prunes(node: Int(index), gap: nodeGap) { continue }
-                if node.isLeaf {
-                    for b in Int(node.firstBlock)..<Int(node.endBlock) {
-                        var sum = Lanes(repeating: 0)
-                        for j in 0..<d {
-                            let t = blocks[b * d + j] - Lanes(repeating: q[j])
-                            sum += t * t
-                        }
-                        query.visit(block: b, squaredDistances: sum)
-                    }
-                    continue
-                }
-                // Push the farther child first so that the nearer one is searched first.
-                let left = Int(node.left), right = Int(node.right)
-                let leftGap = query.skips(node: left) ? Double.nan : gap(left, q, centres.baseAddress!, radii.baseAddress!)
-                let rightGap = query.skips(node: right) ? Double.nan : gap(right, q, centres.baseAddress!, radii.baseAddress!)
-                let (farther, fartherGap, nearer, nearerGap) = rightGap < leftGap
-                    ? (left, leftGap, right, rightGap) : (right, rightGap, left, leftGap)
-                if !fartherGap.isNaN, !query.prunes(node: farther, gap: fartherGap) {
-                    stack[top] = (Int32(farther), fartherGap)
-                    top += 1
-                }
-                if !nearerGap.isNaN, !query.prunes(node: nearer, gap: nearerGap) {
-                    stack[top] = (Int32(nearer), nearerGap)
-                    top += 1
-                }
+    /// A value per node from per-slot values: `leaf` over a leaf's real points' values, `merge`
+    /// of the two children for inner nodes (children come after their parent in preorder).
+    func perNode<T>(slots: [T], leaf: ([T]) -> T, merge: (T, T) -> T) -> [T] {
+        var values = [T?](repeating: nil, count: nodes.count)
+        for index in nodes.indices.reversed() {
+            let node = nodes[index]
+            if node.isLeaf {
+                let range = Int(node.firstBlock) * Self.lanes..<Int(node.endBlock) * Self.lanes
+                values[index] = leaf(range.filter { slotPoints[$0] >= 0 }.map { slots[$0] })
+            } else {
+                values[index] = merge(values[Int(node.left)]!, values[Int(node.right)]!)
             }
         }
-        }
-        }
-        }
+        return values.map { $0! }
     }
 }

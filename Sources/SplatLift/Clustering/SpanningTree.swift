@@ -26,9 +26,8 @@ enum SpanningTree {
     /// by the component's best edge so far, and a point whose core distance exceeds that bound ends
     /// the component's round (no edge from it or a later point can be lighter). Tree nodes that lie
     /// inside the searching component, or whose points' core distances exceed the bound, are pruned.
-    static func boruvka(_ tree: FeatureBallTree, points: [Float], coreSquared core: [Double],
-                        threads: Int) -> [ReachabilityEdge] {
-        let n = tree.count
+    static func boruvka(_ tree: FeatureBallTree, neighbours: NearestNeighbours, threads: Int) -> [ReachabilityEdge] {
+        let n = tree.count, core = neighbours.coreSquared
         let slotCore = tree.slotPoints.map { $0 >= 0 ? core[Int($0)] : .infinity }
         let nodeMinCore = tree.perNode(slots: slotCore, leaf: { $0.min() ?? .infinity }, merge: { min($0, $1) })
         let byCore = (0..<n).sorted { (core[$0], $0) < (core[$1], $1) }
@@ -36,7 +35,7 @@ enum SpanningTree {
         var edges: [ReachabilityEdge] = []
         while edges.count < n - 1 {
             let round = ComponentRound(components: &components, order: byCore, tree: tree)
-            let best = round.lightestEdges(tree: tree, points: points, core: core, slotCore: slotCore,
+            let best = round.lightestEdges(tree: tree, neighbours: neighbours, slotCore: slotCore,
                                            nodeMinCore: nodeMinCore, threads: threads)
             let before = edges.count
             for edge in best where components.union(Int(edge.a), Int(edge.b)) { edges.append(edge) }
@@ -56,7 +55,7 @@ enum SpanningTree {
             inTree[current] = true
             var next = -1
             for j in 0..<n where !inTree[j] {
-                let r = CoreDistances.squaredDistance(points, d, current, j)
+                let r = NearestNeighbours.squaredDistance(points, d, current, j)
                 let edge = ReachabilityEdge(Int32(current), Int32(j), squared: max(core[current], core[j], r))
                 if edge < link[j] { link[j] = edge }
                 if next < 0 || link[j] < link[next] { next = j }
@@ -89,23 +88,5 @@ struct ComponentUnion {
         guard rx != ry else { return false }
         parent[max(rx, ry)] = Int32(min(rx, ry))
         return true
-    }
-}
-
-extension FeatureBallTree {
-    /// A value per node from per-slot values: `leaf` over a leaf's real points' values, `merge`
-    /// of the two children for inner nodes (children come after their parent in preorder).
-    func perNode<T>(slots: [T], leaf: ([T]) -> T, merge: (T, T) -> T) -> [T] {
-        var values = [T?](repeating: nil, count: nodes.count)
-        for index in nodes.indices.reversed() {
-            let node = nodes[index]
-            if node.isLeaf {
-                let range = Int(node.firstBlock) * Self.lanes..<Int(node.endBlock) * Self.lanes
-                values[index] = leaf(range.filter { slotPoints[$0] >= 0 }.map { slots[$0] })
-            } else {
-                values[index] = merge(values[Int(node.left)]!, values[Int(node.right)]!)
-            }
-        }
-        return values.map { $0! }
     }
 }
