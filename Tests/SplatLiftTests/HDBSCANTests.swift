@@ -55,7 +55,7 @@ import SplatTestSupport
         let points = Self.randomPoints(n, dimension: d, seed: UInt64(d * 1000 + n))
         let tree = FeatureBallTree(points: points, dimension: d, leafSize: 9)
         for k in [1, 2, 5, 20] {
-            let fast = NearestNeighbours(tree, points: points, k: k, threads: 0)
+            let fast = NearestNeighbours(tree, k: k, threads: 0)
             #expect(fast.coreSquared == NearestNeighbours.bruteForceCoreSquared(points: points, dimension: d, k: k), "d=\(d) k=\(k)")
             for p in 0..<n {
                 let within = Set((0..<n).filter { NearestNeighbours.squaredDistance(points, d, p, $0) <= fast.coreSquared[p] })
@@ -71,7 +71,7 @@ import SplatTestSupport
         let points = Self.randomPoints(n, dimension: d, seed: UInt64(d * 7 + n))
         let tree = FeatureBallTree(points: points, dimension: d, leafSize: 9)
         for k in [1, 4, 15] {
-            let neighbours = NearestNeighbours(tree, points: points, k: k, threads: 0)
+            let neighbours = NearestNeighbours(tree, k: k, threads: 0)
             let fast = SpanningTree.boruvka(tree, neighbours: neighbours, threads: 0)
             #expect(fast == SpanningTree.prim(points: points, dimension: d, coreSquared: neighbours.coreSquared), "d=\(d) k=\(k)")
         }

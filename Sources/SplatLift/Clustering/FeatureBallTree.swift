@@ -6,7 +6,7 @@
 /// hold +∞ coordinates and point −1), stored as float32 dimension-major inside a block, so one
 /// leaf scan computes 8 approximate squared distances at once (half the memory traffic of
 /// float64); searches compute the exact float64 distance only for the lanes that pass
-/// (`BallTreeSearch.swift`).
+/// (`BallTreeView.swift`).
 struct FeatureBallTree: Sendable {
     typealias Lanes = SIMD8<Float>
     static let lanes = 8
@@ -32,6 +32,10 @@ struct FeatureBallTree: Sendable {
     let slotPoints: [Int32]
     /// Room one search's stack needs: the depth plus one (each level pops one node, pushes two).
     let stackCapacity: Int
+    /// The most points a leaf holds.
+    let leafSize: Int
+    /// The leaves in tree order.
+    let leaves: [Int]
 
     /// Builds the tree over `points` (n·d floats, row-major, finite).
     init(points: [Float], dimension d: Int, leafSize: Int = 64) {
@@ -85,6 +89,8 @@ struct FeatureBallTree: Sendable {
         self.centres = centres
         self.radii = radii
         self.stackCapacity = depth + 2
+        self.leafSize = leafSize
+        self.leaves = nodes.indices.filter { nodes[$0].isLeaf }
         self.slotPoints = slotPoints
         self.blocks = blocks
     }
@@ -150,6 +156,20 @@ struct FeatureBallTree: Sendable {
 }
 
 extension FeatureBallTree {
+    /// Runs `body` with raw views of the arrays.
+    func withView<R>(_ body: (BallTreeView) -> R) -> R {
+        nodes.withUnsafeBufferPointer { nodes in
+        centres.withUnsafeBufferPointer { centres in
+        radii.withUnsafeBufferPointer { radii in
+        blocks.withUnsafeBufferPointer { blocks in
+        points.withUnsafeBufferPointer { points in
+        slotPoints.withUnsafeBufferPointer { slotPoints in
+            body(BallTreeView(dimension: dimension, nodes: nodes.baseAddress!, centres: centres.baseAddress!,
+                              radii: radii.baseAddress!, blocks: blocks.baseAddress!, points: points.baseAddress!,
+                              slotPoints: slotPoints.baseAddress!))
+        }}}}}}
+    }
+
     /// A value per node from per-slot values: `leaf` over a leaf's real points' values, `merge`
     /// of the two children for inner nodes (children come after their parent in preorder).
     func perNode<T>(slots: [T], leaf: ([T]) -> T, merge: (T, T) -> T) -> [T] {

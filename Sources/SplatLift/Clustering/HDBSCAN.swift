@@ -91,7 +91,7 @@ public enum HDBSCAN {
         var clock = StageClock(), seconds = StageSeconds()
         let tree = FeatureBallTree(points: points, dimension: dimension)
         seconds.tree = clock.lap()
-        let neighbours = NearestNeighbours(tree, points: points, k: minSamples, threads: threads)
+        let neighbours = NearestNeighbours(tree, k: minSamples, threads: threads)
         seconds.coreDistances = clock.lap()
         let edges = SpanningTree.boruvka(tree, neighbours: neighbours, threads: threads)
         seconds.spanningTree = clock.lap()

@@ -12,34 +12,38 @@ struct NearestNeighbours: Sendable {
     let complete: [Bool]
 
     /// Exact search in the ball tree for the k + 1 nearest (the last tells whether the list is
-    /// complete), points in tree order split over threads.
-    init(_ tree: FeatureBallTree, points: [Float], k: Int, threads: Int) {
-        let n = tree.count, slots = tree.slotPoints.count
+    /// complete), a leaf's points at a time, leaves in tree order split over threads.
+    init(_ tree: FeatureBallTree, k: Int, threads: Int) {
+        let n = tree.count, leaves = tree.leaves
         var core = [Double](repeating: 0, count: n), neighbours = [Int32](repeating: 0, count: n * k)
         var complete = [Bool](repeating: false, count: n)
-        let chunks = max(1, min(64, slots / 256))
+        let chunks = max(1, min(64, leaves.count / 8))
         core.withUnsafeMutableBufferPointer { coreOut in
         neighbours.withUnsafeMutableBufferPointer { listOut in
         complete.withUnsafeMutableBufferPointer { completeOut in
             let coreOut = SendablePointer(coreOut.baseAddress!), listOut = SendablePointer(listOut.baseAddress!)
             let completeOut = SendablePointer(completeOut.baseAddress!)
             parallelChunks(chunks, threads: threads) { chunk in
-                let heap = UnsafeMutablePointer<(squared: Double, point: Int32)>.allocate(capacity: k + 1)
-                defer { heap.deallocate() }
-                BallTreeSearch.with(tree) { search in
-                    for slot in chunkRange(chunk, of: chunks, count: slots) {
-                        let point = Int(search.slotPoints[slot])
-                        guard point >= 0 else { continue }
-                        var query = NearestQuery(heap: heap, size: k + 1)
-                        tree.search(&query, from: point, search)
-                        // heap[0] is the (k + 1)-th nearest; the rest are the list.
-                        var kth = 0.0
-                        for i in 1...k {
-                            kth = max(kth, heap[i].squared)
-                            listOut.base[point * k + i - 1] = heap[i].point
+                let size = k + 1
+                let heaps = UnsafeMutablePointer<(squared: Double, point: Int32)>.allocate(capacity: tree.leafSize * size)
+                let queries = UnsafeMutablePointer<Int32>.allocate(capacity: tree.leafSize)
+                let stack = UnsafeMutablePointer<(node: Int32, gap: Double)>.allocate(capacity: tree.stackCapacity)
+                defer { heaps.deallocate(); queries.deallocate(); stack.deallocate() }
+                tree.withView { view in
+                    for leaf in leaves[chunkRange(chunk, of: chunks, count: leaves.count)] {
+                        var batch = NearestBatch(view: view, leaf: leaf, size: size, heaps: heaps, queries: queries)
+                        view.traverse(&batch, from: leaf, stack: stack)
+                        for i in 0..<batch.count {
+                            // heap[0] is the (k + 1)-th nearest; the rest are the list.
+                            let heap = heaps + i * size, point = Int(queries[i])
+                            var kth = 0.0
+                            for e in 1...k {
+                                kth = max(kth, heap[e].squared)
+                                listOut.base[point * k + e - 1] = heap[e].point
+                            }
+                            coreOut.base[point] = kth
+                            completeOut.base[point] = heap[0].squared > kth
                         }
-                        coreOut.base[point] = kth
-                        completeOut.base[point] = heap[0].squared > kth
                     }
                 }
             }
@@ -70,37 +74,61 @@ struct NearestNeighbours: Sendable {
     }
 }
 
-/// The `size` nearest points seen so far, as a max-heap on the squared distance (heap[0] is the
-/// farthest of them); padding entries are (+∞, −1).
-private struct NearestQuery: FeatureTreeQuery {
-    let heap: UnsafeMutablePointer<(squared: Double, point: Int32)>
+/// For each point of a query leaf the `size` nearest points seen so far, as a max-heap on the
+/// squared distance (heap[0] is the farthest of them); padding entries are (+∞, −1).
+private struct NearestBatch: LeafBatchQuery {
+    let view: BallTreeView
     let size: Int
+    let heaps: UnsafeMutablePointer<(squared: Double, point: Int32)>
+    let queries: UnsafeMutablePointer<Int32>
+    let count: Int
+    /// The largest heap[0] over the query points: no farther point matters to any of them.
+    var bound = Double.infinity
 
-    init(heap: UnsafeMutablePointer<(squared: Double, point: Int32)>, size: Int) {
-        self.heap = heap
+    init(view: BallTreeView, leaf: Int, size: Int, heaps: UnsafeMutablePointer<(squared: Double, point: Int32)>,
+         queries: UnsafeMutablePointer<Int32>) {
+        self.view = view
         self.size = size
-        heap.initialize(repeating: (.infinity, -1), count: size)
+        self.heaps = heaps
+        self.queries = queries
+        count = view.leafPoints(leaf, into: queries)
+        heaps.initialize(repeating: (.infinity, -1), count: count * size)
     }
 
     func skips(node: Int) -> Bool { false }
 
-    /// A ball no nearer than the farthest kept point cannot change the kept distances.
-    func prunes(node: Int, gap: Double) -> Bool { gap >= heap[0].squared }
+    /// A ball no nearer than every query point's farthest kept point changes nothing.
+    func prunes(node: Int, gap: Double) -> Bool { gap >= bound }
 
-    mutating func visit(block: Int, approximate r: FeatureBallTree.Lanes, exact: BallTreeSearch) {
-        var bound = exact.filter(heap[0].squared)
-        guard BallTreeSearch.mayBeAtMost(r, bound) else { return }
-        for lane in 0..<FeatureBallTree.lanes where r[lane] <= bound {
+    mutating func visit(leaf: Int) {
+        let node = view.nodes[leaf]
+        bound = 0
+        for i in 0..<count {
+            let heap = heaps + i * size, q = view.row(queries[i])
+            if view.measure(leaf, q).gap < heap[0].squared {
+                for block in Int(node.firstBlock)..<Int(node.endBlock) { scan(block, q, heap) }
+            }
+            bound = max(bound, heap[0].squared)
+        }
+    }
+
+    @inline(__always) private func scan(_ block: Int, _ q: UnsafePointer<Float>,
+                                        _ heap: UnsafeMutablePointer<(squared: Double, point: Int32)>) {
+        let r = view.approximate(block, q)
+        var filter = view.filter(heap[0].squared)
+        guard BallTreeView.mayBeAtMost(r, filter) else { return }
+        for lane in 0..<FeatureBallTree.lanes where r[lane] <= filter {
             let slot = block * FeatureBallTree.lanes + lane
-            let squared = exact.exact(slot)
+            guard view.slotPoints[slot] >= 0 else { continue }
+            let squared = view.exact(slot, q)
             if squared < heap[0].squared {
-                replaceTop(squared, exact.slotPoints[slot])
-                bound = exact.filter(heap[0].squared)
+                replaceTop(heap, squared, view.slotPoints[slot])
+                filter = view.filter(heap[0].squared)
             }
         }
     }
 
-    private func replaceTop(_ value: Double, _ point: Int32) {
+    private func replaceTop(_ heap: UnsafeMutablePointer<(squared: Double, point: Int32)>, _ value: Double, _ point: Int32) {
         var i = 0
         while true {
             let l = 2 * i + 1, r = l + 1

@@ -30,11 +30,10 @@ enum SpanningTree {
         let n = tree.count, core = neighbours.coreSquared
         let slotCore = tree.slotPoints.map { $0 >= 0 ? core[Int($0)] : .infinity }
         let nodeMinCore = tree.perNode(slots: slotCore, leaf: { $0.min() ?? .infinity }, merge: { min($0, $1) })
-        let byCore = (0..<n).sorted { (core[$0], $0) < (core[$1], $1) }
         var components = ComponentUnion(count: n)
         var edges: [ReachabilityEdge] = []
         while edges.count < n - 1 {
-            let round = ComponentRound(components: &components, order: byCore, tree: tree)
+            let round = ComponentRound(components: &components, tree: tree)
             let best = round.lightestEdges(tree: tree, neighbours: neighbours, slotCore: slotCore,
                                            nodeMinCore: nodeMinCore, threads: threads)
             let before = edges.count
