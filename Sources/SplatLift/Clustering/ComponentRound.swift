@@ -46,14 +46,15 @@ struct ComponentRound {
                 let best = perWorker.base + worker * componentCount
                 best.update(from: initial, count: componentCount)
                 let queries = UnsafeMutablePointer<Int32>.allocate(capacity: tree.leafSize)
-                let stack = UnsafeMutablePointer<(node: Int32, gap: Double)>.allocate(capacity: tree.stackCapacity)
-                defer { queries.deallocate(); stack.deallocate() }
+                let offsets = UnsafeMutablePointer<Double>.allocate(capacity: tree.leafSize)
+                let stack = UnsafeMutablePointer<StackEntry>.allocate(capacity: tree.stackCapacity)
+                defer { queries.deallocate(); offsets.deallocate(); stack.deallocate() }
                 tree.withView { view in
                 withComponents(slotCore, nodeMinCore, neighbours.coreSquared, settled) { components in
                     for chunk in stride(from: worker, to: chunks, by: workers) {
                         for leaf in leaves[chunkRange(chunk, of: chunks, count: leaves.count)] {
                             var batch = ComponentBatch(view: view, components: components, best: best, leaf: leaf,
-                                                       queries: queries)
+                                                       queries: queries, offsets: offsets)
                             if batch.count > 0 { view.traverse(&batch, from: leaf, stack: stack) }
                         }
                     }
@@ -128,20 +129,24 @@ private struct ComponentBatch: LeafBatchQuery {
     let components: ComponentView
     let best: UnsafeMutablePointer<ReachabilityEdge>
     let queries: UnsafeMutablePointer<Int32>
+    /// Per query point its distance from the query leaf's centre.
+    let offsets: UnsafeMutablePointer<Double>
     private(set) var count = 0
     /// The largest best weight over the query points, and their one component (−1 when mixed).
     var bound = -Double.infinity
     var component: Int32 = -1
 
     init(view: BallTreeView, components: ComponentView, best: UnsafeMutablePointer<ReachabilityEdge>,
-         leaf: Int, queries: UnsafeMutablePointer<Int32>) {
+         leaf: Int, queries: UnsafeMutablePointer<Int32>, offsets: UnsafeMutablePointer<Double>) {
         self.view = view
         self.components = components
         self.best = best
         self.queries = queries
+        self.offsets = offsets
         let all = view.leafPoints(leaf, into: queries)
         for i in 0..<all where !components.settled[Int(queries[i])] {
             queries[count] = queries[i]
+            offsets[count] = view.measure(leaf, view.row(queries[i])).toCentre
             count += 1
         }
         update()
@@ -156,6 +161,7 @@ private struct ComponentBatch: LeafBatchQuery {
             let p = Int(queries[i]), c = components.pointComponent[p], limit = best[Int(c)].squared
             guard components.core[p] <= limit else { continue }
             queries[kept] = queries[i]
+            offsets[kept] = offsets[i]
             kept += 1
             bound = max(bound, limit)
             if c != component { component = -1 }
@@ -172,11 +178,15 @@ private struct ComponentBatch: LeafBatchQuery {
         gap > bound || components.nodeMinCore[node] > bound
     }
 
-    mutating func visit(leaf: Int) {
+    /// Each query point skips the leaf when it lies in the point's component, or when the
+    /// triangle inequality, then its own distance to the leaf's ball, puts the leaf beyond its best.
+    mutating func visit(leaf: Int, toCentre: Double) {
         let node = view.nodes[leaf], leafComponent = components.nodeComponent[leaf]
         for i in 0..<count {
             let p = queries[i], c = components.pointComponent[Int(p)], q = view.row(p)
-            guard c != leafComponent, view.measure(leaf, q).gap <= best[Int(c)].squared else { continue }
+            let limit = best[Int(c)].squared
+            guard c != leafComponent, view.gap(leaf, toCentre: toCentre, offset: offsets[i]) <= limit,
+                  view.measure(leaf, q).gap <= limit else { continue }
             for block in Int(node.firstBlock)..<Int(node.endBlock) { scan(block, p, c, q) }
         }
         update()

@@ -38,7 +38,7 @@ struct FeatureBallTree: Sendable {
     let leaves: [Int]
 
     /// Builds the tree over `points` (n·d floats, row-major, finite).
-    init(points: [Float], dimension d: Int, leafSize: Int = 64) {
+    init(points: [Float], dimension d: Int, leafSize: Int = 128) {
         let n = points.count / d
         let x = points.map { Double($0) }
         var order = (0..<n).map { Int32($0) }

@@ -27,11 +27,13 @@ struct NearestNeighbours: Sendable {
                 let size = k + 1
                 let heaps = UnsafeMutablePointer<(squared: Double, point: Int32)>.allocate(capacity: tree.leafSize * size)
                 let queries = UnsafeMutablePointer<Int32>.allocate(capacity: tree.leafSize)
-                let stack = UnsafeMutablePointer<(node: Int32, gap: Double)>.allocate(capacity: tree.stackCapacity)
-                defer { heaps.deallocate(); queries.deallocate(); stack.deallocate() }
+                let offsets = UnsafeMutablePointer<Double>.allocate(capacity: tree.leafSize)
+                let stack = UnsafeMutablePointer<StackEntry>.allocate(capacity: tree.stackCapacity)
+                defer { heaps.deallocate(); queries.deallocate(); offsets.deallocate(); stack.deallocate() }
                 tree.withView { view in
                     for leaf in leaves[chunkRange(chunk, of: chunks, count: leaves.count)] {
-                        var batch = NearestBatch(view: view, leaf: leaf, size: size, heaps: heaps, queries: queries)
+                        var batch = NearestBatch(view: view, leaf: leaf, size: size, heaps: heaps, queries: queries,
+                                                 offsets: offsets)
                         view.traverse(&batch, from: leaf, stack: stack)
                         for i in 0..<batch.count {
                             // heap[0] is the (k + 1)-th nearest; the rest are the list.
@@ -81,17 +83,21 @@ private struct NearestBatch: LeafBatchQuery {
     let size: Int
     let heaps: UnsafeMutablePointer<(squared: Double, point: Int32)>
     let queries: UnsafeMutablePointer<Int32>
+    /// Per query point its distance from the query leaf's centre.
+    let offsets: UnsafeMutablePointer<Double>
     let count: Int
     /// The largest heap[0] over the query points: no farther point matters to any of them.
     var bound = Double.infinity
 
     init(view: BallTreeView, leaf: Int, size: Int, heaps: UnsafeMutablePointer<(squared: Double, point: Int32)>,
-         queries: UnsafeMutablePointer<Int32>) {
+         queries: UnsafeMutablePointer<Int32>, offsets: UnsafeMutablePointer<Double>) {
         self.view = view
         self.size = size
         self.heaps = heaps
         self.queries = queries
+        self.offsets = offsets
         count = view.leafPoints(leaf, into: queries)
+        for i in 0..<count { offsets[i] = view.measure(leaf, view.row(queries[i])).toCentre }
         heaps.initialize(repeating: (.infinity, -1), count: count * size)
     }
 
@@ -100,12 +106,15 @@ private struct NearestBatch: LeafBatchQuery {
     /// A ball no nearer than every query point's farthest kept point changes nothing.
     func prunes(node: Int, gap: Double) -> Bool { gap >= bound }
 
-    mutating func visit(leaf: Int) {
+    /// Each query point skips the leaf when the triangle inequality, then its own distance to the
+    /// leaf's ball, says no point there is nearer than its farthest kept one.
+    mutating func visit(leaf: Int, toCentre: Double) {
         let node = view.nodes[leaf]
         bound = 0
         for i in 0..<count {
             let heap = heaps + i * size, q = view.row(queries[i])
-            if view.measure(leaf, q).gap < heap[0].squared {
+            if view.gap(leaf, toCentre: toCentre, offset: offsets[i]) < heap[0].squared,
+               view.measure(leaf, q).gap < heap[0].squared {
                 for block in Int(node.firstBlock)..<Int(node.endBlock) { scan(block, q, heap) }
             }
             bound = max(bound, heap[0].squared)
