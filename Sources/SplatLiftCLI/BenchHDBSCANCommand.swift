@@ -11,8 +11,9 @@ struct BenchHDBSCANCommand: ParsableCommand {
         discussion: """
         Generates --points unit vectors in --dimension dimensions: --clusters groups around random \
         unit directions (sizes and spreads vary per group) plus --noise of the points uniform on \
-        the sphere. Clusters them once and prints the seconds per stage, the clusters and noise \
-        found, and the load average (other load slows the run).
+        the sphere. Clusters them once and prints the seconds per stage, the process CPU seconds \
+        (summed over threads, which other load affects much less), the clusters and noise found, \
+        and the load average.
         """
     )
 
@@ -37,7 +38,9 @@ struct BenchHDBSCANCommand: ParsableCommand {
             let data = Self.clusteredUnitVectors(count: points, dimension: dimension, clusters: clusters,
                                                  noise: noise, seed: seed)
             let settings = HDBSCAN.Settings(minClusterSize: minClusterSize, minSamples: minSamples)
+            let cpuStart = Self.processCPUSeconds()
             let result = try HDBSCAN.cluster(points: data, dimension: dimension, settings: settings, threads: threads)
+            let cpu = Self.processCPUSeconds() - cpuStart
             print("bench hdbscan: \(points) points, \(dimension)-d, \(clusters) groups + \(Int(noise * 100))% noise, "
                   + "min_cluster_size \(minClusterSize), min_samples \(minSamples ?? minClusterSize), "
                   + "load average \(String(format: "%.2f", loadAverage()))")
@@ -45,9 +48,17 @@ struct BenchHDBSCANCommand: ParsableCommand {
                 print("  " + name.padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds))
             }
             let total = result.seconds.stages.reduce(0) { $0 + $1.1 }
-            print("  " + "total".padding(toLength: 28, withPad: " ", startingAt: 0) + String(format: "%8.3f s", total))
+            print("  " + "total".padding(toLength: 28, withPad: " ", startingAt: 0)
+                  + String(format: "%8.3f s   (CPU %.3f s)", total, cpu))
             print("  \(result.clusterCount) clusters, \(result.labels.filter { $0 < 0 }.count) noise points")
         }
+    }
+
+    /// CPU seconds of this process so far, all threads.
+    static func processCPUSeconds() -> Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) * 1e-9
     }
 
     /// Unit vectors: group g (of `clusters`, sizes ∝ 1 + uniform) around a random direction with

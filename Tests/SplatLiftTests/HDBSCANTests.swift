@@ -8,7 +8,7 @@ import SplatTestSupport
 /// fast stages against slow references.
 @Suite struct HDBSCANTests {
     static let fixtureNames = ["tiny_2d", "blobs_2d", "blobs_3d", "unit_16d", "moons_2d", "noise_3d",
-                               "duplicates_2d", "single_blob_2d"]
+                               "duplicates_2d", "single_blob_2d", "stacked_1d"]
 
     /// Every run gives sklearn's tree code's partition on the same spanning tree (same tie order),
     /// numbered the same; runs whose sklearn answer does not depend on the tie order (tieRobust)

@@ -62,6 +62,11 @@ def duplicates(rng):
     return np.concatenate([grid, grid[:40]]).astype(np.float64) * 0.5
 
 
+def stacked(rng):
+    """Three stacks of identical 1-d points (30, 10 and 3): all distances within a stack are 0."""
+    return rng.permutation(np.array([1.0] * 30 + [5.0] * 10 + [9.0] * 3)).reshape(-1, 1)
+
+
 def cases():
     rng = np.random.default_rng(2013)
     return [
@@ -76,6 +81,7 @@ def cases():
         ("noise_3d", noise_with_clusters(rng), [(20, None, "eom"), (30, 15, "eom")]),
         ("duplicates_2d", duplicates(rng), [(5, None, "eom"), (8, 3, "eom"), (4, 6, "leaf")]),
         ("single_blob_2d", blobs(rng, [[0, 0]], [1.0], [150]), [(10, None, "eom", True), (10, None, "eom")]),
+        ("stacked_1d", stacked(rng), [(5, None, "eom"), (3, 2, "leaf"), (12, None, "eom"), (2, 1, "eom")]),
     ]
 
 

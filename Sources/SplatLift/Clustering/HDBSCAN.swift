@@ -6,13 +6,15 @@ import SplatMath
 /// Density-based clustering over every density level at once: a cluster is a region denser than
 /// its surroundings; points in no such region are noise (label −1). Stages:
 ///
-/// 1. Core distances (`CoreDistances`, `FeatureBallTree`): core(p) is the distance from p to its
-///    `minSamples`-th nearest point, p itself counting as the first. An exact k-d tree search
-///    whose leaves are scanned 8 points at a time in float64.
+/// 1. Core distances (`NearestNeighbours` on a `FeatureBallTree`): core(p) is the distance from p
+///    to its `minSamples`-th nearest point, p itself counting as the first. An exact ball-tree
+///    search, a leaf's points at a time, scanning 8 points per float32 SIMD step and computing
+///    float64 distances only for candidates.
 /// 2. Minimum spanning tree (`SpanningTree.boruvka`) of the mutual-reachability graph, where
 ///    d_mr(p, q) = max(core(p), core(q), d(p, q)): sparse points are pushed away from everything,
 ///    dense ones keep their distances. Borůvka's algorithm on the same tree: each round every
-///    component finds its lightest outgoing edge.
+///    component finds its lightest outgoing edge, most of the first round straight from the
+///    neighbour lists.
 /// 3. Single-linkage hierarchy (`SingleLinkage`): the tree's edges in increasing weight merge
 ///    clusters, as a dendrogram.
 /// 4. Condensed tree (`CondensedTree`): read top-down in λ = 1/distance, a split where both sides
@@ -28,9 +30,11 @@ import SplatMath
 ///
 /// Distances are computed in float64 summing the coordinates in order, as scikit-learn does, so
 /// every edge weight is bit-identical to scikit-learn's. Where edges have equal weight,
-/// scikit-learn's order depends on numpy's unstable argsort (and a bridging point may then join
-/// either side); here ties are broken by the edge's point indices, so the result is deterministic
-/// and independent of the thread count.
+/// scikit-learn's merge order depends on numpy's unstable argsort (and a point bridging two
+/// clusters at that weight may then join either side); here the spanning tree is the one unique
+/// under the order (squared weight, lower point index, higher point index), so the result is
+/// deterministic and independent of the thread count. Identical partitions to scikit-learn
+/// wherever its own answer does not depend on that order (Tests/oracles/make_hdbscan_fixtures.py).
 public enum HDBSCAN {
     public enum Selection: String, Sendable, CaseIterable {
         case excessOfMass = "eom"
@@ -64,7 +68,7 @@ public enum HDBSCAN {
 
         /// (name, seconds) in pipeline order.
         public var stages: [(String, Double)] {
-            [("k-d tree", tree), ("core distances", coreDistances), ("spanning tree", spanningTree),
+            [("ball tree", tree), ("core distances", coreDistances), ("spanning tree", spanningTree),
              ("condensed tree + selection", hierarchy)]
         }
     }
@@ -76,9 +80,10 @@ public enum HDBSCAN {
         public var seconds: StageSeconds
     }
 
-    /// Cluster labels (−1 = noise) of `points`, n·`dimension` floats, row-major, on `threads`
-    /// workers (0 = all cores, 1 = the calling thread). Throws on NaN or infinite coordinates, a
-    /// count that is not a multiple of `dimension`, fewer than 2 points, or bad settings.
+    /// Cluster labels (−1 = noise) of `points`, n·`dimension` floats, row-major, on the calling
+    /// thread when `threads` is 1 and on all cores otherwise. Throws on NaN or infinite
+    /// coordinates, a count that is not a multiple of `dimension`, fewer than 2 points, or bad
+    /// settings.
     public static func labels(points: [Float], dimension: Int, settings: Settings = Settings(),
                               threads: Int = 0) throws -> [Int32] {
         try cluster(points: points, dimension: dimension, settings: settings, threads: threads).labels

@@ -21,11 +21,11 @@ struct ReachabilityEdge: Comparable, Sendable {
 /// The minimum spanning tree of the mutual-reachability graph, unique under `ReachabilityEdge`'s
 /// total order, as n − 1 edges in that order.
 enum SpanningTree {
-    /// Borůvka's algorithm on the k-d tree. Each round, every component finds its lightest edge to
-    /// another component: its points are searched in increasing core distance, each search bounded
-    /// by the component's best edge so far, and a point whose core distance exceeds that bound ends
-    /// the component's round (no edge from it or a later point can be lighter). Tree nodes that lie
-    /// inside the searching component, or whose points' core distances exceed the bound, are pruned.
+    /// Borůvka's algorithm on the ball tree: each round every component finds its lightest edge to
+    /// another component (`ComponentRound.lightestEdges`) and the edges join the components.
+    /// Every edge weighs at least its end points' core distances, so points whose core distance
+    /// exceeds their component's best edge so far stop searching, and tree nodes that lie inside
+    /// the searching component, or whose points' core distances exceed the bound, are pruned.
     static func boruvka(_ tree: FeatureBallTree, neighbours: NearestNeighbours, threads: Int) -> [ReachabilityEdge] {
         let n = tree.count, core = neighbours.coreSquared
         let slotCore = tree.slotPoints.map { $0 >= 0 ? core[Int($0)] : .infinity }
