@@ -6,7 +6,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Benchmark pipeline stages on seeded synthetic workloads.",
-        subcommands: [BenchRasterCommand.self, BenchTrainCommand.self, BenchLiftCommand.self]
+        subcommands: [BenchRasterCommand.self, BenchTrainCommand.self, BenchLiftCommand.self, BenchHDBSCANCommand.self]
     )
 }
 
