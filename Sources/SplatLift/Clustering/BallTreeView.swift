@@ -1,3 +1,4 @@
+import SplatMath
 /// Raw views of a `FeatureBallTree`'s arrays (valid inside `FeatureBallTree.withView`) and the
 /// distance kernels and traversal the searches share.
 ///

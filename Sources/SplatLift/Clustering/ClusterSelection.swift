@@ -1,3 +1,4 @@
+import SplatMath
 /// Flat clusters from the condensed tree (scikit-learn's `_get_clusters` and `_do_labelling`
 /// without epsilon or a maximum size): excess of mass keeps a cluster when its stability is at
 /// least the summed stabilities of the clusters it selects below it; leaf keeps the clusters

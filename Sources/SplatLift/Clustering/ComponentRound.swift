@@ -1,3 +1,4 @@
+import SplatMath
 import Foundation
 
 /// One Borůvka round: the components as dense ids per point and per slot, and per tree node the

@@ -1,3 +1,4 @@
+import SplatMath
 /// The condensed cluster tree (scikit-learn's `_condense_tree`): walking the single-linkage
 /// hierarchy from the root, a split where both sides have at least `minClusterSize` points makes
 /// two new clusters; a side smaller than that is not a cluster, and its points fall out of the

@@ -1,3 +1,4 @@
+import SplatMath
 /// An exact ball tree over n points of any dimension d, laid out for SIMD distance scans.
 ///
 /// A node holds a ball (the centroid of its points and the largest distance to it) and splits its

@@ -93,7 +93,7 @@ public enum HDBSCAN {
     public static func cluster(points: [Float], dimension: Int, settings: Settings = Settings(),
                                threads: Int = 0) throws -> Clustering {
         let minSamples = try validate(points: points, dimension: dimension, settings: settings)
-        var clock = StageClock(), seconds = StageSeconds()
+        var clock = Stopwatch(), seconds = StageSeconds()
         let tree = FeatureBallTree(points: points, dimension: dimension)
         seconds.tree = clock.lap()
         let neighbours = NearestNeighbours(tree, k: minSamples, threads: threads)

@@ -1,3 +1,4 @@
+import SplatMath
 /// Every point's k nearest points, the point itself counting as the first (scikit-learn's
 /// `min_samples`), and HDBSCAN's core distance: the distance to the k-th. Distances are summed in
 /// float64 in coordinate order, exactly as scikit-learn computes them, and kept squared.

@@ -1,3 +1,4 @@
+import SplatMath
 /// The single-linkage hierarchy of the spanning tree (scipy's linkage format, built as
 /// scikit-learn's `make_single_linkage` does): merge i joins the clusters `left[i]` and `right[i]`
 /// (ids < n are points, n + j is merge j) at `distance[i]` into a cluster of `size[i]` points.

@@ -1,3 +1,4 @@
+import SplatMath
 /// An edge of the minimum spanning tree of the mutual-reachability graph: points a < b and their
 /// squared mutual reachability max(core²(a), core²(b), d²(a, b)).
 struct ReachabilityEdge: Comparable, Sendable {
