@@ -77,6 +77,34 @@ import SplatTestSupport
         }
     }
 
+    /// Groups of identical points among scattered ones: duplicates take the spanning tree's
+    /// shortcuts (only representatives search), which must not change the tree.
+    @Test(arguments: [2, 16]) func boruvkaMatchesPrimWithLargeDuplicateGroups(_ d: Int) {
+        var rng = SplatRandom(seed: UInt64(d))
+        var points: [Float] = []
+        for group in 0..<3 {
+            let location = (0..<d).map { _ in Float(group) + 0.3 * Float(rng.normal()) }
+            for _ in 0..<(40 + 30 * group) { points += location }
+        }
+        for _ in 0..<(80 * d) { points.append(1.5 * Float(rng.normal())) }
+        let tree = FeatureBallTree(points: points, dimension: d, leafSize: 9)
+        for k in [1, 5, 50] {
+            let neighbours = NearestNeighbours(tree, k: k, threads: 0)
+            let fast = SpanningTree.boruvka(tree, neighbours: neighbours, threads: 0)
+            #expect(fast == SpanningTree.prim(points: points, dimension: d, coreSquared: neighbours.coreSquared), "d=\(d) k=\(k)")
+        }
+    }
+
+    /// 20,000 identical points: without the duplicate shortcuts every point would scan all the
+    /// others (minutes); with them it takes a fraction of a second.
+    @Test func identicalPointsAreClusteredQuickly() throws {
+        let points = [Float](repeating: 0.5, count: 20_000 * 16)
+        let start = Date()
+        let labels = try HDBSCAN.labels(points: points, dimension: 16, settings: .init(minClusterSize: 50), threads: 1)
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(labels.allSatisfy { $0 == -1 })          // sklearn: one stack of equal points is noise
+    }
+
     @Test func labelsDoNotDependOnTheThreadCount() throws {
         let points = Self.randomPoints(3000, dimension: 16, seed: 5)
         let settings = HDBSCAN.Settings(minClusterSize: 20, minSamples: 8)

@@ -61,7 +61,18 @@ struct BallTreeView {
         let row = row(slotPoints[slot])
         var sum = 0.0
         for j in 0..<dimension {
-            let t = Double(row[j]) - Double(q[j])
+            let t = Double(q[j]) - Double(row[j])
+            sum += t * t
+        }
+        return sum
+    }
+
+    /// The float64 squared distance between points p and q, summed in coordinate order.
+    @inline(__always) func squaredDistance(_ p: Int32, _ q: Int32) -> Double {
+        let x = row(p), y = row(q)
+        var sum = 0.0
+        for j in 0..<dimension {
+            let t = Double(x[j]) - Double(y[j])
             sum += t * t
         }
         return sum

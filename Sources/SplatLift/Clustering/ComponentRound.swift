@@ -25,13 +25,16 @@ struct ComponentRound {
 
     /// Every component's lightest edge to another component, in component order. First from the
     /// neighbour lists: an edge p–q with q in p's list weighs max(core(p), core(q)), and when that
-    /// is core(p) and the list is complete, no edge from p is lighter (p is settled). Then the
-    /// other points search the tree a leaf at a time, each bounded by its component's best edge
-    /// so far; a point whose core distance exceeds that bound stops. Each worker keeps its own
-    /// best edges (leaves are dealt to workers in turn); the minimum over workers is exact.
-    func lightestEdges(tree: FeatureBallTree, neighbours: NearestNeighbours, slotCore: [Double],
-                       nodeMinCore: [Double], threads: Int) -> [ReachabilityEdge] {
-        let (listBest, settled) = listEdges(neighbours, threads: threads)
+    /// is core(p) and the list is complete, no edge from p is lighter (p is settled). A duplicate
+    /// (a point whose representative is another) is settled too: in the first round its lightest
+    /// edge goes to its representative, later they share a component and the representative's
+    /// edges beat its own. Then the other points search the tree a leaf at a time, each bounded
+    /// by its component's best edge so far; a point whose core distance exceeds that bound stops.
+    /// Each worker keeps its own best edges (leaves are dealt to workers in turn); the minimum
+    /// over workers is exact.
+    func lightestEdges(tree: FeatureBallTree, neighbours: NearestNeighbours, representatives: [Int32],
+                       slotCore: [Double], nodeMinCore: [Double], threads: Int) -> [ReachabilityEdge] {
+        let (listBest, settled) = listEdges(tree, neighbours, representatives, threads: threads)
         var fromLists = [ReachabilityEdge](repeating: .none, count: componentCount)
         for p in 0..<pointComponent.count where listBest[p] < fromLists[Int(pointComponent[p])] {
             fromLists[Int(pointComponent[p])] = listBest[p]
@@ -50,7 +53,7 @@ struct ComponentRound {
                 let stack = UnsafeMutablePointer<StackEntry>.allocate(capacity: tree.stackCapacity)
                 defer { queries.deallocate(); offsets.deallocate(); stack.deallocate() }
                 tree.withView { view in
-                withComponents(slotCore, nodeMinCore, neighbours.coreSquared, settled) { components in
+                withComponents(slotCore, nodeMinCore, neighbours.coreSquared, settled, representatives) { components in
                     for chunk in stride(from: worker, to: chunks, by: workers) {
                         for leaf in leaves[chunkRange(chunk, of: chunks, count: leaves.count)] {
                             var batch = ComponentBatch(view: view, components: components, best: best, leaf: leaf,
@@ -67,9 +70,10 @@ struct ComponentRound {
         }
     }
 
-    /// Per point the lightest edge to another component in its neighbour list, and whether that
-    /// edge is its lightest of all.
-    private func listEdges(_ neighbours: NearestNeighbours, threads: Int) -> ([ReachabilityEdge], [Bool]) {
+    /// Per point the lightest edge to another component in its neighbour list (to its
+    /// representative for a duplicate), and whether that edge is its lightest of all.
+    private func listEdges(_ tree: FeatureBallTree, _ neighbours: NearestNeighbours, _ representatives: [Int32],
+                           threads: Int) -> ([ReachabilityEdge], [Bool]) {
         let n = pointComponent.count, k = neighbours.k, core = neighbours.coreSquared
         var best = [ReachabilityEdge](repeating: .none, count: n), settled = [Bool](repeating: false, count: n)
         let chunks = max(1, min(64, n / 1024))
@@ -77,15 +81,24 @@ struct ComponentRound {
         settled.withUnsafeMutableBufferPointer { settledOut in
             let bestOut = SendablePointer(bestOut.baseAddress!), settledOut = SendablePointer(settledOut.baseAddress!)
             parallelChunks(chunks, threads: threads) { chunk in
-                for p in chunkRange(chunk, of: chunks, count: n) {
-                    var edge = ReachabilityEdge.none
-                    let c = pointComponent[p]
-                    for q in neighbours.neighbours[(p * k)..<(p * k + k)] where pointComponent[Int(q)] != c {
-                        let candidate = ReachabilityEdge(Int32(p), q, squared: max(core[p], core[Int(q)]))
-                        if candidate < edge { edge = candidate }
+                tree.withView { view in
+                    for p in chunkRange(chunk, of: chunks, count: n) {
+                        let c = pointComponent[p], representative = representatives[p]
+                        if Int(representative) != p {
+                            let apart = pointComponent[Int(representative)] != c
+                            bestOut.base[p] = apart ? ReachabilityEdge(representative, Int32(p), weight: core[p], length: 0) : .none
+                            settledOut.base[p] = true
+                            continue
+                        }
+                        var edge = ReachabilityEdge.none
+                        for q in neighbours.neighbours[(p * k)..<(p * k + k)] where pointComponent[Int(q)] != c {
+                            let candidate = ReachabilityEdge(Int32(p), q, weight: max(core[p], core[Int(q)]),
+                                                             length: view.squaredDistance(Int32(p), q))
+                            if candidate < edge { edge = candidate }
+                        }
+                        bestOut.base[p] = edge
+                        settledOut.base[p] = neighbours.complete[p] && edge.weight == core[p]
                     }
-                    bestOut.base[p] = edge
-                    settledOut.base[p] = neighbours.complete[p] && edge.squared == core[p]
                 }
             }
         }}
@@ -93,7 +106,7 @@ struct ComponentRound {
     }
 
     private func withComponents<R>(_ slotCore: [Double], _ nodeMinCore: [Double], _ core: [Double], _ settled: [Bool],
-                                   _ body: (ComponentView) -> R) -> R {
+                                   _ representatives: [Int32], _ body: (ComponentView) -> R) -> R {
         pointComponent.withUnsafeBufferPointer { pointComponent in
         slotComponent.withUnsafeBufferPointer { slotComponent in
         nodeComponent.withUnsafeBufferPointer { nodeComponent in
@@ -101,11 +114,12 @@ struct ComponentRound {
         nodeMinCore.withUnsafeBufferPointer { nodeMinCore in
         core.withUnsafeBufferPointer { core in
         settled.withUnsafeBufferPointer { settled in
+        representatives.withUnsafeBufferPointer { representatives in
             body(ComponentView(pointComponent: pointComponent.baseAddress!, slotComponent: slotComponent.baseAddress!,
                                nodeComponent: nodeComponent.baseAddress!, core: core.baseAddress!,
                                slotCore: slotCore.baseAddress!, nodeMinCore: nodeMinCore.baseAddress!,
-                               settled: settled.baseAddress!))
-        }}}}}}}
+                               settled: settled.baseAddress!, representatives: representatives.baseAddress!))
+        }}}}}}}}
     }
 }
 
@@ -120,6 +134,7 @@ private struct ComponentView {
     let slotCore: UnsafePointer<Double>
     let nodeMinCore: UnsafePointer<Double>
     let settled: UnsafePointer<Bool>
+    let representatives: UnsafePointer<Int32>
 }
 
 /// The points of one query leaf that may still find an edge lighter than their component's best
@@ -158,7 +173,7 @@ private struct ComponentBatch: LeafBatchQuery {
         bound = -.infinity
         component = count > 0 ? components.pointComponent[Int(queries[0])] : -1
         for i in 0..<count {
-            let p = Int(queries[i]), c = components.pointComponent[p], limit = best[Int(c)].squared
+            let p = Int(queries[i]), c = components.pointComponent[p], limit = best[Int(c)].weight
             guard components.core[p] <= limit else { continue }
             queries[kept] = queries[i]
             offsets[kept] = offsets[i]
@@ -184,7 +199,7 @@ private struct ComponentBatch: LeafBatchQuery {
         let node = view.nodes[leaf], leafComponent = components.nodeComponent[leaf]
         for i in 0..<count {
             let p = queries[i], c = components.pointComponent[Int(p)], q = view.row(p)
-            let limit = best[Int(c)].squared
+            let limit = best[Int(c)].weight
             guard c != leafComponent, view.gap(leaf, toCentre: toCentre, offset: offsets[i]) <= limit,
                   view.measure(leaf, q).gap <= limit else { continue }
             for block in Int(node.firstBlock)..<Int(node.endBlock) { scan(block, p, c, q) }
@@ -193,17 +208,21 @@ private struct ComponentBatch: LeafBatchQuery {
     }
 
     /// A lane is a candidate when its exact distance and its core are at most the best weight
-    /// (the query point's core is, or it would have been dropped).
+    /// (the query point's core is, or it would have been dropped) and it is no duplicate whose
+    /// representative, seen in the same scan, beats it.
     @inline(__always) private func scan(_ block: Int, _ p: Int32, _ c: Int32, _ q: UnsafePointer<Float>) {
         let r = view.approximate(block, q)
-        guard BallTreeView.mayBeAtMost(r, view.filter(best[Int(c)].squared)) else { return }
+        guard BallTreeView.mayBeAtMost(r, view.filter(best[Int(c)].weight)) else { return }
         for lane in 0..<FeatureBallTree.lanes {
             let slot = block * FeatureBallTree.lanes + lane, other = view.slotPoints[slot]
-            let limit = best[Int(c)].squared
+            let limit = best[Int(c)].weight
             guard other >= 0, r[lane] <= view.filter(limit), components.slotCore[slot] <= limit,
                   components.slotComponent[slot] != c else { continue }
-            let weight = max(max(view.exact(slot, q), components.slotCore[slot]), components.core[Int(p)])
-            let edge = ReachabilityEdge(p, other, squared: weight)
+            let representative = components.representatives[Int(other)]
+            guard representative == other || representative == p else { continue }
+            let length = view.exact(slot, q)
+            let weight = max(max(length, components.slotCore[slot]), components.core[Int(p)])
+            let edge = ReachabilityEdge(p, other, weight: weight, length: length)
             if edge < best[Int(c)] { best[Int(c)] = edge }
         }
     }

@@ -32,7 +32,7 @@ import SplatMath
 /// every edge weight is bit-identical to scikit-learn's. Where edges have equal weight,
 /// scikit-learn's merge order depends on numpy's unstable argsort (and a point bridging two
 /// clusters at that weight may then join either side); here the spanning tree is the one unique
-/// under the order (squared weight, lower point index, higher point index), so the result is
+/// under the order (weight, distance, lower point index, higher point index), so the result is
 /// deterministic and independent of the thread count. Identical partitions to scikit-learn
 /// wherever its own answer does not depend on that order (Tests/oracles/make_hdbscan_fixtures.py).
 public enum HDBSCAN {
