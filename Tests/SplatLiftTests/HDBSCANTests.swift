@@ -117,6 +117,8 @@ import SplatTestSupport
         let good: [Float] = [0, 0, 1, 1, 2, 2]
         let cases: [([Float], Int, HDBSCAN.Settings, String)] = [
             ([0, 0, .nan, 1, 2, 2], 2, .init(minClusterSize: 2), "HDBSCAN: point 1 has a non-finite coordinate (nan)"),
+            ([0, 0, 1, 1, 2, -1e16], 2, .init(minClusterSize: 2),
+             "HDBSCAN: point 2 has a coordinate beyond ±1e15 (-1e+16); scale the points"),
             (good, 4, .init(minClusterSize: 2), "HDBSCAN: 6 coordinates are not a whole number of 4-d points"),
             (good, 0, .init(minClusterSize: 2), "HDBSCAN: dimension must be at least 1, got 0"),
             (good, 6, .init(minClusterSize: 2), "HDBSCAN needs at least 2 points, got 1"),

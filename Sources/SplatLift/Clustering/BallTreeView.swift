@@ -55,21 +55,14 @@ struct BallTreeView {
         return sum
     }
 
-    /// The float64 squared distance from `q` to the point in `slot` (which is not padding),
-    /// summed in coordinate order as scikit-learn does.
+    /// The float64 squared distance from `q` to the point in `slot` (which is not padding).
     @inline(__always) func exact(_ slot: Int, _ q: UnsafePointer<Float>) -> Double {
-        let row = row(slotPoints[slot])
-        var sum = 0.0
-        for j in 0..<dimension {
-            let t = Double(q[j]) - Double(row[j])
-            sum += t * t
-        }
-        return sum
+        squaredDistance(q, row(slotPoints[slot]))
     }
 
-    /// The float64 squared distance between points p and q, summed in coordinate order.
-    @inline(__always) func squaredDistance(_ p: Int32, _ q: Int32) -> Double {
-        let x = row(p), y = row(q)
+    /// The float64 squared distance between two points, summed in coordinate order as
+    /// scikit-learn does.
+    @inline(__always) func squaredDistance(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Double {
         var sum = 0.0
         for j in 0..<dimension {
             let t = Double(x[j]) - Double(y[j])
