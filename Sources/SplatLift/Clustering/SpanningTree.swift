@@ -1,3 +1,4 @@
+import SplatMath
 /// An edge of the minimum spanning tree of the mutual-reachability graph: points a < b, their
 /// squared mutual reachability max(core²(a), core²(b), d²(a, b)) and their squared distance.
 struct ReachabilityEdge: Comparable, Sendable {
