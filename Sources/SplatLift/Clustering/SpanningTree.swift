@@ -1,6 +1,7 @@
 import SplatMath
-/// An edge of the minimum spanning tree of the mutual-reachability graph: points a < b, their
-/// squared mutual reachability max(core²(a), core²(b), d²(a, b)) and their squared distance.
+/// An edge of the minimum spanning tree of the mutual-reachability graph: points a < b and their
+/// squared mutual reachability max(core²(a), core²(b), d²(a, b)).
+/// `length` is their squared distance d²(a, b).
 struct ReachabilityEdge: Comparable, Sendable {
     var a: Int32
     var b: Int32
