@@ -77,6 +77,34 @@ import SplatTestSupport
         }
     }
 
+    /// Groups of identical points among scattered ones: duplicates take the spanning tree's
+    /// shortcuts (only representatives search), which must not change the tree.
+    @Test(arguments: [2, 16]) func boruvkaMatchesPrimWithLargeDuplicateGroups(_ d: Int) {
+        var rng = SplatRandom(seed: UInt64(d))
+        var points: [Float] = []
+        for group in 0..<3 {
+            let location = (0..<d).map { _ in Float(group) + 0.3 * Float(rng.normal()) }
+            for _ in 0..<(40 + 30 * group) { points += location }
+        }
+        for _ in 0..<(80 * d) { points.append(1.5 * Float(rng.normal())) }
+        let tree = FeatureBallTree(points: points, dimension: d, leafSize: 9)
+        for k in [1, 5, 50] {
+            let neighbours = NearestNeighbours(tree, k: k, threads: 0)
+            let fast = SpanningTree.boruvka(tree, neighbours: neighbours, threads: 0)
+            #expect(fast == SpanningTree.prim(points: points, dimension: d, coreSquared: neighbours.coreSquared), "d=\(d) k=\(k)")
+        }
+    }
+
+    /// 20,000 identical points: without the duplicate shortcuts every point would scan all the
+    /// others (minutes); with them it takes a fraction of a second.
+    @Test func identicalPointsAreClusteredQuickly() throws {
+        let points = [Float](repeating: 0.5, count: 20_000 * 16)
+        let start = Date()
+        let labels = try HDBSCAN.labels(points: points, dimension: 16, settings: .init(minClusterSize: 50), threads: 1)
+        #expect(Date().timeIntervalSince(start) < 10)
+        #expect(labels.allSatisfy { $0 == -1 })          // sklearn: one stack of equal points is noise
+    }
+
     @Test func labelsDoNotDependOnTheThreadCount() throws {
         let points = Self.randomPoints(3000, dimension: 16, seed: 5)
         let settings = HDBSCAN.Settings(minClusterSize: 20, minSamples: 8)
@@ -89,6 +117,8 @@ import SplatTestSupport
         let good: [Float] = [0, 0, 1, 1, 2, 2]
         let cases: [([Float], Int, HDBSCAN.Settings, String)] = [
             ([0, 0, .nan, 1, 2, 2], 2, .init(minClusterSize: 2), "HDBSCAN: point 1 has a non-finite coordinate (nan)"),
+            ([0, 0, 1, 1, 2, -1e16], 2, .init(minClusterSize: 2),
+             "HDBSCAN: point 2 has a coordinate beyond ±1e15 (-1e+16); scale the points"),
             (good, 4, .init(minClusterSize: 2), "HDBSCAN: 6 coordinates are not a whole number of 4-d points"),
             (good, 0, .init(minClusterSize: 2), "HDBSCAN: dimension must be at least 1, got 0"),
             (good, 6, .init(minClusterSize: 2), "HDBSCAN needs at least 2 points, got 1"),

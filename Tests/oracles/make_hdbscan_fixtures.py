@@ -101,8 +101,8 @@ def sklearn_mst(x, ms):
 
 
 def canonical_mst(x, ms, sklearn_core):
-    """The minimum spanning tree under the total order (max(core²ᵢ, core²ⱼ, dᵢⱼ²), i, j), i < j, edges in
-    that order: what HDBSCAN.swift builds (Kruskal here, Borůvka there; the tree is unique)."""
+    """The minimum spanning tree under the total order (max(core²ᵢ, core²ⱼ, dᵢⱼ²), dᵢⱼ², i, j), i < j,
+    edges in that order: what HDBSCAN.swift builds (Kruskal here, Borůvka there; the tree is unique)."""
     r = squared_distances(x)
     core = np.partition(r, ms - 1, axis=1)[:, ms - 1]
     assert (np.sqrt(core) == sklearn_core).all(), "core distances differ from sklearn's"
@@ -117,7 +117,7 @@ def canonical_mst(x, ms, sklearn_core):
         return a
 
     edges = []
-    for e in np.lexsort((hi, lo, reach)):
+    for e in np.lexsort((hi, lo, r[lo, hi], reach)):
         a, b = find(lo[e]), find(hi[e])
         if a != b:
             parent[a] = b

@@ -56,13 +56,17 @@ struct BallTreeView {
         return sum
     }
 
-    /// The float64 squared distance from `q` to the point in `slot` (which is not padding),
-    /// summed in coordinate order as scikit-learn does.
+    /// The float64 squared distance from `q` to the point in `slot` (which is not padding).
     @inline(__always) func exact(_ slot: Int, _ q: UnsafePointer<Float>) -> Double {
-        let row = row(slotPoints[slot])
+        squaredDistance(q, row(slotPoints[slot]))
+    }
+
+    /// The float64 squared distance between two points, summed in coordinate order as
+    /// scikit-learn does.
+    @inline(__always) func squaredDistance(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>) -> Double {
         var sum = 0.0
         for j in 0..<dimension {
-            let t = Double(row[j]) - Double(q[j])
+            let t = Double(x[j]) - Double(y[j])
             sum += t * t
         }
         return sum

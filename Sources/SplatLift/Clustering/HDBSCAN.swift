@@ -32,7 +32,7 @@ import SplatMath
 /// every edge weight is bit-identical to scikit-learn's. Where edges have equal weight,
 /// scikit-learn's merge order depends on numpy's unstable argsort (and a point bridging two
 /// clusters at that weight may then join either side); here the spanning tree is the one unique
-/// under the order (squared weight, lower point index, higher point index), so the result is
+/// under the order (weight, distance, lower point index, higher point index), so the result is
 /// deterministic and independent of the thread count. Identical partitions to scikit-learn
 /// wherever its own answer does not depend on that order (Tests/oracles/make_hdbscan_fixtures.py).
 public enum HDBSCAN {
@@ -81,9 +81,9 @@ public enum HDBSCAN {
     }
 
     /// Cluster labels (−1 = noise) of `points`, n·`dimension` floats, row-major, on the calling
-    /// thread when `threads` is 1 and on all cores otherwise. Throws on NaN or infinite
-    /// coordinates, a count that is not a multiple of `dimension`, fewer than 2 points, or bad
-    /// settings.
+    /// thread when `threads` is 1 and on all cores otherwise. Throws on NaN, infinite or
+    /// larger than 1e15 coordinates, a count that is not a multiple of `dimension`, fewer than 2
+    /// points, or bad settings.
     public static func labels(points: [Float], dimension: Int, settings: Settings = Settings(),
                               threads: Int = 0) throws -> [Int32] {
         try cluster(points: points, dimension: dimension, settings: settings, threads: threads).labels
@@ -123,6 +123,10 @@ public enum HDBSCAN {
         guard n >= 2 else { throw SplatError("HDBSCAN needs at least 2 points, got \(n)") }
         if let bad = points.firstIndex(where: { !$0.isFinite }) {
             throw SplatError("HDBSCAN: point \(bad / d) has a non-finite coordinate (\(points[bad]))")
+        }
+        // Beyond this, float32 squared distances could overflow in the leaf scans' filter.
+        if let bad = points.firstIndex(where: { abs($0) > 1e15 }) {
+            throw SplatError("HDBSCAN: point \(bad / d) has a coordinate beyond ±1e15 (\(points[bad])); scale the points")
         }
         guard settings.minClusterSize >= 2 else {
             throw SplatError("HDBSCAN: min_cluster_size must be at least 2, got \(settings.minClusterSize)")

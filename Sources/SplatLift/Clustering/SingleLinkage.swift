@@ -16,7 +16,7 @@ struct SingleLinkage {
             let l = Self.findTop(Int(edge.a), &parent), r = Self.findTop(Int(edge.b), &parent)
             left.append(l)
             right.append(r)
-            distance.append(edge.squared.squareRoot())
+            distance.append(edge.weight.squareRoot())
             size.append(clusterSize[l] + clusterSize[r])
             parent[l] = n + i
             parent[r] = n + i

@@ -1,21 +1,25 @@
 import SplatMath
 /// An edge of the minimum spanning tree of the mutual-reachability graph: points a < b and their
 /// squared mutual reachability max(core²(a), core²(b), d²(a, b)).
+/// `length` is their squared distance d²(a, b).
 struct ReachabilityEdge: Comparable, Sendable {
     var a: Int32
     var b: Int32
-    var squared: Double
+    var weight: Double
+    var length: Double
 
-    init(_ p: Int32, _ q: Int32, squared: Double) {
+    init(_ p: Int32, _ q: Int32, weight: Double, length: Double) {
         (a, b) = p < q ? (p, q) : (q, p)
-        self.squared = squared
+        self.weight = weight
+        self.length = length
     }
 
-    static let none = ReachabilityEdge(.max, .max, squared: .infinity)
+    static let none = ReachabilityEdge(.max, .max, weight: .infinity, length: .infinity)
 
-    /// The total order that makes the tree unique: by weight, then a, then b.
+    /// The total order that makes the tree unique: by weight, then length (so identical points
+    /// join each other first), then a, then b.
     static func < (l: Self, r: Self) -> Bool {
-        (l.squared, l.a, l.b) < (r.squared, r.a, r.b)
+        (l.weight, l.length, l.a, l.b) < (r.weight, r.length, r.a, r.b)
     }
 }
 
@@ -31,12 +35,13 @@ enum SpanningTree {
         let n = tree.count, core = neighbours.coreSquared
         let slotCore = tree.slotPoints.map { $0 >= 0 ? core[Int($0)] : .infinity }
         let nodeMinCore = tree.perNode(slots: slotCore, leaf: { $0.min() ?? .infinity }, merge: { min($0, $1) })
+        let representatives = Duplicates.representatives(points: tree.points, dimension: tree.dimension)
         var components = ComponentUnion(count: n)
         var edges: [ReachabilityEdge] = []
         while edges.count < n - 1 {
             let round = ComponentRound(components: &components, tree: tree)
-            let best = round.lightestEdges(tree: tree, neighbours: neighbours, slotCore: slotCore,
-                                           nodeMinCore: nodeMinCore, threads: threads)
+            let best = round.lightestEdges(tree: tree, neighbours: neighbours, representatives: representatives,
+                                           slotCore: slotCore, nodeMinCore: nodeMinCore, threads: threads)
             let before = edges.count
             for edge in best where components.union(Int(edge.a), Int(edge.b)) { edges.append(edge) }
             precondition(edges.count > before, "Borůvka round added no edge")
@@ -56,7 +61,7 @@ enum SpanningTree {
             var next = -1
             for j in 0..<n where !inTree[j] {
                 let r = NearestNeighbours.squaredDistance(points, d, current, j)
-                let edge = ReachabilityEdge(Int32(current), Int32(j), squared: max(core[current], core[j], r))
+                let edge = ReachabilityEdge(Int32(current), Int32(j), weight: max(core[current], core[j], r), length: r)
                 if edge < link[j] { link[j] = edge }
                 if next < 0 || link[j] < link[next] { next = j }
             }
