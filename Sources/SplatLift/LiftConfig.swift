@@ -19,6 +19,17 @@ public enum NormGradient: String, Codable, Sendable, CaseIterable {
     case exact
 }
 
+/// Which losses train the identity features (METHOD.md §1.3-§1.4).
+public enum LiftObjectiveKind: String, Codable, Sendable, CaseIterable {
+    /// Unified-Lift: contrastive loss and norm regulariser on the features, plus the object
+    /// codebook learned end to end (ID mapping, association losses, noisy-label filtering).
+    case unifiedLift = "unified-lift"
+    /// The post-processing baseline's training (OmniSeg3D-GS, Contrastive Lift): the contrastive
+    /// loss and norm regulariser only; no codebook is learned, and the objects come afterwards from
+    /// clustering the features (`splatlift cluster`).
+    case contrastive
+}
+
 /// Weights of the feature terms in L = L_rgb + w·(…) (METHOD.md §1.4, [CODE] values).
 public struct LiftWeights: Codable, Sendable, Equatable {
     public var contrastive: Double = 1e-6
@@ -35,6 +46,7 @@ public struct LiftWeights: Codable, Sendable, Equatable {
 
 /// Every setting of the Unified-Lift objective; the defaults are the released code's (METHOD.md §1.3-§1.4).
 public struct LiftConfig: Codable, Sendable, Equatable {
+    public var objective: LiftObjectiveKind = .unifiedLift
     /// L, the number of codebook entries (maximum number of objects).
     public var codebookSize: Int = 256
     /// d, the channels of the identity feature.
@@ -70,6 +82,7 @@ public struct LiftConfig: Codable, Sendable, Equatable {
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let d = LiftConfig()
+        objective = try c.decodeIfPresent(LiftObjectiveKind.self, forKey: .objective) ?? d.objective
         codebookSize = try c.decodeIfPresent(Int.self, forKey: .codebookSize) ?? d.codebookSize
         featureCount = try c.decodeIfPresent(Int.self, forKey: .featureCount) ?? d.featureCount
         mapping = try c.decodeIfPresent(IDMappingCost.self, forKey: .mapping) ?? d.mapping

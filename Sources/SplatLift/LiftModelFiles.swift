@@ -113,14 +113,15 @@ public enum LiftTrainingLabels {
 extension ModelFolder {
     /// Writes a segmented point cloud with its companions, so the folder stays complete: the PLY
     /// (with `obj_dc_*` and `object_id`) at `url`, and the codebook (`saveCodebook`) and the object
-    /// table beside it and in the folder.
-    public func writeSegmentedPointCloud(_ ply: GaussianPLY, to url: URL, table: ObjectTable,
+    /// table beside it and in the folder (none for a model trained with the contrastive objective
+    /// alone, whose objects `splatlift cluster` makes).
+    public func writeSegmentedPointCloud(_ ply: GaussianPLY, to url: URL, table: ObjectTable?,
                                          saveCodebook: (URL) throws -> Void) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try PLYFile.writeGaussians(ply, to: url)
         for dir in [url.deletingLastPathComponent(), self.url] {
             try saveCodebook(dir.appendingPathComponent(Codebook.fileName))
-            try table.save(to: dir.appendingPathComponent(ObjectTable.fileName))
+            try table?.save(to: dir.appendingPathComponent(ObjectTable.fileName))
         }
     }
 }

@@ -7,7 +7,9 @@ import SplatTrain
 /// contrastive loss and norm regulariser on the rendered features, the confidence map, the
 /// area-aware ID mapping and the association losses, writes the weighted dL/dF
 /// (w_contra·dL_contra + w_reg·dL_reg, plus the association terms when gradient blocking is off),
-/// and steps the codebook's own Adam on w_class·dL_class/dC + w_concen·dL_concen/dC.
+/// and steps the codebook's own Adam on w_class·dL_class/dC + w_concen·dL_concen/dC. With
+/// `config.objective == .contrastive` it stops after the contrastive loss and the regulariser and
+/// leaves the codebook as initialised (the post-processing baseline's training).
 public final class LiftObjective: FeatureObjective {
     public let config: LiftConfig
     public var featureCount: Int { config.featureCount }
@@ -69,6 +71,7 @@ public final class LiftObjective: FeatureObjective {
                      featureGradient: inout [Float]) throws -> [String: Double] {
         let terms = try evaluate(iteration: iteration, viewIndex: viewIndex, features: features, width: width,
                                  height: height, featureGradient: &featureGradient)
+        guard config.objective == .unifiedLift else { return terms }
         var clock = Stopwatch()
         optimizer.step(&codebookModel.values, gradient: codebookGradient)
         lastTimings.codebookStep = clock.lap()
@@ -140,6 +143,7 @@ public final class LiftObjective: FeatureObjective {
                             wholeSmallSegments: config.wholeSmallMasks ? view.areas : nil, normGradient: config.normGradient,
                             gradientScale: Float(weights.contrastive), gradient: g, threads: threads)
                         timings.contrastive = clock.lap()
+                        guard config.objective == .unifiedLift else { return }
                         let kept: Int
                         if config.filtering {
                             kept = confidenceMap.compute(normalized: hat, pixelCount: n, featureCount: d, labels: labels,

@@ -40,10 +40,16 @@ public struct SegmentationEvaluation: Codable, Sendable {
             }
             predicted.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
                                                   prediction: ids, name: name))
-            features.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
-                                                 prediction: try segmented.featurePixelIDs(output), name: name))
-            ungrouped.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
-                                                  prediction: try segmented.barePixelIDs(output), name: name))
+            // The argmax rows need a codebook the features were trained against, and (grouped) a
+            // table whose objects own entries: not so for HDBSCAN clusters or a contrastive-only run.
+            if segmented.info.config.objective == .unifiedLift {
+                if segmented.table.settings.candidates != .clusters {
+                    features.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
+                                                         prediction: try segmented.featurePixelIDs(output), name: name))
+                }
+                ungrouped.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
+                                                      prediction: try segmented.barePixelIDs(output), name: name))
+            }
             names.append(name)
             if allMasks, let mask = try masksScene.loadMask(index, downscale: model.config.resolution) {
                 masks.append(try SegmentationView(width: truth.width, height: truth.height, groundTruth: truth.labels,
@@ -56,7 +62,8 @@ public struct SegmentationEvaluation: Codable, Sendable {
         guard !predicted.isEmpty else {
             throw SplatError("none of the \(split.rawValue) views has a ground-truth instance map", path: source)
         }
-        let report = try SegmentationReport(predicted: predicted, features: features, ungrouped: ungrouped,
+        let report = try SegmentationReport(predicted: predicted, features: features.isEmpty ? nil : features,
+                                            ungrouped: ungrouped.isEmpty ? nil : ungrouped,
                                             masks: allMasks ? masks : nil)
         return SegmentationEvaluation(iteration: model.iteration, split: split, groundTruth: source,
                                       masks: allMasks ? masksScene.masksFolder?.path : nil, views: names, report: report)
@@ -64,7 +71,7 @@ public struct SegmentationEvaluation: Codable, Sendable {
 
     /// View `index`'s GT at 1/`downscale`: `<folder>/<stem>.png` when a folder is given, else the
     /// scene's own; nil when the view has none.
-    static func groundTruth(_ scene: Scene, view index: Int, folder: URL?, downscale: Int) throws -> LabelMap? {
+    public static func groundTruth(_ scene: Scene, view index: Int, folder: URL?, downscale: Int) throws -> LabelMap? {
         guard let folder else { return try scene.loadGroundTruth(index, downscale: downscale) }
         let view = scene.views[index]
         let stem = URL(fileURLWithPath: view.name).deletingPathExtension().lastPathComponent

@@ -22,7 +22,12 @@ public struct SegmentedModel {
     public static func load(_ model: TrainedModel) throws -> SegmentedModel? {
         guard let (info, codebook) = try loadCodebook(model) else { return nil }
         let tableURL = model.folder.segmentationFile(ObjectTable.fileName, iteration: model.iteration)
-        guard FileManager.default.fileExists(atPath: tableURL.path), let objectIDs = model.objectIDs else {
+        let hasTable = FileManager.default.fileExists(atPath: tableURL.path)
+        guard hasTable || info.config.objective == .unifiedLift else {
+            throw SplatError("the model was trained with the contrastive objective alone and has no objects yet; "
+                             + "run `splatlift cluster MODEL --search 10:200:10` to make them", path: model.folder.url.path)
+        }
+        guard hasTable, let objectIDs = model.objectIDs else {
             throw SplatError("the model has no object table or no per-Gaussian object_id (written by an older SplatLift); "
                              + "run `splatlift group MODEL` to upgrade it", path: model.folder.url.path)
         }

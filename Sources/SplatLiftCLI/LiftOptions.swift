@@ -7,6 +7,7 @@ import SplatTrain
 
 extension IDMappingCost: ExpressibleByArgument {}
 extension NormGradient: ExpressibleByArgument {}
+extension LiftObjectiveKind: ExpressibleByArgument {}
 
 /// The segmentation options of `train` (Unified-Lift, METHOD.md §1.3-§1.4 and the [SUPP] ablations).
 struct LiftOptions: ParsableArguments {
@@ -15,6 +16,9 @@ struct LiftOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Train RGB only, even when the scene has masks.")
     var noSegmentation = false
+
+    @Option(name: .long, help: "Feature objective: unified-lift (contrastive + the object codebook learned end to end; default) or contrastive (the post-processing baseline: features only, objects afterwards from `splatlift cluster`).")
+    var objective: LiftObjectiveKind?
 
     @Option(name: .long, help: "ID-mapping cost: area (Unified-Lift, default) or mean (Panoptic Lifting).")
     var mapping: IDMappingCost?
@@ -45,9 +49,10 @@ struct LiftOptions: ParsableArguments {
 
     /// The objective's settings from the defaults and these options; nil when none was given.
     var liftConfig: LiftConfig? {
-        guard mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil || normGradient != nil
+        guard objective != nil || mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil || normGradient != nil
                 || wholeSmallMasks else { return nil }
         var config = LiftConfig()
+        if let objective { config.objective = objective }
         if let mapping { config.mapping = mapping }
         if let tau { config.tau = tau }
         if noFiltering { config.filtering = false }

@@ -17,6 +17,7 @@ struct SplatLiftCommand: ParsableCommand {
             RenderCommand.self,
             EvalCommand.self,
             GroupCommand.self,
+            ClusterCommand.self,
             ObjectsCommand.self,
             ExtractCommand.self,
             RemoveCommand.self,

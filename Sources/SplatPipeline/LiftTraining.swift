@@ -39,7 +39,13 @@ public struct LiftTraining {
     /// Runs the object pipeline on the training views (`ObjectPipeline`), then writes the point
     /// cloud with `obj_dc_*` and the objects' `object_id`, and the codebook and the object table
     /// beside it and in the model folder.
+    /// A contrastive-only run writes the features without objects: they come from `splatlift cluster`.
     public func writePointCloud(_ gaussians: GaussianParams, to url: URL, folder: ModelFolder, threads: Int = 0) throws {
+        guard objective.config.objective == .unifiedLift else {
+            try folder.writeSegmentedPointCloud(GaussianPLY(gaussians: gaussians), to: url, table: nil,
+                                                saveCodebook: objective.saveCodebook(to:))
+            return
+        }
         let inputs = try ObjectPipeline.Inputs(gaussians: gaussians, codebook: objective.codebookModel, cameras: cameras,
                                                masks: objective.views, viewNames: viewNames, backend: backend,
                                                threads: threads)

@@ -16,6 +16,9 @@ import SplatTrain
 ///    masks regroup; a part they keep apart becomes an object of its own.
 /// 5. `ObjectTable.numbered`: dense ids 1…K by area on the training views.
 ///
+/// The post-processing baseline replaces stages 1-3 by HDBSCAN clusters of the features
+/// (`FeatureClustering`, candidates `clusters`, sized by `ClusterSearch`).
+///
 /// A pixel's id is then always the object holding most of its blending weight
 /// (`ObjectIDRendering`), in training and in every command.
 public enum ObjectPipeline {
@@ -46,15 +49,37 @@ public enum ObjectPipeline {
     /// Runs every stage; returns the object table and each Gaussian's dense object id.
     public static func run(_ inputs: Inputs, settings: ObjectSettings) throws -> (table: ObjectTable, gaussianIDs: [Int32]) {
         try settings.validate()
-        let entries = try pixelEntries(inputs)
-        let (grouped, log) = settings.candidates == .features
-            ? try featureObjects(inputs, entries: entries, settings: settings)
-            : try maskObjects(inputs, settings: settings)
+        switch settings.candidates {
+        case .features:
+            let entries = try pixelEntries(inputs)
+            let (grouped, log) = try featureObjects(inputs, entries: entries, settings: settings)
+            return try finish(inputs, objects: grouped, log: log, entries: entries, settings: settings)
+        case .masks:
+            let (grouped, log) = try maskObjects(inputs, settings: settings)
+            return try finish(inputs, objects: grouped, log: log, entries: try pixelEntries(inputs), settings: settings)
+        case .clusters:
+            let hdbscan = HDBSCAN.Settings(minClusterSize: settings.clusterSize!, minSamples: settings.clusterSamples)
+            let clusters = try FeatureClustering.cluster(inputs.gaussians, settings: hdbscan, threads: inputs.threads)
+            return try finish(inputs, clusters: clusters, settings: settings)
+        }
+    }
+
+    /// Stages 4-5 on HDBSCAN clusters (`FeatureClustering`, `ClusterSearch`).
+    public static func finish(_ inputs: Inputs, clusters: FeatureClustering.Result,
+                              settings: ObjectSettings) throws -> (table: ObjectTable, gaussianIDs: [Int32]) {
+        let log = ObjectTable.StageLog(candidates: clusters.clusters, merges: [], votedObjects: clusters.clusters, splitObjects: 0)
+        return try finish(inputs, objects: clusters.ids, log: log, entries: nil, settings: settings)
+    }
+
+    /// Stages 4-5: splitting by space, then the table; `entries` (stage 1), when known, assign
+    /// codebook entries to the objects.
+    static func finish(_ inputs: Inputs, objects: [Int32], log: ObjectTable.StageLog, entries: [[Int32]]?,
+                       settings: ObjectSettings) throws -> (table: ObjectTable, gaussianIDs: [Int32]) {
         let (keys, parentOfKey) = settings.splitting
-            ? try ObjectSplitting.split(inputs.gaussians, objectIDs: grouped, firstNewKey: (grouped.max() ?? 0) + 1,
+            ? try ObjectSplitting.split(inputs.gaussians, objectIDs: objects, firstNewKey: (objects.max() ?? 0) + 1,
                                         cameras: inputs.cameras, masks: inputs.masks, backend: inputs.backend,
                                         settings: settings, threads: inputs.threads)
-            : (grouped, [:])
+            : (objects, [:])
         let (area, largestView, entriesOfKey) = try tally(inputs, keys: keys, entries: entries)
         var stages = log
         stages.splitObjects = parentOfKey.count
@@ -128,7 +153,7 @@ public enum ObjectPipeline {
     /// the codebook entries it owns: each entry goes to the object holding most of its argmax pixels
     /// (`entries`, stage 1).
     static func tally(_ inputs: Inputs, keys: [Int32],
-                      entries: [[Int32]]) throws -> (area: [Int32: Int], largestView: [Int32: String], entriesOfKey: [Int32: [Int]]) {
+                      entries: [[Int32]]?) throws -> (area: [Int32: Int], largestView: [Int32: String], entriesOfKey: [Int32: [Int]]) {
         var area = [Int32: Int](), largest = [Int32: (pixels: Int, view: Int)]()
         var entryPixels = [Int: [Int32: Int]]()
         for (v, camera) in inputs.cameras.enumerated() {
@@ -137,7 +162,7 @@ public enum ObjectPipeline {
             var counts = [Int32: Int]()
             for (p, id) in ids.enumerated() where id >= 0 {
                 counts[id, default: 0] += 1
-                entryPixels[Int(entries[v][p]), default: [:]][id, default: 0] += 1
+                if let entries { entryPixels[Int(entries[v][p]), default: [:]][id, default: 0] += 1 }
             }
             for (key, pixels) in counts {
                 area[key, default: 0] += pixels

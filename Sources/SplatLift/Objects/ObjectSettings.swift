@@ -11,6 +11,9 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
         case features
         /// The training masks, associated across views through the Gaussians (`MaskAssociation`).
         case masks
+        /// HDBSCAN clusters of the Gaussians' normalised features (`FeatureClustering`): the
+        /// post-processing baseline, made by `splatlift cluster`; stages 2-3 do not apply.
+        case clusters
     }
 
     public var candidates = Candidates.masks
@@ -18,6 +21,10 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
     /// other's co-visible Gaussians. Not a majority: a one-pixel dilation or erosion of the mask of
     /// an object of 50 pixels moves a third of its Gaussians in or out (SEGMENTATION.md).
     public var associationAgreement = 0.3
+    /// Clusters: HDBSCAN's minimum cluster size (`splatlift cluster` chooses it by a search).
+    public var clusterSize: Int?
+    /// Clusters: HDBSCAN's `min_samples` (nil: the minimum cluster size, HDBSCAN's default).
+    public var clusterSamples: Int?
     /// Stage 2: merge codebook entries whose pixels share the training masks (SEGMENTATION.md
     /// "Entry grouping"); off: every rendered entry is its own object (the paper's argmax, §2).
     public var entryGrouping = true
@@ -50,7 +57,7 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
 
     /// Help texts for the command-line options that set these, in one place.
     public enum Help {
-        public static let candidates = "Stage 1: candidate objects from the identity features' argmax entries (features) or from the training masks associated across views through the Gaussians (masks)."
+        public static let candidates = "Stage 1: candidate objects from the identity features' argmax entries (features), from the training masks associated across views through the Gaussians (masks), or from HDBSCAN clusters of the features (clusters: made by `splatlift cluster`)."
         public static let noEntryGrouping = "Stage 2 off: every rendered codebook entry is its own object (the paper's argmax)."
         public static let associationAgreement = "Mask association: two mask clusters join while each holds more than this share of the other's co-visible Gaussians (0-1)."
         public static let agreement = "Entry grouping: share of co-visible pixels that must lie in shared masks (0-1)."
@@ -69,6 +76,11 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
         }
         guard splitGap.isFinite, splitGap > 0, splitMinimumGaussians >= 1, splitMinimumMasks >= 1 else {
             throw SplatError("object settings: splitGap must be > 0, splitMinimumGaussians and splitMinimumMasks ≥ 1")
+        }
+        if candidates == .clusters {
+            guard let size = clusterSize, size >= 2, (clusterSamples ?? size) >= 1 else {
+                throw SplatError("object settings: clusters need a minimum cluster size ≥ 2 (run `splatlift cluster MODEL`)")
+            }
         }
         guard maskSelectionShare > 0, maskSelectionShare <= 1 else {
             throw SplatError("object settings: maskSelectionShare must lie in (0, 1]")
