@@ -60,10 +60,11 @@ extension TrainingRun {
         }
         let training = try LiftTraining.make(config: liftConfig, objectSettings: objectSettings, scene: loaded,
                                              trainIndices: loaded.trainIndices, downscale: config.resolution, views: views,
-                                             backend: backend)
+                                             totalIterations: config.iterations, backend: backend)
         reporter.message("segmentation: masks \(loaded.masksFolder?.path ?? "?"); mapping \(liftConfig.mapping.rawValue), "
                          + "τ \(liftConfig.tau), filtering \(liftConfig.filtering ? "on" : "off"), "
-                         + "gradient blocking \(liftConfig.gradientBlocking ? "on" : "off"), codebook \(liftConfig.codebookSize)x\(liftConfig.featureCount)")
+                         + "gradient blocking \(liftConfig.gradientBlocking ? "on" : "off"), codebook \(liftConfig.codebookSize)x\(liftConfig.featureCount), "
+                         + "objective \(liftConfig.objective.rawValue)\(liftConfig.associatedMasks ? ", associated masks" : "")")
         return training
     }
 }
