@@ -27,20 +27,3 @@ import SplatMath
         #expect(unified.codebook != initial)
     }
 }
-
-/// The labels the losses see with associated masks survive a checkpoint round trip.
-@Suite struct AssociatedMasksStateTests {
-    @Test func checkpointKeepsTheAssociatedLabels() throws {
-        let labels: [Int32] = (0..<(8 * 6)).map { Int32($0 % 8 < 4 ? 3 : 7) }
-        var config = LiftConfig()
-        config.associatedMasks = true
-        let objective = try LiftObjective(config: config, labelMaps: [labels], width: 8, height: 6)
-        #expect(objective.lossViews[0].labelCount == 2)
-        try objective.setAssociatedValues([[11, 11]])
-        #expect(objective.lossViews[0].labelCount == 1 && objective.views[0].labelCount == 2)
-        let restored = try LiftObjective(config: config, labelMaps: [labels], width: 8, height: 6)
-        try restored.restoreCheckpointState(try objective.checkpointState())
-        #expect(restored.lossViews == objective.lossViews && restored.associatedValues == [[11, 11]])
-        #expect(throws: SplatError.self) { try objective.setAssociatedValues([[1, 2], [3]]) }
-    }
-}

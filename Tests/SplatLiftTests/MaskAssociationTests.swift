@@ -128,34 +128,4 @@ private func referenceClusters(_ w: MaskWeights, agreement: Float) -> [Int] {
                                                       backend: CPURasterizer(), agreement: 0.5, threads: 1)
         #expect(Set(together).count == 1)
     }
-
-    /// Associated masks for the losses: a mask split in one view becomes one segment carrying the
-    /// value the object's masks have in the other views; a mask over two objects that three views
-    /// keep apart joins one of them; "no mask" stays 0.
-    @Test func associatedValuesJoinSplitMasks() throws {
-        let (w, h) = (32, 24)
-        let cameras = [-0.1, 0, 0.1, 0.05].map { x in
-            PinholeCamera(width: w, height: h, fx: 30, fy: 30, cx: 16, cy: 12, translation: Vec3(-x, 0, 0))
-        }
-        var g = GaussianParams(count: 16, shDegree: 0, featureCount: 2)
-        for i in 0..<16 {
-            (g.means[3 * i], g.means[3 * i + 1], g.means[3 * i + 2]) = (Float(i) * 0.09 - 0.7, 0, 3)
-            for a in 0..<3 { g.logScales[3 * i + a] = log(0.08) }
-            g.rotations[4 * i] = 1
-            g.opacityLogits[i] = 3
-        }
-        let halves = try SegmentLabels(width: w, height: h, labels: (0..<(w * h)).map { $0 % w < w / 2 ? 4 : 9 })
-        let merged = try SegmentLabels(width: w, height: h, labels: (0..<(w * h)).map { $0 < w ? 0 : 5 })
-        let split = try MaskAssociation.associatedValues(g, cameras: cameras, masks: [merged, merged, merged, halves],
-                                                         backend: CPURasterizer(), agreement: 0.3, threads: 1)
-        #expect(split[0][0] == 0 && split[0][1] > 0)
-        #expect(split[1][1] == split[0][1] && split[2][1] == split[0][1])
-        #expect(split[3] == [split[0][1], split[0][1]])
-        let apart = try MaskAssociation.associatedValues(g, cameras: cameras, masks: [halves, halves, halves, merged],
-                                                         backend: CPURasterizer(), agreement: 0.3, threads: 1)
-        #expect(apart[0][0] != apart[0][1] && apart[1] == apart[0] && apart[2] == apart[0])
-        #expect(apart[3][0] == 0 && apart[0].contains(apart[3][1]))
-        let relabelled = try halves.relabelled(split[3])
-        #expect(relabelled.labelCount == 1 && relabelled.areas == [w * h])
-    }
 }

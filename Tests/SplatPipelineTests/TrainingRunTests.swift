@@ -107,9 +107,8 @@ private func failure(_ run: TrainingRun) -> String {
 
     /// A segmented run stopped at step 22 (as Ctrl-C would) and resumed ends with the files of
     /// the uninterrupted run, through densification and an opacity reset on both sides of the stop.
-    /// With associated masks the run stops between the two associations (iterations 16 and 33).
-    @Test(.enabled(if: TestData.available, "needs ../shared/data"), arguments: [false, true])
-    func interruptedThenResumedEqualsUninterrupted(associatedMasks: Bool) throws {
+    @Test(.enabled(if: TestData.available, "needs ../shared/data"))
+    func interruptedThenResumedEqualsUninterrupted() throws {
         var straight = try tinyRun("straight", iterations: 50)
         straight.config.seed = 5
         straight.config.densifyFromIteration = 10
@@ -117,7 +116,6 @@ private func failure(_ run: TrainingRun) -> String {
         straight.config.opacityResetInterval = 40
         straight.lift = LiftConfig()
         straight.lift?.sampleCount = 4096
-        straight.lift?.associatedMasks = associatedMasks
         var split = straight
         split.folder = ModelFolder(try TestData.temporaryDirectory("split"))
         #expect(try straight.run(progress: quiet).ending == .finished)
