@@ -67,12 +67,6 @@ public struct LiftConfig: Codable, Sendable, Equatable {
     /// pixels enters the contrastive loss with all of its pixels (each drawn once), so objects of
     /// 21-50 pixels at 320×240 always take part instead of about half the time (or never).
     public var wholeSmallMasks: Bool = false
-    /// SplatLift's option: at a third and two thirds of the run, the training masks are associated
-    /// across views through the current Gaussians (`MaskAssociation`) and the losses see them
-    /// relabelled by cluster, so the parts of an object that some view's mask split are one segment
-    /// there and one object keeps one codebook entry (docs/SEGMENTATION.md "Associated masks").
-    /// Off: every view's masks as given (the released code).
-    public var associatedMasks: Bool = false
     public var weights = LiftWeights()
     /// The codebook's own Adam.
     public var codebookLearningRate: Double = 5e-4
@@ -99,7 +93,6 @@ public struct LiftConfig: Codable, Sendable, Equatable {
         minSegmentSamples = try c.decodeIfPresent(Int.self, forKey: .minSegmentSamples) ?? d.minSegmentSamples
         normGradient = try c.decodeIfPresent(NormGradient.self, forKey: .normGradient) ?? .detached
         wholeSmallMasks = try c.decodeIfPresent(Bool.self, forKey: .wholeSmallMasks) ?? d.wholeSmallMasks
-        associatedMasks = try c.decodeIfPresent(Bool.self, forKey: .associatedMasks) ?? false
         weights = try c.decodeIfPresent(LiftWeights.self, forKey: .weights) ?? d.weights
         codebookLearningRate = try c.decodeIfPresent(Double.self, forKey: .codebookLearningRate) ?? d.codebookLearningRate
         adamBeta1 = try c.decodeIfPresent(Double.self, forKey: .adamBeta1) ?? d.adamBeta1

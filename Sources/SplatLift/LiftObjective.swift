@@ -13,15 +13,8 @@ import SplatTrain
 public final class LiftObjective: FeatureObjective {
     public let config: LiftConfig
     public var featureCount: Int { config.featureCount }
-    /// The per-view label maps, compact, as given.
+    /// The per-view label maps, compact.
     public let views: [SegmentLabels]
-    /// What the losses see: `views`, or with `config.associatedMasks` after the first association,
-    /// `views` relabelled by `associatedValues`.
-    private(set) var lossViews: [SegmentLabels]
-    /// Per view, per compact label of `views`, the associated value (nil: not associated yet).
-    private(set) var associatedValues: [[Int32]]?
-    /// What the mask association needs (`config.associatedMasks`): set by the training run.
-    public var association: MaskAssociationSchedule?
     /// The codebook and its optimiser.
     public private(set) var codebookModel: Codebook
     public private(set) var optimizer: CodebookAdam
@@ -52,7 +45,6 @@ public final class LiftObjective: FeatureObjective {
         try config.validate()
         self.config = config
         self.views = views
-        lossViews = views
         codebookModel = Codebook(entryCount: config.codebookSize, featureCount: config.featureCount, seed: config.seed)
         optimizer = CodebookAdam(parameterCount: config.codebookSize * config.featureCount,
                                  learningRate: config.codebookLearningRate, beta1: config.adamBeta1,
@@ -86,24 +78,6 @@ public final class LiftObjective: FeatureObjective {
         return terms
     }
 
-    /// With `config.associatedMasks`, at the scheduled iterations: associates the masks through
-    /// the current Gaussians and relabels what the losses see.
-    public func prepare(iteration: Int, gaussians: GaussianParams) throws {
-        guard config.associatedMasks, let association, association.iterations.contains(iteration) else { return }
-        try setAssociatedValues(try MaskAssociation.associatedValues(
-            gaussians, cameras: association.cameras, masks: views, backend: association.backend,
-            agreement: association.agreement, threads: threads))
-    }
-
-    /// Relabels the losses' views (also from a checkpoint).
-    func setAssociatedValues(_ values: [[Int32]]) throws {
-        guard values.count == views.count else {
-            throw SplatError("associated labels for \(values.count) views, the objective has \(views.count)")
-        }
-        lossViews = try zip(views, values).map { try $0.relabelled($1) }
-        associatedValues = values
-    }
-
     /// Replaces the codebook (for example with one restored from a model folder); keeps the optimiser.
     public func setCodebook(_ codebook: Codebook) throws {
         guard codebook.entryCount == config.codebookSize, codebook.featureCount == config.featureCount else {
@@ -127,7 +101,7 @@ public final class LiftObjective: FeatureObjective {
         guard views.indices.contains(viewIndex) else {
             throw SplatError("lift objective: view index \(viewIndex) out of range 0..<\(views.count)")
         }
-        let view = lossViews[viewIndex]
+        let view = views[viewIndex]
         guard view.width == width, view.height == height else {
             throw SplatError("lift objective: view \(viewIndex) renders \(width)x\(height) but its label map is \(view.width)x\(view.height)")
         }

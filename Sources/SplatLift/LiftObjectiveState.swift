@@ -8,16 +8,12 @@ extension LiftObjective {
 
     /// The codebook and its Adam state, as the `codebook.json` bytes (floats round-trip exactly),
     /// stored inside the training checkpoint so `--resume` continues bit for bit.
-    /// With associated masks (`LiftConfig.associatedMasks`) the bytes hold the associated labels too.
     public func checkpointState() throws -> [UInt8] {
         let file = CodebookFile(format: CodebookFile.formatName, entryCount: codebookModel.entryCount,
                                 featureCount: codebookModel.featureCount, values: codebookModel.values, adam: optimizer)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]      // the same state gives the same checkpoint bytes
-        do {
-            guard let associatedValues else { return Array(try encoder.encode(file)) }
-            return Array(try encoder.encode(AssociatedState(codebook: file, associatedValues: associatedValues)))
-        } catch {
+        do { return Array(try encoder.encode(file)) } catch {
             throw SplatError("cannot encode the codebook state: \(error)")
         }
     }
@@ -25,13 +21,8 @@ extension LiftObjective {
     /// Restores what `checkpointState()` returned; throws when it does not fit this objective.
     public func restoreCheckpointState(_ bytes: [UInt8]) throws {
         let file: CodebookFile
-        if let state = try? JSONDecoder().decode(AssociatedState.self, from: Data(bytes)) {
-            file = state.codebook
-            try setAssociatedValues(state.associatedValues)
-        } else {
-            do { file = try JSONDecoder().decode(CodebookFile.self, from: Data(bytes)) } catch {
-                throw SplatError("the checkpoint holds no codebook state for the lift objective (\(error))")
-            }
+        do { file = try JSONDecoder().decode(CodebookFile.self, from: Data(bytes)) } catch {
+            throw SplatError("the checkpoint holds no codebook state for the lift objective (\(error))")
         }
         let codebook = try Codebook(entryCount: file.entryCount, featureCount: file.featureCount, values: file.values)
         guard let adam = file.adam, adam.firstMoment.count == file.values.count,
@@ -40,10 +31,4 @@ extension LiftObjective {
         }
         try restore(codebook: codebook, optimizer: adam)
     }
-}
-
-/// The checkpoint state of a run with associated masks: the codebook and the labels the losses see.
-private struct AssociatedState: Codable {
-    var codebook: CodebookFile
-    var associatedValues: [[Int32]]
 }

@@ -44,14 +44,6 @@ public struct SegmentLabels: Sendable, Equatable {
         try self.init(width: map.width, height: map.height, labels: map.labels)
     }
 
-    /// The same map with label `values[i]` replaced by `newValues[i]` (labels may merge).
-    public func relabelled(_ newValues: [Int32]) throws -> SegmentLabels {
-        guard newValues.count == values.count else {
-            throw SplatError("relabelling \(values.count) labels with \(newValues.count) values")
-        }
-        return try SegmentLabels(width: width, height: height, labels: index.map { newValues[Int($0)] })
-    }
-
     public var pixelCount: Int { width * height }
     /// Number of distinct labels.
     public var labelCount: Int { values.count }

@@ -38,9 +38,6 @@ struct LiftOptions: ParsableArguments {
     @Flag(name: .long, help: "Masks drawn too few times for the contrastive loss but larger than 20 pixels take part with all their pixels.")
     var wholeSmallMasks = false
 
-    @Flag(name: .long, help: "At a third and two thirds of the run, associate the masks across views through the Gaussians and train on them relabelled by cluster (split parts of an object become one segment).")
-    var associatedMasks = false
-
     @Option(name: .long, help: "Codebook entries L, the maximum number of objects (default 256).")
     var codebookSize: Int?
 
@@ -53,7 +50,7 @@ struct LiftOptions: ParsableArguments {
     /// The objective's settings from the defaults and these options; nil when none was given.
     var liftConfig: LiftConfig? {
         guard objective != nil || mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil || normGradient != nil
-                || wholeSmallMasks || associatedMasks else { return nil }
+                || wholeSmallMasks else { return nil }
         var config = LiftConfig()
         if let objective { config.objective = objective }
         if let mapping { config.mapping = mapping }
@@ -63,7 +60,6 @@ struct LiftOptions: ParsableArguments {
         if let codebookSize { config.codebookSize = codebookSize }
         if let normGradient { config.normGradient = normGradient }
         if wholeSmallMasks { config.wholeSmallMasks = true }
-        if associatedMasks { config.associatedMasks = true }
         return config
     }
 }

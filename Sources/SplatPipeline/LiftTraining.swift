@@ -22,7 +22,7 @@ public struct LiftTraining {
 
     /// The objective for the training views' masks, loaded at the training resolution.
     public static func make(config: LiftConfig, objectSettings: ObjectSettings = ObjectSettings(), scene: Scene,
-                            trainIndices: [Int], downscale: Int, views: [TrainingView], totalIterations: Int,
+                            trainIndices: [Int], downscale: Int, views: [TrainingView],
                             backend: RasterBackend) throws -> LiftTraining {
         guard let masks = scene.masksFolder else { throw SplatError("the scene has no masks folder", path: scene.root.path) }
         let maps = try LiftTrainingLabels.load(from: scene, indices: trainIndices, downscale: downscale)
@@ -31,11 +31,6 @@ public struct LiftTraining {
                              path: view.name)
         }
         let objective = try LiftObjective(config: config, labelMaps: maps)
-        if config.associatedMasks {
-            objective.association = MaskAssociationSchedule(cameras: views.map(\.camera), backend: backend,
-                                                            totalIterations: totalIterations,
-                                                            agreement: objectSettings.associationAgreement)
-        }
         return LiftTraining(objective: objective, info: LiftModelInfo(config: config, masksPath: masks.standardizedFileURL.path),
                             cameras: views.map(\.camera), viewNames: views.map(\.name), objectSettings: objectSettings,
                             backend: backend)

@@ -60,11 +60,10 @@ extension TrainingRun {
         }
         let training = try LiftTraining.make(config: liftConfig, objectSettings: objectSettings, scene: loaded,
                                              trainIndices: loaded.trainIndices, downscale: config.resolution, views: views,
-                                             totalIterations: config.iterations, backend: backend)
+                                             backend: backend)
         reporter.message("segmentation: masks \(loaded.masksFolder?.path ?? "?"); mapping \(liftConfig.mapping.rawValue), "
                          + "τ \(liftConfig.tau), filtering \(liftConfig.filtering ? "on" : "off"), "
-                         + "gradient blocking \(liftConfig.gradientBlocking ? "on" : "off"), codebook \(liftConfig.codebookSize)x\(liftConfig.featureCount), "
-                         + "objective \(liftConfig.objective.rawValue)\(liftConfig.associatedMasks ? ", associated masks" : "")")
+                         + "gradient blocking \(liftConfig.gradientBlocking ? "on" : "off"), codebook \(liftConfig.codebookSize)x\(liftConfig.featureCount)")
         return training
     }
 }

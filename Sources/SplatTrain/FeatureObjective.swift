@@ -1,5 +1,3 @@
-import SplatMath
-
 /// A loss on the rendered identity features that the trainer runs every step next to the
 /// photometric loss (the Unified-Lift objective of SplatLift implements it). It owns any
 /// parameters of its own (the codebook) and steps their optimiser itself.
@@ -19,10 +17,6 @@ public protocol FeatureObjective: AnyObject {
     func step(iteration: Int, viewIndex: Int, features: [Float], width: Int, height: Int,
               featureGradient: inout [Float]) throws -> [String: Double]
 
-    /// Called before each step's render with the Gaussians as they are (default: nothing), for
-    /// objectives whose labels depend on the current geometry.
-    func prepare(iteration: Int, gaussians: GaussianParams) throws
-
     /// The objective's complete state as bytes, stored in the training checkpoint (default: none).
     func checkpointState() throws -> [UInt8]
     /// Restores what `checkpointState()` returned (default: nothing to restore).
@@ -34,7 +28,6 @@ public protocol FeatureObjective: AnyObject {
 /// state needs no code.
 extension FeatureObjective {
     public var featureGradientsReachGeometry: Bool { false }
-    public func prepare(iteration: Int, gaussians: GaussianParams) throws {}
     public func checkpointState() throws -> [UInt8] { [] }
     public func restoreCheckpointState(_ bytes: [UInt8]) throws {}
 }

@@ -228,7 +228,6 @@ public final class Trainer {
         if view.alpha != nil { view.composite(over: background, into: &composited) }
         let target = view.alpha == nil ? view.image : composited
 
-        try objective?.prepare(iteration: iteration, gaussians: state.gaussians)
         let output = backend.render(state.gaussians, camera: view.camera,
                                     options: renderOptions(iteration: iteration, background: background))
         timings.render = lap()

@@ -31,41 +31,13 @@ enum MaskAssociation {
     /// Each Gaussian's candidate object (a cluster number).
     static func candidates(_ gaussians: GaussianParams, cameras: [PinholeCamera], masks: [SegmentLabels],
                            backend: RasterBackend, agreement: Double, threads: Int) throws -> [Int32] {
-        let (weights, clusterOfMask, eligible) = try associate(gaussians, cameras: cameras, masks: masks, backend: backend,
-                                                               agreement: agreement, threads: threads)
-        let voted = weights.vote(clusterOfMask: clusterOfMask, eligible: eligible)
-        return try GaussianVoting.fillUnseen(voted, means: gaussians.means) {
-            throw SplatError("mask association: no Gaussian is seen in any training mask")
-        }
-    }
-
-    /// The masks relabelled by their clusters (`LiftConfig.associatedMasks`): per view, for each
-    /// compact label, its new value. The masks of one cluster with masks in `minimumViews` views
-    /// share one value in every view (so the parts of an object that one view's mask split become
-    /// one segment there); other masks keep a value of their own; "no mask" stays 0.
-    static func associatedValues(_ gaussians: GaussianParams, cameras: [PinholeCamera], masks: [SegmentLabels],
-                                 backend: RasterBackend, agreement: Double, threads: Int) throws -> [[Int32]] {
-        let (_, clusterOfMask, eligible) = try associate(gaussians, cameras: cameras, masks: masks, backend: backend,
-                                                         agreement: agreement, threads: threads)
-        var first = 0
-        return masks.map { labels in
-            defer { first += labels.labelCount }
-            return (0..<labels.labelCount).map { l in
-                let mask = first + l, cluster = clusterOfMask[mask]
-                if labels.values[l] == 0 { return 0 }
-                return Int32(eligible[cluster] ? cluster + 1 : clusterOfMask.count + mask + 1)
-            }
-        }
-    }
-
-    /// The masks' weights, each mask's cluster and which clusters may stand for an object.
-    private static func associate(_ gaussians: GaussianParams, cameras: [PinholeCamera], masks: [SegmentLabels],
-                                  backend: RasterBackend, agreement: Double,
-                                  threads: Int) throws -> (MaskWeights, clusterOfMask: [Int], eligible: [Bool]) {
         let weights = try MaskWeights(gaussians, cameras: cameras, masks: masks, backend: backend, threads: threads)
         var clusters = MaskClusters(weights)
         clusters.merge(while: Float(agreement))
-        return (weights, clusters.clusterOfMask, clusters.viewCounts.map { $0 >= minimumViews })
+        let voted = weights.vote(clusterOfMask: clusters.clusterOfMask, eligible: clusters.viewCounts.map { $0 >= minimumViews })
+        return try GaussianVoting.fillUnseen(voted, means: gaussians.means) {
+            throw SplatError("mask association: no Gaussian is seen in any training mask")
+        }
     }
 }
 
