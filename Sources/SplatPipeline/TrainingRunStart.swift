@@ -63,7 +63,8 @@ extension TrainingRun {
                                              backend: backend)
         reporter.message("segmentation: masks \(loaded.masksFolder?.path ?? "?"); mapping \(liftConfig.mapping.rawValue), "
                          + "τ \(liftConfig.tau), filtering \(liftConfig.filtering ? "on" : "off"), "
-                         + "gradient blocking \(liftConfig.gradientBlocking ? "on" : "off"), codebook \(liftConfig.codebookSize)x\(liftConfig.featureCount)")
+                         + "gradient blocking \(liftConfig.gradientBlocking ? "on" : "off"), codebook \(liftConfig.codebookSize)x\(liftConfig.featureCount), "
+                         + "objective \(liftConfig.objective.rawValue)")
         return training
     }
 }
