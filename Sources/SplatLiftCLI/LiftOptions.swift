@@ -17,34 +17,34 @@ struct LiftOptions: ParsableArguments {
     @Flag(name: .long, help: "Train RGB only, even when the scene has masks.")
     var noSegmentation = false
 
-    @Option(name: .long, help: "Feature objective: unified-lift (contrastive + the object codebook learned end to end; default) or contrastive (the post-processing baseline: features only, objects afterwards from `splatlift cluster`).")
+    @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.objective))
     var objective: LiftObjectiveKind?
 
-    @Option(name: .long, help: "ID-mapping cost: area (Unified-Lift, default) or mean (Panoptic Lifting).")
+    @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.mapping))
     var mapping: IDMappingCost?
 
-    @Option(name: .long, help: "Uncertainty threshold τ of the noisy-label filter (default 0.8).")
+    @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.tau))
     var tau: Double?
 
-    @Flag(name: .long, help: "Turn off noisy-label filtering (every pixel counts as confident).")
+    @Flag(name: .long, help: ArgumentHelp(LiftConfig.Help.noFiltering))
     var noFiltering = false
 
-    @Flag(name: .long, help: "Turn off gradient blocking: the association losses reach the features, and the feature losses reach the geometry.")
+    @Flag(name: .long, help: ArgumentHelp(LiftConfig.Help.noGradientBlocking))
     var noGradientBlocking = false
 
-    @Option(name: .long, help: "Contrastive gradient through f̂ = F/‖F‖: detached (the norm held constant, as Unified-Lift's code; default) or exact.")
+    @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.normGradient))
     var normGradient: NormGradient?
 
-    @Flag(name: .long, help: "Masks drawn too few times for the contrastive loss but larger than 20 pixels take part with all their pixels.")
+    @Flag(name: .long, help: ArgumentHelp(LiftConfig.Help.wholeSmallMasks))
     var wholeSmallMasks = false
 
-    @Option(name: .long, help: "Codebook entries L, the maximum number of objects (default 256).")
+    @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.codebookSize))
     var codebookSize: Int?
 
-    @Option(name: .long, help: "Learning rate of the Gaussians' identity features (default 0.0025, Unified-Lift's for 30k iterations).")
+    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.identityFeatureLR))
     var featureLR: Double?
 
-    @Option(name: .long, help: "Let the identity-feature learning rate decay log-linearly to this over the run (default: constant).")
+    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.identityFeatureLRFinal))
     var featureLRFinal: Double?
 
     /// The objective's settings from the defaults and these options; nil when none was given.

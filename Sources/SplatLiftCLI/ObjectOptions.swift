@@ -6,19 +6,19 @@ extension ObjectSettings.Candidates: ExpressibleByArgument {}
 /// The object-pipeline options of `train` and `group` (`ObjectSettings`: defaults and help texts
 /// live there). Each stage can be switched off to measure what it earns.
 struct ObjectOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.candidates + " Default \(ObjectSettings().candidates.rawValue)."))
+    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.candidates))
     var candidates: ObjectSettings.Candidates?
 
-    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.associationAgreement + " Default \(ObjectSettings().associationAgreement)."))
+    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.associationAgreement))
     var associationAgreement: Double?
 
     @Flag(name: .long, help: ArgumentHelp(ObjectSettings.Help.noEntryGrouping))
     var noEntryGrouping = false
 
-    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.agreement + " Default \(ObjectSettings().agreement)."))
+    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.agreement))
     var agreement: Double?
 
-    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.support + " Default \(ObjectSettings().support)."))
+    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.support))
     var support: Double?
 
     @Flag(name: .long, help: ArgumentHelp(ObjectSettings.Help.noVoting))
@@ -30,7 +30,7 @@ struct ObjectOptions: ParsableArguments {
     @Flag(name: .long, help: ArgumentHelp(ObjectSettings.Help.noSplitting))
     var noSplitting = false
 
-    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.splitGap + " Default \(ObjectSettings().splitGap)."))
+    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.splitGap))
     var splitGap: Double?
 
     /// The defaults with these options applied.

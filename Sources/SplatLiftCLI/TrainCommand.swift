@@ -33,25 +33,25 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "COLMAP model folder (default: SCENE/sparse/0).")
     var sparse: String?
 
-    @Option(name: .long, help: "Iterations (default 30000). The position learning rate decays over this many.")
+    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.iterations))
     var iterations: Int?
 
-    @Option(name: [.customShort("r"), .long], help: "Downscale the images by this integer factor.")
+    @Option(name: [.customShort("r"), .long], help: ArgumentHelp(TrainConfig.Help.resolution))
     var resolution: Int?
 
-    @Option(name: .long, help: "Random seed.")
+    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.seed))
     var seed: UInt64?
 
-    @Option(name: .long, help: "Background: black, white or random.")
+    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.background))
     var background: BackgroundMode?
 
-    @Option(name: .long, help: "Checkpoint every this many iterations (0 = only at the end).")
+    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.checkpointInterval))
     var checkpointEvery: Int?
 
-    @Option(name: .long, help: "Worker threads (0 = all cores).")
+    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.threads))
     var threads: Int?
 
-    @Option(name: .long, help: "Initial points added for the distant background (sky, hills, far ground), which SfM leaves nearly empty (default 2000; 0 = none, as official 3DGS).")
+    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.distantPoints))
     var distantPoints: Int?
 
     @Flag(name: .long, help: "Continue from MODEL/checkpoint.bin with MODEL/cfg.json.")

@@ -57,15 +57,16 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
 
     /// Help texts for the command-line options that set these, in one place.
     public enum Help {
-        public static let candidates = "Stage 1: candidate objects from the identity features' argmax entries (features), from the training masks associated across views through the Gaussians (masks), or from HDBSCAN clusters of the features (clusters: made by `splatlift cluster`)."
+        private static let defaults = ObjectSettings()
+        public static let candidates = "Stage 1: candidate objects from the identity features' argmax entries (features), from the training masks associated across views through the Gaussians (masks), or from HDBSCAN clusters of the features (clusters: made by `splatlift cluster`). Default \(defaults.candidates.rawValue)."
         public static let noEntryGrouping = "Stage 2 off: every rendered codebook entry is its own object (the paper's argmax)."
-        public static let associationAgreement = "Mask association: two mask clusters join while each holds more than this share of the other's co-visible Gaussians (0-1)."
-        public static let agreement = "Entry grouping: share of co-visible pixels that must lie in shared masks (0-1)."
-        public static let support = "Entry grouping: co-visible pixels needed, as a share of the smaller group's pixels (0-1)."
+        public static let associationAgreement = "Mask association: two mask clusters join while each holds more than this share of the other's co-visible Gaussians (0-1). Default \(defaults.associationAgreement)."
+        public static let agreement = "Entry grouping: share of co-visible pixels that must lie in shared masks (0-1). Default \(defaults.agreement)."
+        public static let support = "Entry grouping: co-visible pixels needed, as a share of the smaller group's pixels (0-1). Default \(defaults.support)."
         public static let noVoting = "Stage 3 off: a Gaussian's object is the grouped argmax of its own feature, not voted by its blending weights."
         public static let noMaskMajority = "Voting counts every pixel's own rendered id instead of its mask's majority id."
         public static let noSplitting = "Stage 4 off: objects whose Gaussians lie apart are kept whole."
-        public static let splitGap = "Splitting: cell size of the spatial parts, as a share of the scene extent."
+        public static let splitGap = "Splitting: cell size of the spatial parts, as a share of the scene extent. Default \(defaults.splitGap)."
     }
 
     /// Throws when a value is outside its range.

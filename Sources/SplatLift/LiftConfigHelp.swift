@@ -1,0 +1,15 @@
+extension LiftConfig {
+    /// Help texts of the `train` options that set these settings, each with the default taken
+    /// from `LiftConfig()`, so the command line never restates a default.
+    public enum Help {
+        private static let defaults = LiftConfig()
+        public static let objective = "Feature objective: unified-lift (contrastive + the object codebook learned end to end) or contrastive (the post-processing baseline: features only, objects afterwards from `splatlift cluster`). Default \(defaults.objective.rawValue)."
+        public static let mapping = "ID-mapping cost: area (Unified-Lift) or mean (Panoptic Lifting). Default \(defaults.mapping.rawValue)."
+        public static let tau = "Uncertainty threshold τ of the noisy-label filter (default \(defaults.tau))."
+        public static let noFiltering = "Turn off noisy-label filtering (every pixel counts as confident)."
+        public static let noGradientBlocking = "Turn off gradient blocking: the association losses reach the features, and the feature losses reach the geometry."
+        public static let normGradient = "Contrastive gradient through f̂ = F/‖F‖: detached (the norm held constant, as Unified-Lift's code) or exact. Default \(defaults.normGradient.rawValue)."
+        public static let wholeSmallMasks = "Masks drawn too few times for the contrastive loss but larger than \(defaults.minSegmentSamples) pixels take part with all their pixels."
+        public static let codebookSize = "Codebook entries L, the maximum number of objects (default \(defaults.codebookSize))."
+    }
+}
