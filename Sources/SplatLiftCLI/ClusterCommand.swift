@@ -71,6 +71,7 @@ struct ClusterCommand: ParsableCommand {
                                   trial.noiseGaussians, trial.trainingMasks.pq, trial.trainingMasks.meanIoU)
                 if let truth = trial.groundTruth { line += String(format: "  %7.4f %7.4f", truth.pq, truth.meanIoU) }
                 print(line + String(format: "  %8.1f", trial.seconds))
+                fflush(nil)   // a line per size as it ends, also into a log file
             }
             print(String(format: "chose min cluster size %d (masks PQ %.4f): %d objects in %.1f s; wrote the point cloud's object_id, %@ and %@",
                          report.chosen.minClusterSize, report.chosen.trainingMasks.pq, table.objects.count, report.seconds,
