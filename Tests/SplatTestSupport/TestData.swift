@@ -6,9 +6,11 @@ public enum TestData {
     public static let projectRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    /// `../shared/data`, or nil when it is absent (tests then skip with a message).
+    /// `../shared/data`, or nil when it is absent. `SPLATLIFT_SHARED_DATA` names another folder;
+    /// one that does not exist (`SPLATLIFT_SHARED_DATA=none`) runs the suite as a fresh clone would.
     public static let root: URL? = {
-        let url = projectRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+        let url = ProcessInfo.processInfo.environment["SPLATLIFT_SHARED_DATA"].map { URL(fileURLWithPath: $0) }
+            ?? projectRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
         return FileManager.default.fileExists(atPath: url.path) ? url : nil
     }()
 
