@@ -44,10 +44,10 @@ let package = Package(
             "SplatMath", "SplatIO", "SplatRaster", "SplatTrain", "SplatLift", "SplatEdit", "SplatSynth",
             "SplatPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // Shared by the test targets only: locating ../shared/data and small fixtures.
+        // Shared by the test targets only: locating ../shared/data, fixtures and generated scenes.
         // Every target's dependencies are exactly the modules its files import
         // (`python3 scripts/module_table.py --check` compares them).
-        .target(name: "SplatTestSupport", path: "Tests/SplatTestSupport"),
+        .target(name: "SplatTestSupport", dependencies: ["SplatSynth"], path: "Tests/SplatTestSupport"),
         .testTarget(name: "SplatMathTests", dependencies: ["SplatMath"]),
         .testTarget(name: "SplatIOTests", dependencies: ["SplatMath", "SplatIO", "CTurboJPEG", "SplatTestSupport"]),
         .testTarget(name: "SplatRasterTests", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatTestSupport"]),

@@ -42,27 +42,26 @@ struct CLIRun {
     }
 }
 
-/// A temporary copy of tiny-1 for breaking.
+/// A temporary copy of the tiny scene for breaking.
 func brokenTinyCopy(_ name: String) throws -> URL {
     let dir = try TestData.temporaryDirectory(name)
-    let root = dir.appendingPathComponent("tiny-1")
-    try FileManager.default.copyItem(at: try #require(TestData.url("synthetic/tiny-1")), to: root)
+    let root = dir.appendingPathComponent("tiny")
+    try FileManager.default.copyItem(at: try TestScenes.tiny(), to: root)
     return root
 }
 
 @Suite struct InfoCommandTests {
-    @Test(.enabled(if: TestData.available))
-    func summarisesASceneAsTextAndJSON() throws {
-        let root = try #require(TestData.url("synthetic/tiny-1")).path
+    @Test func summarisesASceneAsTextAndJSON() throws {
+        let root = try TestScenes.tiny().path
         let text = try CLIRun(["info", root])
         #expect(text.status == 0, "\(text.stderr)")
         #expect(text.stdout.contains("views: 12 (10 train, 2 test; split: split.json)"))
         #expect(text.stdout.contains("image size: 64x48") && text.stdout.contains("masks: sam_masks (12 of 12 views)"))
-        #expect(text.stdout.contains("points: 5000 (colours: model)"))
+        #expect(text.stdout.contains("points: 3000 (colours: model)"))
         let json = try CLIRun(["info", root, "--json"])
         #expect(json.status == 0)
         let obj = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
-        #expect(obj["kind"] as? String == "scene" && obj["views"] as? Int == 12 && obj["points"] as? Int == 5000)
+        #expect(obj["kind"] as? String == "scene" && obj["views"] as? Int == 12 && obj["points"] as? Int == 3000)
         #expect(obj["format"] as? String == "colmap-bin" && obj["viewsWithGroundTruth"] as? Int == 12)
     }
 
@@ -88,8 +87,7 @@ func brokenTinyCopy(_ name: String) throws -> URL {
         #expect(fox.status == 0 && fox.stdout.contains("views: 67") && fox.stdout.contains("undistorted on load"), "\(fox.stderr)")
     }
 
-    @Test(.enabled(if: TestData.available))
-    func badScenesExitNonZeroWithOneLine() throws {
+    @Test func badScenesExitNonZeroWithOneLine() throws {
         let fm = FileManager.default
         let wrongMask = try brokenTinyCopy("info-mask")
         let missingImages = try brokenTinyCopy("info-images")
@@ -97,7 +95,7 @@ func brokenTinyCopy(_ name: String) throws -> URL {
         defer { for u in [wrongMask, missingImages, nanModel] { try? fm.removeItem(at: u.deletingLastPathComponent()) } }
         // A mask from a bigger scene.
         try fm.removeItem(at: wrongMask.appendingPathComponent("sam_masks/frame_00001.png"))
-        try fm.copyItem(at: try #require(TestData.url("synthetic/small-2/sam_masks/frame_00001.png")),
+        try fm.copyItem(at: try TestScenes.small().appendingPathComponent("sam_masks/frame_00001.png"),
                         to: wrongMask.appendingPathComponent("sam_masks/frame_00001.png"))
         try fm.removeItem(at: missingImages.appendingPathComponent("images"))
         let points = nanModel.appendingPathComponent("sparse/0/points3D.bin")

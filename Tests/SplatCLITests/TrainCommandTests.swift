@@ -5,9 +5,8 @@ import SplatTestSupport
 @Suite struct TrainCommandTests {
     /// `train` into a folder holding a model fails in one line until --overwrite, which replaces
     /// the older run's point clouds; --resume refuses a changed seed.
-    @Test(.enabled(if: TestData.available))
-    func refusesAUsedFolderUntilOverwrite() throws {
-        let scene = try #require(TestData.url("synthetic/tiny-1")).path
+    @Test func refusesAUsedFolderUntilOverwrite() throws {
+        let scene = try TestScenes.tiny().path
         let out = try TestData.temporaryDirectory("train-cli").appendingPathComponent("model")
         let train = ["train", scene, "--out", out.path, "--no-segmentation", "--iterations"]
         let first = try CLIRun(train + ["2"])

@@ -104,9 +104,8 @@ func expectSameModel(_ a: ColmapModel, _ b: ColmapModel, tolerance: Double) {
         #expect(Bool(try ColmapReader.read(directory: dir, format: .binary) == model))
     }
 
-    @Test(.enabled(if: TestData.available))
-    func nanInTextModelNamesFileAndLine() throws {
-        let dir = try copyToTemporary(try #require(TestData.url("synthetic/tiny-1/sparse/0")))
+    @Test func nanInTextModelNamesFileAndLine() throws {
+        let dir = try copyToTemporary(try TestScenes.tiny().appendingPathComponent("sparse/0"))
         defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
         let url = dir.appendingPathComponent("points3D.txt")
         var lines = try String(contentsOf: url, encoding: .utf8).components(separatedBy: "\n")
@@ -118,9 +117,8 @@ func expectSameModel(_ a: ColmapModel, _ b: ColmapModel, tolerance: Double) {
         #expect(message == "\(url.path): line 6: Y is not a finite number: 'nan'")
     }
 
-    @Test(.enabled(if: TestData.available))
-    func nanInBinaryModelNamesFileAndRecord() throws {
-        let dir = try copyToTemporary(try #require(TestData.url("synthetic/tiny-1/sparse/0")))
+    @Test func nanInBinaryModelNamesFileAndRecord() throws {
+        let dir = try copyToTemporary(try TestScenes.tiny().appendingPathComponent("sparse/0"))
         defer { try? FileManager.default.removeItem(at: dir.deletingLastPathComponent()) }
         let url = dir.appendingPathComponent("images.bin")
         var bytes = [UInt8](try Data(contentsOf: url))

@@ -5,13 +5,12 @@ import SplatTestSupport
 @testable import SplatIO
 
 @Suite struct SceneBadInputTests {
-    /// A writable copy of tiny-1 (the caller removes its parent folder).
+    /// A writable copy of the tiny scene (64×48, 12 views; the caller removes its parent folder).
     func tinyCopy() throws -> URL {
-        try copyToTemporary(try #require(TestData.url("synthetic/tiny-1")), name: "scene-bad")
+        try copyToTemporary(try TestScenes.tiny(), name: "scene-bad")
     }
 
-    @Test(.enabled(if: TestData.available))
-    func maskOfTheWrongSizeIsReported() throws {
+    @Test func maskOfTheWrongSizeIsReported() throws {
         let root = try tinyCopy()
         defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
         try ImageIO.writeLabelMap(LabelMap(width: 32, height: 24, labels: [Int32](repeating: 1, count: 32 * 24)),
@@ -20,16 +19,15 @@ import SplatTestSupport
         #expect(message == "\(root.path): scene has 1 problem: sam_masks/frame_00004.png is 32x24 but the image is 64x48")
     }
 
-    @Test(.enabled(if: TestData.available))
-    func everyProblemIsReportedInOneLine() throws {
+    @Test func everyProblemIsReportedInOneLine() throws {
         let root = try tinyCopy()
         defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
         let fm = FileManager.default
         try fm.removeItem(at: root.appendingPathComponent("images/frame_00002.png"))
         try fm.removeItem(at: root.appendingPathComponent("sam_masks/frame_00005.png"))
         try fm.removeItem(at: root.appendingPathComponent("images/frame_00007.png"))
-        try fm.copyItem(at: try #require(TestData.url("synthetic/small-2/images/frame_00007.png")),
-                        to: root.appendingPathComponent("images/frame_00007.png"))
+        try ImageIO.writePNG(RGBImage(width: 160, height: 120, pixels: [Float](repeating: 0.5, count: 3 * 160 * 120)),
+                             to: root.appendingPathComponent("images/frame_00007.png"))
         let message = try #require(splatErrorMessage { _ = try SceneLoader.load(root) })
         #expect(message == "\(root.path): scene has 5 problems: images/frame_00002.png missing; "
             + "sam_masks/frame_00005.png missing; images/frame_00007.png is 160x120 but its camera says 64x48; "
@@ -38,8 +36,7 @@ import SplatTestSupport
         #expect(!message.contains("\n"))
     }
 
-    @Test(.enabled(if: TestData.available))
-    func missingImagesFolderIsReported() throws {
+    @Test func missingImagesFolderIsReported() throws {
         let root = try tinyCopy()
         defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
         try FileManager.default.removeItem(at: root.appendingPathComponent("images"))
@@ -47,8 +44,7 @@ import SplatTestSupport
         #expect(message == "\(root.path)/images: images folder is missing (a COLMAP scene needs its photos in images/ next to sparse/)")
     }
 
-    @Test(.enabled(if: TestData.available))
-    func nanInTheColmapModelIsReported() throws {
+    @Test func nanInTheColmapModelIsReported() throws {
         let root = try tinyCopy()
         defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
         let url = root.appendingPathComponent("sparse/0/points3D.bin")
@@ -60,8 +56,7 @@ import SplatTestSupport
         #expect(message == "\(url.path): point record 0 (id 1) (byte 24): x is not finite (nan)")
     }
 
-    @Test(.enabled(if: TestData.available))
-    func badSplitAndMissingMaskFolderAreReported() throws {
+    @Test func badSplitAndMissingMaskFolderAreReported() throws {
         let root = try tinyCopy()
         defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
         try #"{"train": ["frame_00001.png"], "test": ["frame_00000.png", "nope.png"]}"#

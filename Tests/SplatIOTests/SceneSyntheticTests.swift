@@ -99,18 +99,16 @@ func readPointInstances(_ url: URL) throws -> [Int64: Int32] {
         #expect(agreement > 0.95, "agreement \(agreement)")
     }
 
-    @Test(.enabled(if: TestData.available))
-    func sceneExtentFollowsTrainCameraCentres() throws {
-        let scene = try SceneLoader.load(try #require(TestData.url("synthetic/tiny-1")))
+    @Test func sceneExtentFollowsTrainCameraCentres() throws {
+        let scene = try SceneLoader.load(try TestScenes.tiny())
         let centers = scene.trainIndices.map { scene.views[$0].camera.center }
         let mean = centers.reduce(Vec3.zero, +) / Double(centers.count)
         let expected = 1.1 * centers.map { ($0 - mean).length }.max()!
         #expect(abs(scene.sceneExtent - expected) < 1e-12 && expected > 0)
     }
 
-    @Test(.enabled(if: TestData.available))
-    func textModelAndEveryEighthSplitWithoutSplitFile() throws {
-        let root = try copyToTemporary(try #require(TestData.url("synthetic/tiny-1")))
+    @Test func textModelAndEveryEighthSplitWithoutSplitFile() throws {
+        let root = try copyToTemporary(try TestScenes.tiny())
         defer { try? FileManager.default.removeItem(at: root.deletingLastPathComponent()) }
         for f in ["cameras.bin", "images.bin", "points3D.bin"] {
             try FileManager.default.removeItem(at: root.appendingPathComponent("sparse/0/\(f)"))

@@ -8,9 +8,9 @@ import SplatRaster
 import SplatTestSupport
 import SplatTrain
 
-/// tiny-1 (64×48, 10 training and 2 test views, 8 instances) with its SAM masks, loaded once.
+/// The tiny scene (64×48, 10 training and 2 test views, 8 instances) with its SAM masks, loaded once.
 private let tiny: (scene: Scene, views: [TrainingView], labels: [LabelMap])? = {
-    guard let url = TestData.url("synthetic/tiny-1"),
+    guard let url = try? TestScenes.tiny(),
           let scene = try? SceneLoader.load(url, options: SceneLoadOptions()),
           let views = try? TrainingView.load(from: scene, indices: scene.trainIndices, downscale: 1),
           let labels = try? LiftTrainingLabels.load(from: scene, indices: scene.trainIndices, downscale: 1)
@@ -18,7 +18,7 @@ private let tiny: (scene: Scene, views: [TrainingView], labels: [LabelMap])? = {
     return (scene, views, labels)
 }()
 
-/// A trainer with the Unified-Lift objective on tiny-1.
+/// A trainer with the Unified-Lift objective on the tiny scene.
 private func tinyTrainer(_ config: TrainConfig, lift: LiftConfig = LiftConfig()) throws -> (Trainer, LiftObjective) {
     let (scene, views, labels) = try #require(tiny)
     let objective = try LiftObjective(config: lift, labelMaps: labels)
@@ -28,7 +28,7 @@ private func tinyTrainer(_ config: TrainConfig, lift: LiftConfig = LiftConfig())
     return (trainer, objective)
 }
 
-/// Scene-protocol scores (one matching for all views, METHOD.md §4.3) of the lifted ids on tiny-1's test views.
+/// Scene-protocol scores (one matching for all views, METHOD.md §4.3) of the lifted ids on the tiny scene's test views.
 private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
                         table: ObjectTable? = nil) throws -> SegmentationScores {
     let (scene, _, _) = try #require(tiny)
@@ -49,13 +49,12 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
 }
 
 @Suite struct JointTrainingTests {
-    /// RGB + identity training on tiny-1 gives consistent ids on the held-out views. 1000 steps
+    /// RGB + identity training on the tiny scene gives consistent ids on the held-out views. 1000 steps
     /// instead of 30,000, so the feature learning rate is 4× Unified-Lift's 0.0025.
     /// The codebook entries are then grouped into objects on the training views, and the model
     /// goes through the model-folder path (PLY with obj_dc/object_id, lift.json, codebook.json,
     /// objects.json) that `render --segmentation` and `eval` use.
-    @Test(.enabled(if: TestData.available, "needs ../shared/data"))
-    func tinySceneReachesTestMIoU() throws {
+    @Test func tinySceneReachesTestMIoU() throws {
         var config = TrainConfig()
         config.iterations = 1000
         config.seed = 1
@@ -65,7 +64,7 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
         while !trainer.isFinished { try trainer.step() }
         let gaussians = trainer.state.gaussians
         let scores = try testScores(gaussians, codebook: objective.codebookModel)
-        print("tiny-1 joint training, \(config.iterations) iterations in \(String(format: "%.1f", Date().timeIntervalSince(start))) s, "
+        print("tiny scene joint training, \(config.iterations) iterations in \(String(format: "%.1f", Date().timeIntervalSince(start))) s, "
               + "\(gaussians.count) Gaussians: test " + scores.summary)
         #expect(scores.meanIoU >= 0.7)
 
@@ -108,8 +107,7 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
 
     /// A run checkpointed (with the codebook and its Adam in the objective state) and resumed
     /// ends bit-identical to the uninterrupted run, through densification and an opacity reset.
-    @Test(.enabled(if: TestData.available, "needs ../shared/data"))
-    func resumeWithSegmentationIsBitIdentical() throws {
+    @Test func resumeWithSegmentationIsBitIdentical() throws {
         var config = TrainConfig()
         config.iterations = 130
         config.seed = 7

@@ -6,9 +6,8 @@ import Testing
 
 /// A joint run (RGB + segmentation, then the object pipeline) gives byte-identical files on 1 and
 /// 2 threads: the point cloud (with features and object ids), the codebook and the object table.
-@Test(.enabled(if: TestData.available, "needs ../shared/data"))
-func jointTrainingIsIdenticalOnOneAndTwoThreads() throws {
-    let scene = try #require(TestData.url("synthetic/tiny-1"))
+@Test func jointTrainingIsIdenticalOnOneAndTwoThreads() throws {
+    let scene = try TestScenes.tiny()
     var outputs: [[Data]] = []
     for threads in [1, 2] {
         let folder = ModelFolder(try TestData.temporaryDirectory("threads-\(threads)"))

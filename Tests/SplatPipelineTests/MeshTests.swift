@@ -6,9 +6,9 @@ import SplatRaster
 import SplatTestSupport
 import Testing
 
-@Suite(.enabled(if: TestData.available, "needs ../shared/data"))
-struct MeshTests {
-    @Test func groundTruthShapesOfBothSceneLayouts() throws {
+@Suite struct MeshTests {
+    @Test(.enabled(if: TestData.available, "needs ../shared/data"))
+    func groundTruthShapesOfBothSceneLayouts() throws {
         // gen_scene.py layout: tiny-1's object 6 is a sphere resting on the floor.
         let tiny = try GroundTruthShapes.read(try #require(TestData.url("synthetic/tiny-1/scene.json")))
         guard case .sphere(let center, let radius)? = tiny[6]?.first else { Issue.record("no sphere 6"); return }
@@ -26,24 +26,27 @@ struct MeshTests {
         }
     }
 
+    /// The tiny scene's sphere (SplatSynth's scene.json layout), meshed after a short joint run.
     @Test func sphereMeshIsCloseToTheGroundTruth() throws {
-        let model = try EditableModel.load(try TrainedScenes.tiny1.get())
+        let model = try EditableModel.load(try TrainedScenes.tiny.get())
         let backend = CPURasterizer()
-        let ids = try model.predictedIDs(ofGroundTruth: 6, backend: backend)
+        let shapes = try GroundTruthShapes.read(model.scene.root.appendingPathComponent("scene.json"))
+        let spheres = shapes.filter { if $0.value.count == 1, case .sphere? = $0.value.first { true } else { false } }
+        let sphere = try #require(spheres.min { $0.key < $1.key })
+        let ids = try model.predictedIDs(ofGroundTruth: sphere.key, backend: backend)
         let selection = try model.selectGaussians(ids: ids)
         let result = try model.meshObject(ids: ids, selection: selection, backend: backend)
-        let shapes = try GroundTruthShapes.read(model.scene.root.appendingPathComponent("scene.json"))
-        let truth = GroundTruthShapes.surfacePoints(try #require(shapes[6]), count: 20_000)
+        let truth = GroundTruthShapes.surfacePoints(sphere.value, count: 20_000)
         let samples = ChamferDistance.samplePoints(on: result.mesh, count: 20_000, seed: 3)
         let chamfer = ChamferDistance.symmetric(samples, truth)
         let coverage = ChamferDistance.nearestDistances(from: truth, to: samples)
         let completeness = coverage.reduce(0, +) / Double(coverage.count)
-        print("tiny-1 sphere: ids \(ids.sorted()), \(result.mesh.triangleCount) triangles, voxel \(result.voxelSize), "
+        print("tiny scene sphere \(sphere.key): ids \(ids.sorted()), \(result.mesh.triangleCount) triangles, voxel \(result.voxelSize), "
               + "chamfer \(chamfer) = \(100 * chamfer / model.scene.sceneExtent)% of the extent \(model.scene.sceneExtent), "
               + "GT→mesh \(completeness)")
         // The whole sphere is meshed: every GT surface point is near the mesh. (The symmetric
         // distance also counts whatever else shares the sphere's id: after this short run at 64×48
-        // the touching snowman can share it, as the SAM masks merge touching objects.)
+        // a touching object can share it, as the SAM masks merge touching objects.)
         #expect(completeness <= 0.02 * model.scene.sceneExtent)
         #expect(chamfer <= 0.05 * model.scene.sceneExtent)
         // The mesh file round-trips through the writer.

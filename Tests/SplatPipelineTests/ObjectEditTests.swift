@@ -9,12 +9,12 @@ import SplatTestSupport
 import SplatTrain
 import Testing
 
-/// Extract / remove / select on small-2 after a short joint training run.
-@Suite(.serialized, .enabled(if: TestData.available, "needs ../shared/data"))
+/// Extract / remove / select on the small scene after a short joint training run.
+@Suite(.serialized)
 struct ObjectEditTests {
     let backend = CPURasterizer()
 
-    /// The largest non-background GT object of small-2 and its predicted ids.
+    /// The largest non-background GT object of the small scene and its predicted ids.
     func largestObject(_ model: EditableModel) throws -> (Int32, Set<Int32>) {
         let (objects, _) = try groundTruthObjects(model)
         var areas = [Int32: Int]()
@@ -41,7 +41,7 @@ struct ObjectEditTests {
     }
 
     @Test func extractedObjectMatchesGroundTruthAndRemovalKeepsTheRest() throws {
-        let url = try TrainedScenes.small2.get()
+        let url = try TrainedScenes.small.get()
         let model = try EditableModel.load(url)
         let (target, ids) = try largestObject(model)
         let selection = try model.selectGaussians(ids: ids)
@@ -67,7 +67,7 @@ struct ObjectEditTests {
         let (_, background) = try groundTruthObjects(model)
         let scores = try model.evaluateEdit(groundTruthID: target, ids: ids, selection: selection, removed: removed.gaussians,
                                             mesh: nil, shapes: [:], backgroundIDs: background, backend: backend)
-        print("small-2 object \(target) ids \(ids.sorted()): IoU \(scores.extractIoU) visible \(scores.extractVisibleIoU) "
+        print("small scene object \(target) ids \(ids.sorted()): IoU \(scores.extractIoU) visible \(scores.extractVisibleIoU) "
               + "change \(scores.removedObjectChange) others \(scores.othersPSNRFull)->\(scores.othersPSNRRemoved) "
               + "objects \(scores.otherObjectsPSNRFull)->\(scores.otherObjectsPSNRRemoved)")
         #expect(scores.extractVisibleIoU >= 0.85)
@@ -76,7 +76,7 @@ struct ObjectEditTests {
     }
 
     @Test func pixelAndMaskSelectionsAgreeWithTheIDs() throws {
-        let model = try EditableModel.load(try TrainedScenes.small2.get())
+        let model = try EditableModel.load(try TrainedScenes.small.get())
         let (target, ids) = try largestObject(model)
         let (view, mask, _) = try model.largestTrainingView(of: target)
         // The mask rule on a PNG file gives the same ids as on the in-memory mask.
@@ -109,7 +109,7 @@ struct ObjectEditTests {
     /// A split-off object (here: half of the largest object's Gaussians moved to a new id) shares its
     /// features with the object it came from: threshold selection takes it by its id only.
     @Test func thresholdSelectionKeepsSplitOffObjectsApart() throws {
-        let source = try TrainedScenes.small2.get()
+        let source = try TrainedScenes.small.get()
         let dir = try TestData.temporaryDirectory("split-model").appendingPathComponent("model")
         try FileManager.default.copyItem(at: source, to: dir)
         let original = try EditableModel.load(dir)
@@ -137,7 +137,7 @@ struct ObjectEditTests {
     }
 
     @Test func badSelectionsThrowOneLineErrors() throws {
-        let model = try EditableModel.load(try TrainedScenes.small2.get())
+        let model = try EditableModel.load(try TrainedScenes.small.get())
         #expect { try model.resolve(.ids([999]), backend: backend) } throws: {
             ($0 as? SplatError)?.description.contains("no object has id 999: valid ids are 1…") == true
         }

@@ -5,16 +5,15 @@ import SplatTrain
 
 /// Scenes trained jointly (RGB + segmentation) once per test run and shared by the tests.
 enum TrainedScenes {
-    /// small-2 (160×120, 21 training views) after a short joint run.
-    static let small2: Result<URL, Error> = train("synthetic/small-2", iterations: 1000)
-    /// tiny-1 (64×48, 10 training views; object 6 is a sphere).
-    static let tiny1: Result<URL, Error> = train("synthetic/tiny-1", iterations: 800)
+    /// The small scene (160×120, 21 training views, 6 objects) after a short joint run.
+    static let small: Result<URL, Error> = train("small", TestScenes.small, iterations: 1000)
+    /// The tiny scene (64×48, 10 training views; one object is a sphere).
+    static let tiny: Result<URL, Error> = train("tiny", TestScenes.tiny, iterations: 800)
 
-    private static func train(_ relative: String, iterations: Int) -> Result<URL, Error> {
+    private static func train(_ name: String, _ scene: () throws -> URL, iterations: Int) -> Result<URL, Error> {
         Result {
-            guard let scene = TestData.url(relative) else { throw TestDataMissing() }
-            let folder = ModelFolder(try TestData.temporaryDirectory("pipeline-\(relative.split(separator: "/").last!)"))
-            var run = TrainingRun(scene: scene, folder: folder)
+            let folder = ModelFolder(try TestData.temporaryDirectory("pipeline-\(name)"))
+            var run = TrainingRun(scene: try scene(), folder: folder)
             run.config.iterations = iterations
             run.config.checkpointInterval = 0
             run.config.saveIterations = []
@@ -24,5 +23,3 @@ enum TrainedScenes {
         }
     }
 }
-
-struct TestDataMissing: Error {}

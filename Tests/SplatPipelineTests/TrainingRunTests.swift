@@ -6,9 +6,9 @@ import SplatPipeline
 import SplatTestSupport
 import SplatTrain
 
-/// A run of a few steps on tiny-1 (64×48, 10 training views, SAM masks) into a new folder.
+/// A run of a few steps on the tiny scene (64×48, 10 training views, SAM masks) into a new folder.
 private func tinyRun(_ name: String, iterations: Int, segmentation: TrainingRun.Segmentation = .whenMasksFound) throws -> TrainingRun {
-    var run = TrainingRun(scene: try #require(TestData.url("synthetic/tiny-1")),
+    var run = TrainingRun(scene: try TestScenes.tiny(),
                           folder: ModelFolder(try TestData.temporaryDirectory(name)))
     run.config.iterations = iterations
     run.segmentation = segmentation
@@ -28,8 +28,7 @@ private func failure(_ run: TrainingRun) -> String {
 @Suite struct TrainingRunTests {
     /// Each setting that shaped the model is refused on --resume (before anything is written),
     /// the same value is accepted.
-    @Test(.enabled(if: TestData.available, "needs ../shared/data"))
-    func resumeRefusesEachChangeInOneLine() throws {
+    @Test func resumeRefusesEachChangeInOneLine() throws {
         let segmented = try tinyRun("resume-rules", iterations: 2)
         try segmented.run(progress: quiet)
         let config = try Data(contentsOf: segmented.folder.configURL)
@@ -84,8 +83,7 @@ private func failure(_ run: TrainingRun) -> String {
 
     /// --overwrite removes the older run's files (its later iteration, metrics, objects) before
     /// training; files SplatLift did not write stay.
-    @Test(.enabled(if: TestData.available, "needs ../shared/data"))
-    func overwriteRemovesTheOldModelAndKeepsOtherFiles() throws {
+    @Test func overwriteRemovesTheOldModelAndKeepsOtherFiles() throws {
         var run = try tinyRun("overwrite", iterations: 2, segmentation: .off)
         let url = run.folder.url
         let old = run.folder.pointCloudURL(iteration: 600)
@@ -107,8 +105,7 @@ private func failure(_ run: TrainingRun) -> String {
 
     /// A segmented run stopped at step 22 (as Ctrl-C would) and resumed ends with the files of
     /// the uninterrupted run, through densification and an opacity reset on both sides of the stop.
-    @Test(.enabled(if: TestData.available, "needs ../shared/data"))
-    func interruptedThenResumedEqualsUninterrupted() throws {
+    @Test func interruptedThenResumedEqualsUninterrupted() throws {
         var straight = try tinyRun("straight", iterations: 50)
         straight.config.seed = 5
         straight.config.densifyFromIteration = 10
@@ -139,8 +136,7 @@ private func failure(_ run: TrainingRun) -> String {
     }
 
     /// A stop before training starts (Ctrl-C while the images load) leaves no folder behind.
-    @Test(.enabled(if: TestData.available, "needs ../shared/data"))
-    func stopBeforeTrainingWritesNothing() throws {
+    @Test func stopBeforeTrainingWritesNothing() throws {
         var run = try tinyRun("early-stop", iterations: 2, segmentation: .off)
         run.folder = ModelFolder(run.folder.url.appendingPathComponent("model"))
         let stop = StopFlag()

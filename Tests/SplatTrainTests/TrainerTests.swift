@@ -6,9 +6,9 @@ import SplatMath
 import SplatRaster
 import SplatTestSupport
 
-/// tiny-1's training views at full resolution (64×48), loaded once.
+/// The tiny scene's training views at full resolution (64×48), loaded once.
 private let tinyScene: (scene: Scene, views: [TrainingView])? = {
-    guard let url = TestData.url("synthetic/tiny-1"),
+    guard let url = try? TestScenes.tiny(),
           let scene = try? SceneLoader.load(url, options: SceneLoadOptions()),
           let views = try? TrainingView.load(from: scene, indices: scene.trainIndices, downscale: 1) else { return nil }
     return (scene, views)
@@ -34,7 +34,7 @@ private enum ImageMetricsPSNR {
     }
 }
 
-/// The initial Gaussians of tiny-1's points for `config`, with `featureCount` feature channels.
+/// The initial Gaussians of the tiny scene's points for `config`, with `featureCount` feature channels.
 private func initialState(_ config: TrainConfig, scene: Scene, views: [TrainingView], featureCount: Int = 0) -> TrainState {
     TrainState.initial(config: config, views: views, points: scene.points, pointColors: scene.pointColors,
                        sceneExtent: scene.sceneExtent, featureCount: featureCount)
@@ -52,8 +52,7 @@ private func shortConfig(iterations: Int, seed: UInt64 = 7) -> TrainConfig {
     return config
 }
 
-@Test(.enabled(if: TestData.available, "needs ../shared/data"))
-func tinySceneGainsEightDecibels() throws {
+@Test func tinySceneGainsEightDecibels() throws {
     let (scene, views) = try #require(tinyScene)
     var config = TrainConfig()
     config.iterations = 600
@@ -63,12 +62,11 @@ func tinySceneGainsEightDecibels() throws {
     let trainer = try Trainer(config: config, views: views, state: state, backend: CPURasterizer())
     while !trainer.isFinished { try trainer.step() }
     let after = meanPSNR(trainer.state.gaussians, views: views, config: config)
-    print("tiny-1: train PSNR \(before) → \(after) dB, \(trainer.state.gaussians.count) Gaussians")
+    print("tiny scene: train PSNR \(before) → \(after) dB, \(trainer.state.gaussians.count) Gaussians")
     #expect(after - before >= 8, "train PSNR \(before) → \(after)")
 }
 
-@Test(.enabled(if: TestData.available, "needs ../shared/data"))
-func resumedRunIsBitIdentical() throws {
+@Test func resumedRunIsBitIdentical() throws {
     let (scene, views) = try #require(tinyScene)
     var config = shortConfig(iterations: 130)
     config.background = .random
@@ -88,8 +86,7 @@ func resumedRunIsBitIdentical() throws {
     #expect(second.state == straight.state)
 }
 
-@Test(.enabled(if: TestData.available, "needs ../shared/data"))
-func threadCountDoesNotChangeTheResult() throws {
+@Test func threadCountDoesNotChangeTheResult() throws {
     let (scene, views) = try #require(tinyScene)
     var results = [TrainState]()
     for threads in [1, 2] {
@@ -133,8 +130,7 @@ private final class PullFeaturesObjective: FeatureObjective {
     }
 }
 
-@Test(.enabled(if: TestData.available, "needs ../shared/data"))
-func featureObjectiveTrainsFeaturesThroughDensification() throws {
+@Test func featureObjectiveTrainsFeaturesThroughDensification() throws {
     let (scene, views) = try #require(tinyScene)
     var config = shortConfig(iterations: 120)
     config.identityFeatureLR = 0.05   // so 120 steps visibly pull ±1.8 features to 0.5
@@ -156,8 +152,7 @@ func featureObjectiveTrainsFeaturesThroughDensification() throws {
     #expect(throws: SplatError.self) { try Trainer(config: config, views: views, state: state, backend: CPURasterizer()) }
 }
 
-@Test(.enabled(if: TestData.available, "needs ../shared/data"))
-func divergenceStopsAndKeepsTheLastGoodCheckpoint() throws {
+@Test func divergenceStopsAndKeepsTheLastGoodCheckpoint() throws {
     let (scene, views) = try #require(tinyScene)
     var config = shortConfig(iterations: 40)
     config.checkpointInterval = 10
@@ -183,8 +178,7 @@ func divergenceStopsAndKeepsTheLastGoodCheckpoint() throws {
     #expect(log.split(separator: "\n").count == 22)
 }
 
-@Test(.enabled(if: TestData.available, "needs ../shared/data"))
-func stopFlagCheckpointsAndResumeFinishes() throws {
+@Test func stopFlagCheckpointsAndResumeFinishes() throws {
     let (scene, views) = try #require(tinyScene)
     let config = shortConfig(iterations: 30)
     let initial = initialState(config, scene: scene, views: views)
@@ -208,8 +202,7 @@ func stopFlagCheckpointsAndResumeFinishes() throws {
     #expect(written == [folder.pointCloudURL(iteration: 30)])
 }
 
-@Test(.enabled(if: TestData.available, "needs ../shared/data"))
-func trainingBenchmarkScoresEachIterationOnce() throws {
+@Test func trainingBenchmarkScoresEachIterationOnce() throws {
     let (scene, views) = try #require(tinyScene)
     let config = shortConfig(iterations: 120)
     let state = initialState(config, scene: scene, views: views)
@@ -223,8 +216,7 @@ func trainingBenchmarkScoresEachIterationOnce() throws {
 
 /// A scene with points gets `distantPoints` more, beyond `distantRadii[0]` scene extents and
 /// coloured from the photos; without any (0) the start is the points alone.
-@Test(.enabled(if: TestData.available, "needs ../shared/data"))
-func distantPointsJoinTheSceneInitialisation() throws {
+@Test func distantPointsJoinTheSceneInitialisation() throws {
     let (scene, views) = try #require(tinyScene)
     var config = TrainConfig()
     config.distantPoints = 0
