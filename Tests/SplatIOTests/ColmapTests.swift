@@ -43,9 +43,12 @@ func expectSameModel(_ a: ColmapModel, _ b: ColmapModel, tolerance: Double) {
 }
 
 @Suite struct ColmapTests {
-    @Test(.enabled(if: TestData.available), arguments: ["synthetic/tiny-1", "synthetic/small-2"])
+    /// SplatSynth's scene, and gen_scene.py's scenes when present: their text and binary models agree
+    /// and hold the views and points scene.json declares.
+    @Test(arguments: TestScenes.synthetic)
     func textAndBinaryModelsAgree(scene: String) throws {
-        let dir = try #require(TestData.url(scene)).appendingPathComponent("sparse/0")
+        let root = try TestScenes.url(scene)
+        let dir = root.appendingPathComponent("sparse/0")
         let text = try ColmapReader.read(directory: dir, format: .text)
         let binary = try ColmapReader.read(directory: dir, format: .binary)
         #expect(try ColmapReader.format(of: dir) == .binary)
@@ -55,8 +58,8 @@ func expectSameModel(_ a: ColmapModel, _ b: ColmapModel, tolerance: Double) {
         #expect(text.images.map(\.name) == text.images.map(\.name).sorted())
         let cam = try #require(text.cameras[1])
         #expect(cam.model == .pinhole && cam.cx == Double(cam.width) / 2 && cam.cy == Double(cam.height) / 2)
-        #expect(text.points.count == (scene == "synthetic/tiny-1" ? 5000 : 8000))
-        #expect(text.images.count == (scene == "synthetic/tiny-1" ? 12 : 24))
+        let declared = try declaredCounts(root)
+        #expect(text.points.count == declared.points && text.images.count == declared.views)
     }
 
     @Test(.enabled(if: TestData.available))

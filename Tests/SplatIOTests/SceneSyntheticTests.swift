@@ -26,6 +26,13 @@ func instanceAgreement(_ scene: Scene, model: ColmapModel, instances: [Int64: In
     return total == 0 ? 0 : Double(hits) / Double(total)
 }
 
+/// The numbers of views and points a synthetic scene's scene.json declares (both generators write them).
+func declaredCounts(_ root: URL) throws -> (views: Int, points: Int) {
+    let json = try JSONSerialization.jsonObject(with: Data(contentsOf: root.appendingPathComponent("scene.json")))
+    let scene = try #require(json as? [String: Any])
+    return (try #require(scene["n_views"] as? Int), try #require(scene["n_points3D"] as? Int))
+}
+
 func readPointInstances(_ url: URL) throws -> [Int64: Int32] {
     var out: [Int64: Int32] = [:]
     for line in try String(contentsOf: url, encoding: .utf8).split(separator: "\n") where !line.hasPrefix("#") {
@@ -35,14 +42,13 @@ func readPointInstances(_ url: URL) throws -> [Int64: Int32] {
     return out
 }
 
+/// SplatSynth's scene, and gen_scene.py's when ../shared/data is present.
 @Suite struct SceneSyntheticTests {
-    static let scenes = ["synthetic/tiny-1", "synthetic/small-2"]
-
-    @Test(.enabled(if: TestData.available), arguments: scenes)
-    func colmapSceneLoadsWithSplitMasksAndGroundTruth(path: String) throws {
-        let root = try #require(TestData.url(path))
+    @Test(arguments: TestScenes.synthetic)
+    func colmapSceneLoadsWithSplitMasksAndGroundTruth(scene name: String) throws {
+        let root = try TestScenes.url(name)
         let scene = try SceneLoader.load(root)
-        let n = path.hasSuffix("tiny-1") ? 12 : 24
+        let (n, points) = try declaredCounts(root)
         #expect(scene.format == .colmapBinary)
         #expect(scene.views.count == n)
         #expect(scene.views.map(\.name) == (0..<n).map { String(format: "frame_%05d.png", $0) })
@@ -51,7 +57,7 @@ func readPointInstances(_ url: URL) throws -> [Int64: Int32] {
         #expect(scene.trainIndices == scene.views.indices.filter { $0 % 8 != 0 })
         #expect(scene.masksFolder?.lastPathComponent == "sam_masks")
         #expect(scene.views.allSatisfy { $0.maskURL != nil && $0.gtURL != nil && $0.distortion == nil })
-        #expect(scene.pointCount == (n == 12 ? 5000 : 8000))
+        #expect(scene.pointCount == points)
         #expect(scene.pointColors != nil && !scene.pointColorsFromImages)
 
         let image = try scene.loadImage(3)
@@ -63,9 +69,9 @@ func readPointInstances(_ url: URL) throws -> [Int64: Int32] {
         #expect(halfMask.width == half.width && halfMask.height == half.height)
     }
 
-    @Test(.enabled(if: TestData.available), arguments: scenes)
-    func colmapPosesProjectPointsOntoTheirInstances(path: String) throws {
-        let root = try #require(TestData.url(path))
+    @Test(arguments: TestScenes.synthetic)
+    func colmapPosesProjectPointsOntoTheirInstances(scene name: String) throws {
+        let root = try TestScenes.url(name)
         let scene = try SceneLoader.load(root)
         let model = try ColmapReader.read(directory: root.appendingPathComponent("sparse/0"))
         let instances = try readPointInstances(root.appendingPathComponent("gt_instance/points3D_instance.txt"))
@@ -73,9 +79,9 @@ func readPointInstances(_ url: URL) throws -> [Int64: Int32] {
         #expect(agreement > 0.95, "agreement \(agreement)")
     }
 
-    @Test(.enabled(if: TestData.available), arguments: scenes)
-    func transformsPosesMatchColmapAndProjectPointsOntoTheirInstances(path: String) throws {
-        let root = try #require(TestData.url(path))
+    @Test(arguments: TestScenes.synthetic)
+    func transformsPosesMatchColmapAndProjectPointsOntoTheirInstances(scene name: String) throws {
+        let root = try TestScenes.url(name)
         let colmap = try SceneLoader.load(root)
         let scene = try SceneLoader.load(root.appendingPathComponent("transforms.json"))
         #expect(scene.format == .transforms)

@@ -11,6 +11,19 @@ public enum TestScenes {
     /// SplatSynth's `small` preset, seed 3: 160×120, 24 views (21 train, 3 test), 6 objects, 8000 points.
     public static func small() throws -> URL { try smallScene.get() }
 
+    /// The synthetic scene folders the loaders' tests read: `tiny()` as "splatsynth-tiny", then
+    /// gen_scene.py's tiny-1 and small-2 from ../shared/data when present (`url(_:)` finds each).
+    public static var synthetic: [String] {
+        ["splatsynth-tiny"] + ["synthetic/tiny-1", "synthetic/small-2"].filter { TestData.url($0) != nil }
+    }
+
+    /// The folder of a name in `synthetic`.
+    public static func url(_ name: String) throws -> URL {
+        if name == "splatsynth-tiny" { return try tiny() }
+        guard let url = TestData.url(name) else { throw TestDataMissing(path: name) }
+        return url
+    }
+
     private static let tinyScene = generate("tiny", seed: 6)
     private static let smallScene = generate("small", seed: 3)
 
@@ -21,4 +34,10 @@ public enum TestScenes {
             return url
         }
     }
+}
+
+/// A path of ../shared/data that is absent.
+public struct TestDataMissing: Error, CustomStringConvertible {
+    public let path: String
+    public var description: String { "../shared/data/\(path) is missing" }
 }
