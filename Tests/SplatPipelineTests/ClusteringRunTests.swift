@@ -6,14 +6,14 @@ import SplatTestSupport
 import SplatTrain
 import Testing
 
-/// The post-processing baseline end to end on tiny-1: a contrastive-only run has features and no
+/// The post-processing baseline end to end on SplatSynth's tiny scene: a contrastive-only run has features and no
 /// objects; `ClusteringRun` searches the minimum cluster size on the training masks and leaves a
 /// complete segmented folder that `eval` scores.
-@Suite(.serialized, .enabled(if: TestData.available, "needs ../shared/data"))
+@Suite(.serialized)
 struct ClusteringRunTests {
     @Test func contrastiveRunThenClusterSearchGivesACompleteModel() throws {
-        let scene = try #require(TestData.url("synthetic/tiny-1"))
-        let folder = ModelFolder(try TestData.temporaryDirectory("contrastive-tiny-1"))
+        let scene = try TestScenes.tiny()
+        let folder = ModelFolder(try TestData.temporaryDirectory("contrastive-tiny"))
         var run = TrainingRun(scene: scene, folder: folder)
         run.config.iterations = 600
         run.config.checkpointInterval = 0
