@@ -18,11 +18,11 @@ public struct Codebook: Sendable, Equatable {
 
     /// Seeded U(−1/√d, 1/√d) initialisation, PyTorch's default for the bias-free `Conv2d(d, L, 1)` of
     /// [CODE] (U(−0.25, 0.25) for d = 16).
-    public init(entryCount: Int, featureCount: Int, seed: UInt64) {
+    public init(entryCount: Int, featureCount: Int, seed: UInt64, scale: Float = 1) {
         self.entryCount = entryCount
         self.featureCount = featureCount
         var rng = SplatRandom(seed: seed)
-        let bound = 1 / Float(featureCount).squareRoot()
+        let bound = scale / Float(featureCount).squareRoot()
         values = (0..<entryCount * featureCount).map { _ in (2 * rng.uniformFloat() - 1) * bound }
     }
 

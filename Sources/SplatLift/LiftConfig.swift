@@ -67,6 +67,12 @@ public struct LiftConfig: Codable, Sendable, Equatable {
     /// pixels enters the contrastive loss with all of its pixels (each drawn once), so objects of
     /// 21-50 pixels at 320×240 always take part instead of about half the time (or never).
     public var wholeSmallMasks: Bool = false
+    /// SplatLift's option: the codebook starts at this multiple of the released initialisation
+    /// (uniform in ±1/√d, entries of norm ≈ 0.58, while trained entries reach norm ≈ 1). An entry
+    /// the ID mapping never assigns keeps its start, and where a rendered feature points away from
+    /// every trained entry (boundaries, blends) a full-size random entry wins the argmax: stray ids
+    /// of a few pixels (docs/SEGMENTATION.md "The bare argmax"). 1 = the released code.
+    public var codebookInitScale: Double = 1
     public var weights = LiftWeights()
     /// The codebook's own Adam.
     public var codebookLearningRate: Double = 5e-4
@@ -94,6 +100,7 @@ public struct LiftConfig: Codable, Sendable, Equatable {
         normGradient = try c.decodeIfPresent(NormGradient.self, forKey: .normGradient) ?? .detached
         wholeSmallMasks = try c.decodeIfPresent(Bool.self, forKey: .wholeSmallMasks) ?? d.wholeSmallMasks
         weights = try c.decodeIfPresent(LiftWeights.self, forKey: .weights) ?? d.weights
+        codebookInitScale = try c.decodeIfPresent(Double.self, forKey: .codebookInitScale) ?? d.codebookInitScale
         codebookLearningRate = try c.decodeIfPresent(Double.self, forKey: .codebookLearningRate) ?? d.codebookLearningRate
         adamBeta1 = try c.decodeIfPresent(Double.self, forKey: .adamBeta1) ?? d.adamBeta1
         adamBeta2 = try c.decodeIfPresent(Double.self, forKey: .adamBeta2) ?? d.adamBeta2
@@ -112,6 +119,7 @@ public struct LiftConfig: Codable, Sendable, Equatable {
         try check(codebookSize >= 1 && codebookSize <= 65_535, "codebookSize must be in 1...65535, got \(codebookSize)")
         try check(featureCount >= 1 && featureCount <= 256, "featureCount must be in 1...256, got \(featureCount)")
         try check(tau > 0 && tau < 1, "tau must be in (0, 1), got \(tau)")
+        try check(codebookInitScale >= 0 && codebookInitScale.isFinite, "codebookInitScale must be ≥ 0, got \(codebookInitScale)")
         try check(sampleCount >= 1, "sampleCount must be positive, got \(sampleCount)")
         try check(minSegmentSamples >= 0, "minSegmentSamples must be ≥ 0, got \(minSegmentSamples)")
         try check(codebookLearningRate >= 0 && codebookLearningRate.isFinite, "codebookLearningRate must be ≥ 0")

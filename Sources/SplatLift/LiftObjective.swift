@@ -45,7 +45,8 @@ public final class LiftObjective: FeatureObjective {
         try config.validate()
         self.config = config
         self.views = views
-        codebookModel = Codebook(entryCount: config.codebookSize, featureCount: config.featureCount, seed: config.seed)
+        codebookModel = Codebook(entryCount: config.codebookSize, featureCount: config.featureCount, seed: config.seed,
+                                 scale: Float(config.codebookInitScale))
         optimizer = CodebookAdam(parameterCount: config.codebookSize * config.featureCount,
                                  learningRate: config.codebookLearningRate, beta1: config.adamBeta1,
                                  beta2: config.adamBeta2, epsilon: config.adamEpsilon)

@@ -10,8 +10,9 @@ struct ClusterCommand: ParsableCommand {
         abstract: "Make a model's objects by clustering its identity features with HDBSCAN (the post-processing baseline).",
         discussion: """
         What OmniSeg3D-GS and Contrastive Lift do after training contrastive features (train with \
-        --objective contrastive): HDBSCAN over every Gaussian's normalised 16-d feature; Gaussians it \
-        calls noise take the cluster of the nearest clustered Gaussian in space. With --search each \
+        --objective contrastive): HDBSCAN over the normalised 16-d rendered features of 30,000 random \
+        training pixels; every Gaussian then takes the cluster whose mean direction is nearest to its own \
+        feature's. With --search each \
         minimum cluster size is tried, its clusters rendered into some training views and scored against \
         their masks (per-view matching, no ground truth), and the best PQ kept. Writes the point cloud's \
         object_id, objects.json (ids 1…K by area, like `group`) and cluster_search.json (every size tried), \

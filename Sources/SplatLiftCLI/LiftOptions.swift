@@ -41,6 +41,9 @@ struct LiftOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.codebookSize))
     var codebookSize: Int?
 
+    @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.codebookInitScale))
+    var codebookInitScale: Double?
+
     @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.identityFeatureLR))
     var featureLR: Double?
 
@@ -49,8 +52,8 @@ struct LiftOptions: ParsableArguments {
 
     /// The objective's settings from the defaults and these options; nil when none was given.
     var liftConfig: LiftConfig? {
-        guard objective != nil || mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil || normGradient != nil
-                || wholeSmallMasks else { return nil }
+        guard objective != nil || mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil
+                || codebookInitScale != nil || normGradient != nil || wholeSmallMasks else { return nil }
         var config = LiftConfig()
         if let objective { config.objective = objective }
         if let mapping { config.mapping = mapping }
@@ -58,6 +61,7 @@ struct LiftOptions: ParsableArguments {
         if noFiltering { config.filtering = false }
         if noGradientBlocking { config.gradientBlocking = false }
         if let codebookSize { config.codebookSize = codebookSize }
+        if let codebookInitScale { config.codebookInitScale = codebookInitScale }
         if let normGradient { config.normGradient = normGradient }
         if wholeSmallMasks { config.wholeSmallMasks = true }
         return config

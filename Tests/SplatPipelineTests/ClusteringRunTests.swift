@@ -38,6 +38,7 @@ struct ClusteringRunTests {
         let (report, table) = try clustering.run { seen.append($0.minClusterSize) }
         #expect(seen == [10, 20, 40])
         #expect(report.trials.count == 3 && report.scoringViews.count == 4)
+        #expect(report.trials.allSatisfy { $0.clusters >= 1 })
         #expect(report.trials.allSatisfy { $0.groundTruth != nil })
         let bestPQ = report.trials.map(\.trainingMasks.pq).max()!
         #expect(report.chosen.trainingMasks.pq == bestPQ)

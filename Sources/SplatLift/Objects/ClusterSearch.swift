@@ -4,8 +4,8 @@ import SplatMath
 import SplatRaster
 
 /// The post-processing baseline's choice of HDBSCAN's minimum cluster size (Unified-Lift [SUPP]
-/// Tab. 1 and Fig. 5: searched over 10…200 per scene): each size clusters the Gaussians
-/// (`FeatureClustering`), renders their clusters into some training views and scores them against
+/// Tab. 1 and Fig. 5: searched over 10…200 per scene): each size clusters one sample of rendered
+/// training features and gives every Gaussian its nearest cluster (`FeatureClustering`), renders their clusters into some training views and scores them against
 /// those views' masks, matched view by view (no ground truth); the best PQ wins, ties to the
 /// smaller size. Views with ground truth can be scored too, to plot the sensitivity; they never
 /// choose.
@@ -66,12 +66,12 @@ public enum ClusterSearch {
                            groundTruth: ScoringViews?,
                            progress: (Trial) -> Void = { _ in }) throws -> (trials: [Trial], best: Trial, clusters: FeatureClustering.Result) {
         guard !sizes.isEmpty else { throw SplatError("cluster search: no minimum cluster size to try") }
-        let features = FeatureClustering.normalizedFeatures(inputs.gaussians)
+        let sample = FeatureClustering.pixelSample(inputs)
         var trials = [Trial](), best: (trial: Trial, clusters: FeatureClustering.Result)?
         for size in sizes {
             var clock = Stopwatch()
             let settings = HDBSCAN.Settings(minClusterSize: size, minSamples: minSamples)
-            let result = try FeatureClustering.cluster(inputs.gaussians, features: features, settings: settings,
+            let result = try FeatureClustering.cluster(inputs.gaussians, sample: sample, settings: settings,
                                                        threads: inputs.threads)
             let trial = Trial(minClusterSize: size, clusters: result.clusters, noiseGaussians: result.noise,
                               trainingMasks: try score(inputs, ids: result.ids, on: scoring),

@@ -1,53 +1,78 @@
 import SplatMath
-import SplatTrain
+import SplatRaster
 
-/// Stage 1 of the post-processing baseline (OmniSeg3D-GS, Contrastive Lift; docs/SEGMENTATION.md
-/// "The clustering baseline"): HDBSCAN over every Gaussian's normalised identity feature
-/// f̂ = F/(‖F‖ + 1e-6). The contrastive loss sees only f̂ (METHOD.md §1.3(a)), so the direction is
-/// what was learned and the length is not; the Gaussians are clustered rather than rendered pixels
-/// because they are what the objects are made of (a pixel clustering would need lifting again).
+/// Stage 1 of the post-processing baseline (Contrastive Lift, OmniSeg3D-GS; docs/SEGMENTATION.md
+/// "The post-processing baseline"): HDBSCAN over normalised identity features f̂ = F/(‖F‖ + 1e-6).
+/// The contrastive loss sees only f̂ of rendered pixels (METHOD.md §1.3(a)), so, as Contrastive
+/// Lift does, HDBSCAN runs on the rendered features of a fixed-size random sample of training
+/// pixels (a minimum cluster size of 10…200 then means the same on any scene); every Gaussian then
+/// takes the cluster whose mean direction is nearest to its own feature's.
 public enum FeatureClustering {
+    /// Pixels HDBSCAN sees by default.
+    public static let defaultSampleSize = 30_000
+
     public struct Result: Sendable {
         /// Per Gaussian its cluster 0..<clusters.
         public var ids: [Int32]
         public var clusters: Int
-        /// Gaussians HDBSCAN called noise, before they took their neighbour's cluster.
+        /// Sampled pixels HDBSCAN called noise.
         public var noise: Int
     }
 
-    /// The normalised features, n·d row-major.
-    public static func normalizedFeatures(_ gaussians: GaussianParams) -> [Float] {
-        let d = gaussians.featureCount
-        var out = gaussians.features
-        for i in 0..<gaussians.count {
-            var sum: Float = 0
-            for j in 0..<d { sum += out[i * d + j] * out[i * d + j] }
-            let scale = 1 / (sum.squareRoot() + 1e-6)
-            for j in 0..<d { out[i * d + j] *= scale }
+    /// The normalised rendered features of `size` training pixels (n·d row-major): an equal share
+    /// of each view, drawn without replacement among the pixels some Gaussian covers; the same for
+    /// a given seed.
+    public static func pixelSample(_ inputs: ObjectPipeline.Inputs, size: Int = defaultSampleSize, seed: UInt64 = 0) -> [Float] {
+        let d = inputs.gaussians.featureCount, views = inputs.cameras.count
+        let options = RenderOptions.identityFeatures(threads: inputs.threads)
+        var rng = SplatRandom(seed: seed)
+        var sample = [Float]()
+        for (v, camera) in inputs.cameras.enumerated() {
+            let features = inputs.backend.render(inputs.gaussians, camera: camera, options: options).features
+            let n = camera.width * camera.height
+            var covered = (0..<n).filter { p in (0..<d).contains { features[$0 * n + p] != 0 } }
+            let share = min(covered.count, (size * (v + 1)) / views - (size * v) / views)
+            for i in 0..<share {
+                covered.swapAt(i, i + rng.int(below: covered.count - i))   // partial Fisher-Yates
+                let p = covered[i]
+                sample += normalized((0..<d).map { features[$0 * n + p] })
+            }
         }
-        return out
+        return sample
     }
 
-    /// HDBSCAN clusters of the normalised features; a noise Gaussian takes the cluster of the
-    /// clustered Gaussian nearest to its centre (in space: the object it sits in; an exact
-    /// nearest neighbour in feature space would cost a search per noise point and size). With no
-    /// cluster at all, every Gaussian is one object.
-    public static func cluster(_ gaussians: GaussianParams, features: [Float]? = nil, settings: HDBSCAN.Settings,
+    /// HDBSCAN clusters of `sample` (from `pixelSample`), extended to every Gaussian by the nearest
+    /// cluster mean (largest dot product with the normalised mean). With no cluster at all, every
+    /// Gaussian is one object.
+    public static func cluster(_ gaussians: GaussianParams, sample: [Float], settings: HDBSCAN.Settings,
                                threads: Int = 0) throws -> Result {
-        guard gaussians.featureCount > 0 else { throw SplatError("clustering needs Gaussians with identity features") }
-        let labels = try HDBSCAN.labels(points: features ?? normalizedFeatures(gaussians), dimension: gaussians.featureCount,
-                                        settings: settings, threads: threads)
+        let d = gaussians.featureCount
+        guard d > 0 else { throw SplatError("clustering needs Gaussians with identity features") }
+        let labels = try HDBSCAN.labels(points: sample, dimension: d, settings: settings, threads: threads)
         let clusters = Int((labels.max() ?? -1) + 1)
-        let clustered = labels.indices.filter { labels[$0] >= 0 }
-        guard !clustered.isEmpty else {
-            return Result(ids: [Int32](repeating: 0, count: gaussians.count), clusters: 1, noise: gaussians.count)
+        let noise = labels.filter { $0 < 0 }.count
+        guard clusters > 0 else { return Result(ids: [Int32](repeating: 0, count: gaussians.count), clusters: 1, noise: noise) }
+        var sums = [Float](repeating: 0, count: clusters * d)
+        for (s, label) in labels.enumerated() where label >= 0 {
+            for j in 0..<d { sums[Int(label) * d + j] += sample[s * d + j] }
         }
-        let means = gaussians.means
-        let tree = KDTree3(points: clustered.flatMap { means[(3 * $0)..<(3 * $0 + 3)] })
-        let ids = labels.indices.map { i -> Int32 in
-            if labels[i] >= 0 { return labels[i] }
-            return labels[clustered[tree.nearest(to: (means[3 * i], means[3 * i + 1], means[3 * i + 2]))!]]
+        let means = (0..<clusters).flatMap { c in normalized(Array(sums[(c * d)..<(c * d + d)])) }
+        let ids = (0..<gaussians.count).map { i -> Int32 in
+            let f = normalized(Array(gaussians.features[(i * d)..<(i * d + d)]))
+            var best = 0, bestDot = -Float.infinity
+            for c in 0..<clusters {
+                var dot: Float = 0
+                for j in 0..<d { dot += f[j] * means[c * d + j] }
+                if dot > bestDot { (best, bestDot) = (c, dot) }
+            }
+            return Int32(best)
         }
-        return Result(ids: ids, clusters: clusters, noise: gaussians.count - clustered.count)
+        return Result(ids: ids, clusters: clusters, noise: noise)
+    }
+
+    /// v/(‖v‖ + 1e-6).
+    static func normalized(_ v: [Float]) -> [Float] {
+        let scale = 1 / (v.reduce(0) { $0 + $1 * $1 }.squareRoot() + 1e-6)
+        return v.map { $0 * scale }
     }
 }

@@ -59,7 +59,8 @@ public enum ObjectPipeline {
             return try finish(inputs, objects: grouped, log: log, entries: try pixelEntries(inputs), settings: settings)
         case .clusters:
             let hdbscan = HDBSCAN.Settings(minClusterSize: settings.clusterSize!, minSamples: settings.clusterSamples)
-            let clusters = try FeatureClustering.cluster(inputs.gaussians, settings: hdbscan, threads: inputs.threads)
+            let clusters = try FeatureClustering.cluster(inputs.gaussians, sample: FeatureClustering.pixelSample(inputs),
+                                                         settings: hdbscan, threads: inputs.threads)
             return try finish(inputs, clusters: clusters, settings: settings)
         }
     }
