@@ -19,7 +19,7 @@ the baseline against the minimum cluster size, the end-to-end results as horizon
 plot needs matplotlib (`pip install matplotlib`); without it the tables are still written.
 
 Usage: scripts/bench_segment.py SCENE --out DIR [--seeds 1,2,3] [--iterations 3000] [-r 2]
-       [--masks DIR] [--gt DIR] [--search 10:200:10] [--bin .build/release/splatlift]
+       [--masks DIR] [--gt DIR] [--search 10:200:10] [--recluster] [--bin .build/release/splatlift]
 """
 import argparse
 import json
@@ -64,12 +64,18 @@ def one_seed(args, seed, folder):
     gt = ["--gt", args.gt] if args.gt else []
     end_to_end, baseline = os.path.join(folder, "end-to-end"), os.path.join(folder, "contrastive")
 
-    train = run([args.bin, "train", args.scene, "--out", end_to_end] + common, log)
-    group = run([args.bin, "group", end_to_end], log)
+    previous = os.path.join(folder, "result.json")
+    if args.recluster:
+        if not os.path.isfile(previous):
+            sys.exit(f"bench_segment: --recluster needs {previous} from an earlier run")
+        times = json.load(open(previous))["seconds"]
+        train, group, train_baseline = times["train"], times["group"], times["trainBaseline"]
+    else:
+        train = run([args.bin, "train", args.scene, "--out", end_to_end] + common, log)
+        group = run([args.bin, "group", end_to_end], log)
+        train_baseline = run([args.bin, "train", args.scene, "--out", baseline, "--objective", "contrastive"] + common, log)
     run([args.bin, "eval", end_to_end] + gt, log)
     report = segmentation_report(end_to_end)
-
-    train_baseline = run([args.bin, "train", args.scene, "--out", baseline, "--objective", "contrastive"] + common, log)
     cluster = run([args.bin, "cluster", baseline, "--search", args.search,
                    "--gt", args.gt or os.path.join(args.scene, "gt_instance")], log)
     run([args.bin, "eval", baseline] + gt, log)
@@ -78,6 +84,7 @@ def one_seed(args, seed, folder):
     trained = train - group
     return {
         "seed": seed,
+        "seconds": {"train": train, "group": group, "trainBaseline": train_baseline, "cluster": cluster},
         "bare": dict(scores(report["ungroupedPrediction"]), pre=0, train=trained, post=0, total=trained),
         "lifted": dict(scores(report["prediction"]), pre=0, train=trained, post=group, total=train),
         "baseline": dict(scores(segmentation_report(baseline)["prediction"]), pre=0, train=train_baseline, post=cluster,
@@ -153,6 +160,8 @@ def main():
     parser.add_argument("--masks")
     parser.add_argument("--gt", help="ground-truth folder (default: SCENE/gt_instance)")
     parser.add_argument("--search", default="10:200:10")
+    parser.add_argument("--recluster", action="store_true",
+                        help="keep the trained models and times of an earlier run in OUT; cluster and score again")
     parser.add_argument("--bin", default=os.environ.get("SPLATLIFT", os.path.join(os.path.dirname(__file__), "..",
                                                                                    ".build", "release", "splatlift")))
     args = parser.parse_args()
