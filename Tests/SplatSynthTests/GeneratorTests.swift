@@ -15,7 +15,7 @@ import SplatTestSupport
         #expect(files.count > 30)
         for f in files {
             var isDir: ObjCBool = false
-            FileManager.default.fileExists(atPath: a.appendingPathComponent(f).path, isDirectory: &isDir)
+            _ = FileManager.default.fileExists(atPath: a.appendingPathComponent(f).path, isDirectory: &isDir)
             if isDir.boolValue { continue }
             #expect(try Data(contentsOf: a.appendingPathComponent(f)) == Data(contentsOf: b.appendingPathComponent(f)), "\(f) differs")
         }
