@@ -66,8 +66,9 @@ struct ClusterCommand: ParsableCommand {
             run.scoringViewCount = scoringViews
             run.groundTruth = gt.map { URL(fileURLWithPath: $0) }
             run.scenePath = scene.map { URL(fileURLWithPath: $0) }
-            print("min size  clusters   noise   masks PQ  mIoU" + (gt == nil ? "" : "   GT PQ   mIoU") + "   seconds")
+            var header = "min size  clusters   noise   masks PQ  mIoU" + (gt == nil ? "" : "   GT PQ   mIoU") + "   seconds"
             let (report, table) = try run.run { trial in
+                if !header.isEmpty { print(header); header = "" }   // once the model and views have loaded
                 var line = String(format: "%8d  %8d  %6d   %7.4f %7.4f", trial.minClusterSize, trial.clusters,
                                   trial.noiseGaussians, trial.trainingMasks.pq, trial.trainingMasks.meanIoU)
                 if let truth = trial.groundTruth { line += String(format: "  %7.4f %7.4f", truth.pq, truth.meanIoU) }
