@@ -57,12 +57,14 @@ public enum FeatureClustering {
             for j in 0..<d { sums[Int(label) * d + j] += sample[s * d + j] }
         }
         let means = (0..<clusters).flatMap { c in normalized(Array(sums[(c * d)..<(c * d + d)])) }
+        // f̂·mean = (F·mean)/(‖F‖ + 1e-6): the raw feature has the same argmax, without normalising
+        // every Gaussian again for every size a search tries.
+        let f = gaussians.features
         let ids = (0..<gaussians.count).map { i -> Int32 in
-            let f = normalized(Array(gaussians.features[(i * d)..<(i * d + d)]))
             var best = 0, bestDot = -Float.infinity
             for c in 0..<clusters {
                 var dot: Float = 0
-                for j in 0..<d { dot += f[j] * means[c * d + j] }
+                for j in 0..<d { dot += f[i * d + j] * means[c * d + j] }
                 if dot > bestDot { (best, bestDot) = (c, dot) }
             }
             return Int32(best)
