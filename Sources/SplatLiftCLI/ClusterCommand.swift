@@ -77,7 +77,7 @@ struct ClusterCommand: ParsableCommand {
             }
             print(String(format: "chose min cluster size %d (masks PQ %.4f): %d objects in %.1f s; wrote the point cloud's object_id, %@ and %@",
                          report.chosen.minClusterSize, report.chosen.trainingMasks.pq, table.objects.count, report.seconds,
-                         ObjectTable.fileName, ClusteringRun.searchFileName))
+                         ObjectTable.fileName, ClusterSearch.Report.fileName))
         }
     }
 }

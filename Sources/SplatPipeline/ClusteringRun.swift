@@ -11,24 +11,6 @@ import SplatTrain
 /// masks kept (`ClusterSearch`), written as the PLY's `object_id` and `objects.json` (candidates
 /// `clusters`, no splitting) like `group`, plus every trial in `cluster_search.json`.
 public struct ClusteringRun {
-    public static let searchFileName = "cluster_search.json"
-
-    /// What `cluster_search.json` holds.
-    public struct Report: Codable, Sendable {
-        public var format = "splatlift-cluster-search-1"
-        /// HDBSCAN's `min_samples` (nil: each trial's minimum cluster size).
-        public var minSamples: Int?
-        /// The training views whose masks chose the size.
-        public var scoringViews: [String]
-        /// The test views whose ground truth was scored (never used to choose), if any.
-        public var groundTruthViews: [String]?
-        public var trials: [ClusterSearch.Trial]
-        public var chosen: ClusterSearch.Trial
-        public var objects: Int
-        /// Seconds for the whole search, writing included.
-        public var seconds: Double
-    }
-
     public var model: URL
     public var sizes: [Int]
     public var minSamples: Int?
@@ -46,7 +28,7 @@ public struct ClusteringRun {
 
     /// Runs the search and writes the model's objects; `progress` sees every trial.
     @discardableResult
-    public func run(progress: (ClusterSearch.Trial) -> Void = { _ in }) throws -> (report: Report, table: ObjectTable) {
+    public func run(progress: (ClusterSearch.Trial) -> Void = { _ in }) throws -> (report: ClusterSearch.Report, table: ObjectTable) {
         var clock = Stopwatch()
         let (trained, inputs) = try ObjectRegrouping.trainingInputs(model, scenePath: scenePath, backend: backend)
         let scoring = ClusterSearch.ScoringViews.trainingMasks(inputs, count: scoringViewCount)
@@ -60,11 +42,9 @@ public struct ClusteringRun {
         settings.splitting = false
         let result = try ObjectPipeline.finish(inputs, clusters: clusters, settings: settings)
         try ObjectRegrouping.write(result, to: trained)
-        let report = Report(minSamples: minSamples, scoringViews: scoring.names, groundTruthViews: truth?.names,
-                            trials: trials, chosen: best, objects: result.table.objects.count, seconds: clock.lap())
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try ModelFolder.writeAtomically(try encoder.encode(report), to: trained.folder.url.appendingPathComponent(Self.searchFileName))
+        let report = ClusterSearch.Report(minSamples: minSamples, scoringViews: scoring.names, groundTruthViews: truth?.names,
+                                          trials: trials, chosen: best, objects: result.table.objects.count, seconds: clock.lap())
+        try report.save(to: trained.folder.url.appendingPathComponent(ClusterSearch.Report.fileName))
         return (report, result.table)
     }
 

@@ -44,7 +44,7 @@ struct ClusteringRunTests {
         #expect(report.chosen.trainingMasks.pq == bestPQ)
         #expect(report.chosen.minClusterSize == report.trials.first { $0.trainingMasks.pq == bestPQ }!.minClusterSize)
         #expect(table.settings.candidates == .clusters && table.settings.clusterSize == report.chosen.minClusterSize)
-        #expect(FileManager.default.fileExists(atPath: folder.url.appendingPathComponent(ClusteringRun.searchFileName).path))
+        #expect(FileManager.default.fileExists(atPath: folder.url.appendingPathComponent(ClusterSearch.Report.fileName).path))
 
         // The folder is complete: ids 1…K on the Gaussians, as in the table; eval scores it.
         let segmented = try #require(try SegmentedModel.load(TrainedModel.load(folder)))

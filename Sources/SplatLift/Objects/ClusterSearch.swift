@@ -60,6 +60,36 @@ public enum ClusterSearch {
         public var seconds: Double
     }
 
+    /// What `cluster_search.json` holds: every size tried and the one chosen.
+    public struct Report: SegmentationJSON.File, Sendable {
+        public static let fileName = "cluster_search.json"
+        static let formatName = "splatlift-cluster-search-1"
+
+        public var format = Report.formatName
+        /// HDBSCAN's `min_samples` (nil: each trial's minimum cluster size).
+        public var minSamples: Int?
+        /// The training views whose masks chose the size.
+        public var scoringViews: [String]
+        /// The test views whose ground truth was scored (never used to choose), if any.
+        public var groundTruthViews: [String]?
+        public var trials: [Trial]
+        public var chosen: Trial
+        public var objects: Int
+        /// Seconds for the whole search, writing included.
+        public var seconds: Double
+
+        public init(minSamples: Int?, scoringViews: [String], groundTruthViews: [String]?, trials: [Trial], chosen: Trial,
+                    objects: Int, seconds: Double) {
+            self.minSamples = minSamples; self.scoringViews = scoringViews; self.groundTruthViews = groundTruthViews
+            self.trials = trials; self.chosen = chosen; self.objects = objects; self.seconds = seconds
+        }
+
+        /// Writes the report as JSON, atomically.
+        public func save(to url: URL) throws {
+            try SegmentationJSON.write(self, to: url)
+        }
+    }
+
     /// Tries every size of `sizes` (in order; `minSamples` nil = each size, as HDBSCAN's default)
     /// and returns the trials, the chosen one and its clusters. `progress` sees every trial.
     public static func run(_ inputs: ObjectPipeline.Inputs, sizes: [Int], minSamples: Int?, scoring: ScoringViews,
