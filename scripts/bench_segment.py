@@ -18,6 +18,9 @@ Writes OUT/table.md and OUT/table.json (mean and spread over seeds) and OUT/fig5
 the baseline against the minimum cluster size, the end-to-end results as horizontal lines. The
 plot needs matplotlib (`pip install matplotlib`); without it the tables are still written.
 
+A seed already measured in OUT (its seed-N/result.json exists) is read back, not run again, so
+seeds can be added to a table over several runs (delete seed-N to measure it again).
+
 Usage: scripts/bench_segment.py SCENE --out DIR [--seeds 1,2,3] [--iterations 3000] [-r 2]
        [--masks DIR] [--gt DIR] [--search 10:200:10] [--recluster] [--bin .build/release/splatlift]
 """
@@ -170,11 +173,16 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     results = []
     for seed in [int(s) for s in args.seeds.split(",")]:
+        measured = os.path.join(args.out, f"seed-{seed}", "result.json")
+        if os.path.isfile(measured) and not args.recluster:
+            print(f"seed {seed}: read back from {measured}", flush=True)
+            results.append(json.load(open(measured)))
+            continue
         print(f"seed {seed}: training end to end and the contrastive baseline ...", flush=True)
         result = one_seed(args, seed, os.path.join(args.out, f"seed-{seed}"))
         result["scene"] = args.scene
         results.append(result)
-        json.dump(result, open(os.path.join(args.out, f"seed-{seed}", "result.json"), "w"), indent=2)
+        json.dump(result, open(measured, "w"), indent=2)
     markdown, summary = table(results, args)
     open(os.path.join(args.out, "table.md"), "w").write(markdown)
     json.dump({"scene": args.scene, "resolution": args.resolution, "iterations": args.iterations,
