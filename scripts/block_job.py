@@ -4,7 +4,7 @@
 A block whose final point cloud exists is skipped; one with a checkpoint continues from it
 (`train --resume`, bit-identical to an uninterrupted run); one whose folder holds a model without a
 checkpoint starts again (`--overwrite`). Prints one JSON line: block, what ran, wall seconds, peak
-resident memory of the `splatlift` process (MB), exit status.
+resident memory of the `splatlift` process (MB), its CPU seconds, exit status.
 
 Usage: block_job.py PLAN BLOCK_INDEX [--splatlift BIN] [--threads N]
 """
@@ -41,7 +41,8 @@ def run_block(plan, index, splatlift, threads=0):
     """Trains block `index`; returns its record (raises on a failed run, so runners retry)."""
     block = plan["blocks"][index]
     arguments, kind = block_arguments(block, threads)
-    record = {"block": block["name"], "run": kind, "seconds": 0.0, "peak_mb": 0.0, "host": os.uname().nodename}
+    record = {"block": block["name"], "run": kind, "seconds": 0.0, "cpu_seconds": 0.0, "peak_mb": 0.0,
+              "host": os.uname().nodename}
     if arguments is None:
         return record
     os.makedirs(block["model"], exist_ok=True)
@@ -49,7 +50,8 @@ def run_block(plan, index, splatlift, threads=0):
     with open(os.path.join(block["model"], "runner.log"), "a") as log:
         process = subprocess.Popen([splatlift] + arguments, stdout=log, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(process.pid, 0)
-    record.update(seconds=round(time.time() - start, 1), peak_mb=round(usage.ru_maxrss / 1024, 1),
+    record.update(seconds=round(time.time() - start, 1), cpu_seconds=round(usage.ru_utime + usage.ru_stime, 1),
+                  peak_mb=round(usage.ru_maxrss / 1024, 1),
                   status=os.waitstatus_to_exitcode(status))
     if record["status"] != 0:
         raise RuntimeError(f"{block['name']}: splatlift {' '.join(arguments[:2])} ... exited with {record['status']} "

@@ -5,7 +5,7 @@ One Ray task per block, each reserving --cpus-per-block CPUs (and training with 
 a failed or killed block is retried (--retries) and continues from its checkpoint. Ray is the
 cluster in RAY_ADDRESS, or a local one this script starts (and stops) with --local-cpus CPUs.
 When every block has finished, `splatlift merge PLAN` runs here. Writes PLAN/runs/ray.json (per
-block: wall seconds, peak memory, host, how it ran) and prints the same table.
+block: wall and CPU seconds, peak memory, host, how it ran) and prints the same table.
 
 Usage: ray_train_blocks.py PLAN [--cpus-per-block 1] [--retries 2] [--splatlift BIN] [--no-merge]
 Needs `pip install ray` (docs/SCALE-OUT.md).
@@ -68,9 +68,9 @@ def main():
     os.makedirs(os.path.join(args.plan, "runs"), exist_ok=True)
     with open(os.path.join(args.plan, "runs", "ray.json"), "w") as f:
         json.dump(summary, f, indent=1)
-    print(f"{'block':12} {'run':8} {'seconds':>8} {'peak MB':>8}  host")
+    print(f"{'block':12} {'run':8} {'seconds':>8} {'CPU s':>8} {'peak MB':>8}  host")
     for r in records:
-        print(f"{r['block']:12} {r['run']:8} {r['seconds']:8.1f} {r['peak_mb']:8.1f}  {r['host']}")
+        print(f"{r['block']:12} {r['run']:8} {r['seconds']:8.1f} {r['cpu_seconds']:8.1f} {r['peak_mb']:8.1f}  {r['host']}")
     print(f"blocks wall time {blocks_seconds} s" + (f"; merge {summary['merge']['seconds']} s, "
                                                     f"{summary['merge']['peak_mb']} MB" if "merge" in summary else ""))
 

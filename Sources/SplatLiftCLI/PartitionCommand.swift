@@ -29,7 +29,7 @@ struct PartitionCommand: ParsableCommand {
     var minCameras = CameraAssignment.Settings().minimum
     @Option(help: "Training iterations of every block (default: train's).") var iterations: Int?
     @Option(name: [.customShort("r"), .long], help: "Image downscale factor of every block's training.") var resolution = 1
-    @Option(name: .customLong("train-args"), help: "Further `splatlift train` options for every block, as one string.")
+    @Option(name: .customLong("train-args"), help: "Further `splatlift train` options for every block, as one string: --train-args=\"--checkpoint-every 500\".")
     var trainArgs = ""
     @Option(help: "Plan folder to write (new or empty).") var out: String
 
