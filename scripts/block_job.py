@@ -37,6 +37,15 @@ def block_arguments(block, threads):
     return arguments, "fresh"
 
 
+def normal_priority():
+    """Ray starts its workers at nice 15; a block's training runs at the normal priority where the
+    system allows it (a cluster's CPUs reserved for the task are the block's anyway)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, 0)
+    except PermissionError:
+        pass
+
+
 def run_block(plan, index, splatlift, threads=0):
     """Trains block `index`; returns its record (raises on a failed run, so runners retry)."""
     block = plan["blocks"][index]
@@ -48,7 +57,8 @@ def run_block(plan, index, splatlift, threads=0):
     os.makedirs(block["model"], exist_ok=True)
     start = time.time()
     with open(os.path.join(block["model"], "runner.log"), "a") as log:
-        process = subprocess.Popen([splatlift] + arguments, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen([splatlift] + arguments, stdout=log, stderr=subprocess.STDOUT,
+                                   preexec_fn=normal_priority)
         _, status, usage = os.wait4(process.pid, 0)
     record.update(seconds=round(time.time() - start, 1), cpu_seconds=round(usage.ru_utime + usage.ru_stime, 1),
                   peak_mb=round(usage.ru_maxrss / 1024, 1),
