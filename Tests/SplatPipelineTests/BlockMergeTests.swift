@@ -40,9 +40,12 @@ import Testing
         #expect(model.gaussians.count == report.blocks.map(\.kept).reduce(0, +))
         #expect(report.blocks.allSatisfy { $0.kept > 0 && $0.kept < $0.gaussians })
         #expect(model.trained.config.scenePath == plan.scene && model.trained.iteration == Self.iterations)
-        // Every block object is in exactly one merged object; the floor spans both blocks, so some join.
+        // Every merged object names its block objects, each block object at most once (one whose
+        // Gaussians all lie outside its block's own cell and that joined nothing is dropped); the
+        // floor spans both blocks, so some objects join.
         let sources = model.table.objects.flatMap { $0.sources ?? [] }
-        #expect(sources.count == Set(sources).count && sources.count == report.blocks.map(\.objects).reduce(0, +))
+        #expect(model.table.objects.allSatisfy { !($0.sources ?? []).isEmpty })
+        #expect(sources.count == Set(sources).count && sources.count <= report.blocks.map(\.objects).reduce(0, +))
         #expect(!report.links.isEmpty && model.table.objects.count < sources.count)
         #expect(model.table.objects.contains { Set(($0.sources ?? []).map(\.block)).count == 2 })
         #expect(model.codebook.entryCount == model.table.entryCount)
