@@ -6,6 +6,7 @@
 # that the merged point cloud equals one trained without interruption. Stops the daemons it started.
 # Needs root (apt-get, daemons) and a release build. Not part of `swift test` (docs/SCALE-OUT.md).
 # Usage: bash scripts/tests/slurm_blocks_test.sh
+#        SLURM_PLAN=PLAN bash scripts/tests/slurm_blocks_test.sh   (trains and merges PLAN on this Slurm instead)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 export SPLATLIFT=${SPLATLIFT:-$root/.build/release/splatlift}
@@ -60,6 +61,16 @@ sleep 2
 slurmd -D -f "$SLURM_CONF" > "$work/slurmd.out" 2>&1 & pids+=($!)
 for _ in $(seq 60); do sinfo -h -o %t 2>/dev/null | grep -q idle && break; sleep 1; done
 sinfo
+
+if [ -n "${SLURM_PLAN:-}" ]; then   # run a given plan through this Slurm instead of the test
+  start=$(date +%s)
+  read -r array merge < <(bash "$root/scripts/slurm/submit_blocks.sh" "$SLURM_PLAN")
+  echo "submitted $SLURM_PLAN: array $array, merge $merge"
+  while [ -n "$(squeue -h 2>/dev/null)" ]; do sleep 5; done
+  cat "$SLURM_PLAN/runs/"slurm-block-*.jsonl
+  echo "blocks and merge: $(( $(date +%s) - start )) s wall"
+  exit 0
+fi
 
 "$SPLATLIFT" synth --preset tiny --seed 6 --out "$work/scene" >/dev/null
 for name in reference slurm; do
