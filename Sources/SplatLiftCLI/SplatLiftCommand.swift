@@ -27,6 +27,8 @@ struct SplatLiftCommand: ParsableCommand {
             RenderPLYCommand.self,
             BenchCommand.self,
             MasksCommand.self,
+            PartitionCommand.self,
+            MergeCommand.self,
         ]
     )
 }

@@ -27,6 +27,15 @@ public struct ObjectTable: Codable, SegmentationJSON.File, Sendable, Equatable {
         /// "#rrggbb": the overlay colour of `id` (`SegmentationOverlay.color`).
         public var color: String
         public var name: String?
+        /// For a model merged from blocks (`splatlift merge`): the blocks' objects joined into this one.
+        public var sources: [Source]? = nil
+    }
+
+    /// Object `id` of the block `block` of a partition plan.
+    public struct Source: Codable, Sendable, Equatable, Hashable {
+        public var block: String
+        public var id: Int
+        public init(block: String, id: Int) { self.block = block; self.id = id }
     }
 
     /// What each stage of the pipeline did, for reading and for the ablation tables.
