@@ -92,3 +92,21 @@ public struct SceneLoadOptions: Sendable {
         self.background = background; self.requireMasks = requireMasks
     }
 }
+
+extension Scene {
+    /// Per view, the path (without extension, relative to an output folder) that `render` writes
+    /// the view's files under: the photo's stem (`frame_00003`) when no other view of the scene has
+    /// the same stem, else its name without the extension, sub-folders kept (`train/r_0` and
+    /// `val/r_0` for NeRF-synthetic's `train/r_0.png` and `val/r_0.png`), so that no view's files
+    /// overwrite another's. It depends on the scene only, not on the split rendered.
+    public var outputNames: [String] { Self.outputNames(views.map(\.name)) }
+
+    /// `outputNames` for a list of view names.
+    public static func outputNames(_ names: [String]) -> [String] {
+        let withoutExtension = names.map { ($0 as NSString).deletingPathExtension }
+        let stems = withoutExtension.map { ($0 as NSString).lastPathComponent }
+        var count: [String: Int] = [:]
+        for s in stems { count[s, default: 0] += 1 }
+        return names.indices.map { count[stems[$0]]! > 1 ? withoutExtension[$0] : stems[$0] }
+    }
+}
