@@ -45,7 +45,20 @@ struct RenderCommand: ParsableCommand {
         }
     }
 
-    /// One colour PNG per view, named after the photo (`<stem>.png`).
+    /// The view's output name (`Scene.outputNames`), its sub-folder in `dir` created when it has one.
+    static func outputName(_ scene: Scene, _ index: Int, in dir: URL) throws -> String {
+        let name = scene.outputNames[index]
+        if name.contains("/") {
+            let folder = dir.appendingPathComponent(name).deletingLastPathComponent()
+            do { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+                throw SplatError("cannot create the output folder: \(error.localizedDescription)", path: folder.path)
+            }
+        }
+        return name
+    }
+
+    /// One colour PNG per view, named after the photo (`<stem>.png`; `train/r_0.png` when stems
+    /// repeat, see `Scene.outputNames`).
     static func writeColorImages(_ trained: TrainedModel, split: ViewSplit, to dir: URL, backend: RasterBackend) throws -> Int {
         let indices = split.indices(in: trained.scene)
         do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
@@ -54,7 +67,7 @@ struct RenderCommand: ParsableCommand {
         for index in indices {
             let output = backend.render(trained.gaussians, camera: trained.camera(ofView: index),
                                         options: trained.renderOptions())
-            let name = URL(fileURLWithPath: trained.scene.views[index].name).deletingPathExtension().lastPathComponent
+            let name = try outputName(trained.scene, index, in: dir)
             try ImageIO.writePNG(RGBImage(width: output.width, height: output.height, pixels: output.color),
                                  to: dir.appendingPathComponent(name + ".png"))
         }
@@ -62,7 +75,8 @@ struct RenderCommand: ParsableCommand {
     }
 
     /// Per view: `<stem>.png` (colour), `<stem>_ids.png` (16-bit argmax ids) and `<stem>_overlay.png`;
-    /// with `features`, `<stem>_features.npy` (planar d×H×W float32).
+    /// with `features`, `<stem>_features.npy` (planar d×H×W float32). `<stem>` keeps the photo's
+    /// sub-folder when another view has the same stem (`Scene.outputNames`).
     static func writeSegmentation(_ segmented: SegmentedModel, split: ViewSplit, to dir: URL, features: Bool = false,
                                   backend: RasterBackend) throws -> Int {
         let trained = segmented.model
@@ -72,7 +86,7 @@ struct RenderCommand: ParsableCommand {
         }
         for index in indices {
             let (output, ids) = try segmented.render(view: index, backend: backend)
-            let name = URL(fileURLWithPath: trained.scene.views[index].name).deletingPathExtension().lastPathComponent
+            let name = try outputName(trained.scene, index, in: dir)
             let color = RGBImage(width: output.width, height: output.height, pixels: output.color)
             try ImageIO.writePNG(color, to: dir.appendingPathComponent(name + ".png"))
             try ImageIO.writeLabelMap(LabelMap(width: output.width, height: output.height, labels: ids),

@@ -28,19 +28,10 @@ public struct EditableModel {
     public var gaussians: GaussianParams { trained.gaussians }
     public var scene: Scene { trained.scene }
 
-    /// A view given by its index ("3"), its image name ("frame_00003.png") or its stem ("frame_00003").
+    /// A view given by its index ("3"), its image name ("frame_00003.png") or its stem ("frame_00003");
+    /// see `Scene.viewIndex(_:names:)`.
     public func viewIndex(_ text: String) throws -> Int {
-        if let index = Int(text) {
-            guard scene.views.indices.contains(index) else {
-                throw SplatError("view \(index) is out of range: the scene has \(scene.views.count) views")
-            }
-            return index
-        }
-        let stem = { (name: String) in URL(fileURLWithPath: name).deletingPathExtension().lastPathComponent }
-        if let index = scene.views.firstIndex(where: { $0.name == text || stem($0.name) == text || stem($0.name) == stem(text) }) {
-            return index
-        }
-        throw SplatError("the scene has no view named '\(text)' (use an index, an image name or its stem)")
+        try Scene.viewIndex(text, names: scene.views.map(\.name))
     }
 
     /// Renders scene view `index` at the training resolution, with features when the Gaussians

@@ -65,6 +65,9 @@ import SplatTestSupport
         #expect(scene.splitSource.contains("transforms_val.json"))
         #expect(scene.trainIndices.allSatisfy { scene.views[$0].name.hasPrefix("train/r_") && scene.views[$0].name.hasSuffix(".png") })
         #expect(scene.testIndices.allSatisfy { scene.views[$0].name.hasPrefix("val/") })
+        // train/r_0.png and val/r_0.png share a stem: `render` writes them as train/r_0 and val/r_0.
+        let outputs = scene.outputNames
+        #expect(Set(outputs).count == 200 && outputs.contains("train/r_0") && outputs.contains("val/r_0"))
         let cam = scene.camera(0)
         #expect(cam.width == 800 && cam.height == 800 && abs(cam.fx - 400 / tan(0.6911112070083618 / 2)) < 1e-9 && cam.cx == 400)
         let image = try scene.loadImage(scene.trainIndices[0], downscale: 8)

@@ -92,3 +92,47 @@ public struct SceneLoadOptions: Sendable {
         self.background = background; self.requireMasks = requireMasks
     }
 }
+
+extension Scene {
+    /// Per view, the path (without extension, relative to an output folder) that `render` writes
+    /// the view's files under: the photo's stem (`frame_00003`) when no other view of the scene has
+    /// the same stem, else its name without the extension, sub-folders kept (`train/r_0` and
+    /// `val/r_0` for NeRF-synthetic's `train/r_0.png` and `val/r_0.png`), so that no view's files
+    /// overwrite another's. It depends on the scene only, not on the split rendered.
+    public var outputNames: [String] { Self.outputNames(views.map(\.name)) }
+
+    /// `outputNames` for a list of view names.
+    public static func outputNames(_ names: [String]) -> [String] {
+        let withoutExtension = names.map { ($0 as NSString).deletingPathExtension }
+        let stems = withoutExtension.map { ($0 as NSString).lastPathComponent }
+        var count: [String: Int] = [:]
+        for s in stems { count[s, default: 0] += 1 }
+        return names.indices.map { count[stems[$0]]! > 1 ? withoutExtension[$0] : stems[$0] }
+    }
+}
+
+extension Scene {
+    /// The index of the view named by `text` among the views' `names`: an index ("3"), an image name
+    /// ("frame_00003.png", "val/r_0.png"), else a stem ("frame_00003", or the stem of a name given
+    /// with another folder or extension). An exact name wins over a stem; a stem that several views
+    /// share (NeRF-synthetic's `train/r_0.png` and `val/r_0.png`) is refused with their names rather
+    /// than resolved to the first.
+    public static func viewIndex(_ text: String, names: [String]) throws -> Int {
+        if let index = Int(text) {
+            guard names.indices.contains(index) else {
+                throw SplatError("view \(index) is out of range: the scene has \(names.count) views")
+            }
+            return index
+        }
+        if let index = names.firstIndex(of: text) { return index }
+        let stem = { (name: String) in ((name as NSString).lastPathComponent as NSString).deletingPathExtension }
+        let wanted = stem(text)
+        let matches = names.indices.filter { stem(names[$0]) == wanted }
+        if matches.count == 1 { return matches[0] }
+        if matches.count > 1 {
+            let shown = matches.prefix(4).map { names[$0] }.joined(separator: ", ")
+            throw SplatError("'\(text)' names \(matches.count) views (\(shown)\(matches.count > 4 ? ", …" : "")): give the image name")
+        }
+        throw SplatError("the scene has no view named '\(text)' (use an index, an image name or its stem)")
+    }
+}
