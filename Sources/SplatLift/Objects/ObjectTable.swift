@@ -134,6 +134,9 @@ extension ObjectTable {
     /// Ids positive and ascending, entries inside the codebook and owned once, parents among the ids.
     func validate() throws {
         try settings.validate()
+        guard (1...65_535).contains(entryCount) else {
+            throw SplatError("entryCount \(entryCount) is outside 1...65535 (the codebook sizes SplatLift trains)")
+        }
         var owner = [Int: Int]()
         let ids = Set(objects.map(\.id))
         for (index, object) in objects.enumerated() {
