@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 import SplatMath
 
 /// The complete training state in one little-endian binary file (`checkpoint.bin`): parameters,
@@ -43,11 +44,10 @@ public struct TrainCheckpoint: Sendable, Equatable {
         return Data(w.buffer)
     }
 
-    /// Writes the checkpoint atomically (temp file + rename).
+    /// Writes the checkpoint atomically (temp file, flush, rename): a crash or a full disk
+    /// leaves the previous checkpoint as it was.
     public func write(to url: URL) throws {
-        do { try encoded().write(to: url, options: .atomic) } catch {
-            throw SplatError("cannot write checkpoint: \(error.localizedDescription)", path: url.path)
-        }
+        try AtomicFile.write(encoded(), to: url)
     }
 
     /// Reads a checkpoint written by `write(to:)`; throws naming the file when it is not one or is damaged.
@@ -90,6 +90,13 @@ public struct TrainCheckpoint: Sendable, Equatable {
         let objectiveCount = try r.count()
         let objectiveState = try r.bytes(objectiveCount)
         guard r.isAtEnd else { throw SplatError("corrupt checkpoint: trailing bytes") }
+        for (name, params) in [("Gaussian parameters", gaussians), ("Adam first moments", adam.firstMoment),
+                               ("Adam second moments", adam.secondMoment)] {
+            let arrays = [params.means, params.logScales, params.rotations, params.opacityLogits, params.sh, params.features]
+            guard arrays.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+                throw SplatError("corrupt checkpoint: the \(name) hold a non-finite value (NaN or Inf)")
+            }
+        }
         let state = TrainState(iteration: iteration, gaussians: gaussians, adam: adam, stats: stats, rng: rng,
                                viewStack: stack, sceneExtent: extent)
         return TrainCheckpoint(state: state, objectiveState: objectiveState)
