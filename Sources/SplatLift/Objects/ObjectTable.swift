@@ -143,6 +143,7 @@ extension ObjectTable {
             guard object.id >= 1, index == 0 || object.id > objects[index - 1].id else {
                 throw SplatError("object id \(object.id) is not above the one before it: ids must be positive and ascending")
             }
+            guard object.id <= 65_535 else { throw SplatError("object id \(object.id) is above 65535 (ids are 16-bit in label maps)") }
             guard object.gaussians >= 0, object.area >= 0 else { throw SplatError("object \(object.id) has a negative count") }
             if let parent = object.parent, !ids.contains(parent) || parent == object.id {
                 throw SplatError("object \(object.id) names parent \(parent), which is not another object")
