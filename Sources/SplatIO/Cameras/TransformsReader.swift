@@ -109,7 +109,7 @@ public enum TransformsReader {
 
         func pixels(_ key: String) throws -> Int? {
             guard let v = try number(key) else { return nil }
-            guard v >= 1, v <= 1 << 20 else { throw fail("\(key) = \(v) is not an image size in pixels (1...\(1 << 20))") }
+            guard v >= 1, v <= Double(1 << 20) else { throw fail("\(key) = \(v) is not an image size in pixels (1...\(1 << 20))") }
             return Int(v)
         }
         var width = try pixels("w"), height = try pixels("h")
