@@ -61,5 +61,8 @@ let package = Package(
         .testTarget(name: "SplatPipelineTests", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatTrain", "SplatLift",
                                                           "SplatEdit", "SplatPipeline", "SplatTestSupport"]),
         .testTarget(name: "SplatCLITests", dependencies: ["SplatTestSupport"]),
+        // The bad-input corpus (Tests/corpus) replayed through every reader (docs/RELIABILITY.md).
+        .testTarget(name: "SplatReliabilityTests", dependencies: ["SplatMath", "SplatIO", "SplatTrain", "SplatLift",
+                                                             "SplatTestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 import SplatMath
 
 /// Writes meshes as binary little-endian PLY (vertex x, y, z float; face list uchar int) or
@@ -47,11 +48,5 @@ public enum MeshWriter {
         }
     }
 
-    private static func write(_ data: Data, to url: URL) throws {
-        do {
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw SplatError("cannot write mesh: \(error.localizedDescription)", path: url.path)
-        }
-    }
+    private static func write(_ data: Data, to url: URL) throws { try AtomicFile.write(data, to: url) }
 }

@@ -22,13 +22,9 @@ enum FileAccess {
         }
     }
 
-    /// Writes a temporary file beside `url`, then renames it over `url`.
+    /// `AtomicFile.write`: a temporary file beside `url`, flushed, then renamed over `url`.
     static func writeAtomically(_ data: Data, to url: URL) throws {
-        do {
-            try data.write(to: url, options: .atomic)
-        } catch {
-            throw SplatError("cannot write file (\(error.localizedDescription))", path: url.path)
-        }
+        try AtomicFile.write(data, to: url)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 import SplatMath
 
 /// The object-level codebook C ∈ R^{L×d} (METHOD.md §1.1): row k is the identity of object k.
@@ -28,8 +29,9 @@ public struct Codebook: Sendable, Equatable {
 
     /// Wraps existing values; throws when the count does not match L·d.
     public init(entryCount: Int, featureCount: Int, values: [Float]) throws {
-        guard entryCount > 0, featureCount > 0, values.count == entryCount * featureCount else {
-            throw SplatError("codebook of \(entryCount)x\(featureCount) needs \(entryCount * featureCount) values, got \(values.count)")
+        let (needed, overflow) = entryCount.multipliedReportingOverflow(by: featureCount)
+        guard entryCount > 0, featureCount > 0, !overflow, values.count == needed else {
+            throw SplatError("codebook of \(entryCount)x\(featureCount) needs \(overflow ? "more" : String(needed)) values, got \(values.count)")
         }
         self.entryCount = entryCount
         self.featureCount = featureCount
@@ -41,13 +43,13 @@ public struct Codebook: Sendable, Equatable {
     public func save(to url: URL, optimizer: CodebookAdam? = nil) throws {
         let file = CodebookFile(format: CodebookFile.formatName, entryCount: entryCount, featureCount: featureCount,
                                 values: values, adam: optimizer)
-        do {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            try encoder.encode(file).write(to: url, options: .atomic)
-        } catch {
-            throw SplatError("cannot write codebook: \(error)", path: url.path)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data: Data
+        do { data = try encoder.encode(file) } catch {
+            throw SplatError("cannot encode the codebook: \(error)", path: url.path)
         }
+        try AtomicFile.write(data, to: url)
     }
 
     /// Reads a codebook written by `save`.

@@ -50,7 +50,7 @@ enum SegmentationJSON {
         }
         let value: T
         do { value = try JSONDecoder().decode(T.self, from: data) } catch {
-            throw SplatError("not a \(T.kind) file (\(error))", path: url.path)
+            throw SplatError("not a valid \(T.kind) file (\(JSONErrorText.describe(error)))", path: url.path)
         }
         guard value.format == T.formatName else {
             throw SplatError("unknown \(T.kind) format \"\(value.format)\"", path: url.path)

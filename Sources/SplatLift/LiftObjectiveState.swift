@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 import SplatMath
 
 extension LiftObjective {
@@ -22,7 +23,7 @@ extension LiftObjective {
     public func restoreCheckpointState(_ bytes: [UInt8]) throws {
         let file: CodebookFile
         do { file = try JSONDecoder().decode(CodebookFile.self, from: Data(bytes)) } catch {
-            throw SplatError("the checkpoint holds no codebook state for the lift objective (\(error))")
+            throw SplatError("the checkpoint holds no codebook state for the lift objective (\(JSONErrorText.describe(error)))")
         }
         let codebook = try Codebook(entryCount: file.entryCount, featureCount: file.featureCount, values: file.values)
         guard let adam = file.adam, adam.firstMoment.count == file.values.count,

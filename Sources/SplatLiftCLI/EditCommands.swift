@@ -77,6 +77,17 @@ struct SelectionOptions: ParsableArguments {
         return FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory) && !isDirectory.boolValue
     }
 
+    /// Refuses an output that would replace an input: the PLY itself, or a file the model folder is
+    /// made of (its point clouds, cfg.json, the segmentation files, the checkpoint, the log).
+    func checkOutputIsNotInput(_ out: String) throws {
+        let resolved = { (path: String) in URL(fileURLWithPath: path).resolvingSymlinksInPath().standardizedFileURL.path }
+        let (output, source) = (resolved(out), resolved(input))
+        let modelFiles = ["cfg.json", "lift.json", "codebook.json", "objects.json", "checkpoint.bin", "train_log.jsonl"]
+            .map { source + "/" + $0 }
+        guard output == source || output.hasPrefix(source + "/point_cloud/") || modelFiles.contains(output) else { return }
+        throw SplatError("the output would replace an input file of \(input); choose another --out", path: out)
+    }
+
     func loadModel() throws -> EditableModel {
         try EditableModel.load(URL(fileURLWithPath: input), scenePath: scene.map { URL(fileURLWithPath: $0) })
     }
@@ -123,6 +134,7 @@ struct ExtractCommand: ParsableCommand {
 
     func run() throws {
         try oneLineErrors {
+            try selection.checkOutputIsNotInput(out)
             if selection.all {
                 let names = try selection.loadModel().writeAllObjects(to: URL(fileURLWithPath: out))
                 return print("wrote \(names.count) object PLYs and \(ObjectTable.fileName) to \(out)")
@@ -148,6 +160,7 @@ struct RemoveCommand: ParsableCommand {
 
     func run() throws {
         try oneLineErrors {
+            try selection.checkOutputIsNotInput(out)
             if selection.isPLYFile { return try selection.editPLY(out: out) { try ObjectEditing.remove($0, ids: $1, path: $2) } }
             let (model, _, gaussians) = try selection.select(backend: CPURasterizer())
             let folder = try model.writeRemoved(gaussians, to: URL(fileURLWithPath: out))
@@ -176,12 +189,13 @@ struct MeshCommand: ParsableCommand {
 
     func validate() throws {
         if let voxel, !(voxel > 0) { throw ValidationError("--voxel must be positive") }
-        let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
-        guard ext == "ply" || ext == "obj" else { throw ValidationError("--out must end in .ply or .obj") }
     }
 
     func run() throws {
         try oneLineErrors {
+            let ext = URL(fileURLWithPath: out).pathExtension.lowercased()
+            guard ext == "ply" || ext == "obj" else { throw SplatError("--out must end in .ply or .obj", path: out) }
+            try selection.checkOutputIsNotInput(out)
             let backend = CPURasterizer()
             let (model, ids, gaussians) = try selection.select(backend: backend)
             let result = try model.meshObject(ids: ids, selection: gaussians, options: ObjectMeshOptions(voxelSize: voxel),

@@ -33,10 +33,12 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: "COLMAP model folder (default: SCENE/sparse/0).")
     var sparse: String?
 
-    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.iterations))
+    // Numbers are taken as given even when negative: "--iterations -5" is refused by the settings'
+    // check instead of being misread as a missing value.
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(TrainConfig.Help.iterations))
     var iterations: Int?
 
-    @Option(name: [.customShort("r"), .long], help: ArgumentHelp(TrainConfig.Help.resolution))
+    @Option(name: [.customShort("r"), .long], parsing: .unconditional, help: ArgumentHelp(TrainConfig.Help.resolution))
     var resolution: Int?
 
     @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.seed))
@@ -45,13 +47,13 @@ struct TrainCommand: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.background))
     var background: BackgroundMode?
 
-    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.checkpointInterval))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(TrainConfig.Help.checkpointInterval))
     var checkpointEvery: Int?
 
-    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.threads))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(TrainConfig.Help.threads))
     var threads: Int?
 
-    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.distantPoints))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(TrainConfig.Help.distantPoints))
     var distantPoints: Int?
 
     @Flag(name: .long, help: "Continue from MODEL/checkpoint.bin with MODEL/cfg.json.")
@@ -81,9 +83,10 @@ struct TrainCommand: ParsableCommand {
         run.resume = resume
         run.overwrite = overwrite
         let stop = StopFlag()
-        let signalSource = Self.installInterruptHandler(stop)
-        defer { signalSource.cancel() }
-        try run.run(stop: stop)
+        let signalSources = [SIGINT, SIGTERM].map { Self.installStopHandler(stop, signal: $0) }
+        defer { signalSources.forEach { $0.cancel() } }
+        let summary = try run.run(stop: stop)
+        if summary.ending == .interrupted, let signal = stop.signal { throw ExitCode(128 + signal) }
     }
 
     /// The settings given on the command line.
@@ -103,11 +106,12 @@ struct TrainCommand: ParsableCommand {
         return overrides
     }
 
-    /// Ctrl-C sets `stop` instead of killing the process (the loop then checkpoints and exits 0).
-    static func installInterruptHandler(_ stop: StopFlag) -> DispatchSourceSignal {
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: DispatchQueue.global())
-        source.setEventHandler { stop.set() }
+    /// SIGINT (Ctrl-C) and SIGTERM set `stop` instead of killing the process: the loop saves a
+    /// checkpoint and the point cloud, and the command exits 128 + the signal (130, 143).
+    static func installStopHandler(_ stop: StopFlag, signal number: Int32) -> DispatchSourceSignal {
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number, queue: DispatchQueue.global())
+        source.setEventHandler { stop.set(signal: number) }
         source.resume()
         return source
     }

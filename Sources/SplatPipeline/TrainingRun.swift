@@ -63,7 +63,7 @@ public struct TrainingRun {
                                        gaussians: checkpoint.state.gaussians.count, folder: folder)
             }
             state = checkpoint.state
-            try liftTraining?.objective.restoreCheckpointState(checkpoint.objectiveState)
+            try namingCheckpoint { try liftTraining?.objective.restoreCheckpointState(checkpoint.objectiveState) }
             reporter.message("resuming at iteration \(state.iteration) with \(state.gaussians.count) Gaussians")
         } else {
             state = TrainState.initial(config: config, views: views, points: loaded.points, pointColors: loaded.pointColors,
@@ -79,7 +79,9 @@ public struct TrainingRun {
         if let liftTraining { try folder.writeLiftInfo(liftTraining.info) }
 
         liftTraining?.objective.threads = config.threads
-        let trainer = try Trainer(config: config, views: views, state: state, backend: backend, objective: liftTraining?.objective)
+        let trainer = try namingCheckpoint(if: start.checkpoint != nil) {
+            try Trainer(config: config, views: views, state: state, backend: backend, objective: liftTraining?.objective)
+        }
         let session = try TrainingSession(trainer: trainer, folder: folder, resumed: start.checkpoint != nil, stop: stop,
                                           progress: reporter) { [folder] gaussians, url in
             if let liftTraining {
@@ -98,6 +100,14 @@ public struct TrainingRun {
         case .interrupted(let iteration):
             reporter.message("interrupted: checkpoint saved at iteration \(iteration); continue with --resume")
             return TrainingSummary(ending: .interrupted, iteration: iteration, gaussians: gaussians, folder: folder)
+        }
+    }
+
+    /// Runs `body`; an error that names no file is the checkpoint's when resuming (a state that does
+    /// not fit the scene or the objective).
+    private func namingCheckpoint<T>(if resuming: Bool = true, _ body: () throws -> T) throws -> T {
+        do { return try body() } catch let error as SplatError where resuming && error.path == nil {
+            throw SplatError(error.message, path: folder.checkpointURL.path)
         }
     }
 

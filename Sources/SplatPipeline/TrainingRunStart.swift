@@ -18,6 +18,9 @@ extension TrainingRun {
     }
 
     func start() throws -> Start {
+        if folder.url.resolvingSymlinksInPath().standardizedFileURL == scene.resolvingSymlinksInPath().standardizedFileURL {
+            throw SplatError("the model folder is the scene folder; choose another --out", path: folder.url.path)
+        }
         guard resume else {
             let config = try overrides.applied(to: config, scene: scene, resuming: false)
             if segmentation == .off && (masks != nil || lift != nil) {

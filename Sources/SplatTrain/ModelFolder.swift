@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 import SplatMath
 
 /// The model folder, in the 3DGS layout so models move between tools:
@@ -42,15 +43,20 @@ public struct ModelFolder: Sendable {
         do { data = try Data(contentsOf: configURL) } catch {
             throw SplatError("no readable cfg.json: is this a model folder written by `splatlift train`?", path: configURL.path)
         }
-        do { return try Self.decodeConfig(data) } catch {
-            throw SplatError("cfg.json is not a SplatLift training configuration (\(error))", path: configURL.path)
+        let config: TrainConfig
+        do { config = try Self.decodeConfig(data) } catch let error as SplatError {
+            throw SplatError("not a SplatLift training configuration (\(error.message))", path: configURL.path)
+        } catch {
+            throw SplatError("not a SplatLift training configuration (\(JSONErrorText.describe(error)))", path: configURL.path)
         }
+        do { try config.validate() } catch let error as SplatError { throw SplatError(error.message, path: configURL.path) }
+        return config
     }
 
     /// Decodes a `cfg.json`; settings it lacks (written before they existed) keep their defaults.
     static func decodeConfig(_ data: Data) throws -> TrainConfig {
         guard var fields = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw SplatError("the file is not a JSON object")
+            throw SplatError("the top level is not a JSON object")
         }
         let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainConfig())) as! [String: Any]
         fields.merge(defaults) { saved, _ in saved }
@@ -64,13 +70,13 @@ public struct ModelFolder: Sendable {
         try Self.writeAtomically(try encoder.encode(config), to: configURL)
     }
 
-    /// `Data.write(.atomic)` with a one-line error naming the file.
+    /// `AtomicFile.write` (temp file, flush, rename) into a folder created when missing.
     public static func writeAtomically(_ data: Data, to url: URL) throws {
         do {
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try data.write(to: url, options: .atomic)
         } catch {
-            throw SplatError("cannot write: \(error.localizedDescription)", path: url.path)
+            throw SplatError("cannot create its folder: \(error.localizedDescription)", path: url.path)
         }
+        try AtomicFile.write(data, to: url)
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 public final class StopFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var value = false
+    private var receivedSignal: Int32?
     private let iteration: Int?
 
     public init() { iteration = nil }
@@ -18,4 +19,10 @@ public final class StopFlag: @unchecked Sendable {
     public func isSet(atIteration current: Int) -> Bool { isSet || iteration.map { current >= $0 } == true }
 
     public func set() { lock.lock(); value = true; lock.unlock() }
+
+    /// Sets the flag on behalf of a signal (SIGINT, SIGTERM), remembered for the exit status.
+    public func set(signal: Int32) { lock.lock(); value = true; receivedSignal = signal; lock.unlock() }
+
+    /// The signal that set the flag, if one did.
+    public var signal: Int32? { lock.lock(); defer { lock.unlock() }; return receivedSignal }
 }

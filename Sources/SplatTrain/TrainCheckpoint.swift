@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 import SplatMath
 
 /// The complete training state in one little-endian binary file (`checkpoint.bin`): parameters,
@@ -43,11 +44,10 @@ public struct TrainCheckpoint: Sendable, Equatable {
         return Data(w.buffer)
     }
 
-    /// Writes the checkpoint atomically (temp file + rename).
+    /// Writes the checkpoint atomically (temp file, flush, rename): a crash or a full disk
+    /// leaves the previous checkpoint as it was.
     public func write(to url: URL) throws {
-        do { try encoded().write(to: url, options: .atomic) } catch {
-            throw SplatError("cannot write checkpoint: \(error.localizedDescription)", path: url.path)
-        }
+        try AtomicFile.write(encoded(), to: url)
     }
 
     /// Reads a checkpoint written by `write(to:)`; throws naming the file when it is not one or is damaged.
@@ -67,29 +67,36 @@ public struct TrainCheckpoint: Sendable, Equatable {
         guard try r.bytes(magic.count) == magic else { throw SplatError("not a SplatLift training checkpoint") }
         let version = try r.u32()
         guard version == Self.version else { throw SplatError("unsupported checkpoint version \(version)") }
-        let iteration = try r.count()
+        let iteration = try r.integer()
         let extent = try r.f64()
         var rng = SplatRandom(seed: 0)
         rng.state = try (0..<4).map { _ in try r.u64() }
-        let stackCount = try r.count()
-        let stack = try (0..<stackCount).map { _ in try r.count() }
-        let count = try r.count(), shDegree = try r.count(), featureCount = try r.count()
+        let stackCount = try r.count(bytesEach: 8)
+        let stack = try (0..<stackCount).map { _ in try r.integer() }
+        let count = try r.count(bytesEach: 4), shDegree = try r.integer(), featureCount = try r.integer()
         guard (0...3).contains(shDegree), featureCount < 1 << 16 else { throw SplatError("corrupt checkpoint header") }
         let gaussians = try r.params(count: count, shDegree: shDegree, featureCount: featureCount)
         let beta1 = try r.f64(), beta2 = try r.f64(), epsilon = try r.f64()
         var adam = AdamState(for: GaussianParams(count: 0), beta1: beta1, beta2: beta2, epsilon: epsilon)
-        let stepCount = try r.count()
+        let stepCount = try r.integer()
         guard stepCount == ParameterGroup.allCases.count else { throw SplatError("corrupt checkpoint: \(stepCount) Adam groups") }
-        adam.steps = try (0..<stepCount).map { _ in try r.count() }
+        adam.steps = try (0..<stepCount).map { _ in try r.integer() }
         adam.firstMoment = try r.params(count: count, shDegree: shDegree, featureCount: featureCount)
         adam.secondMoment = try r.params(count: count, shDegree: shDegree, featureCount: featureCount)
         var stats = DensificationStats(count: 0)
         stats.gradientAccum = try r.floats(count)
         stats.visibleCount = try r.floats(count)
         stats.maxRadii = try r.floats(count)
-        let objectiveCount = try r.count()
+        let objectiveCount = try r.count(bytesEach: 1)
         let objectiveState = try r.bytes(objectiveCount)
         guard r.isAtEnd else { throw SplatError("corrupt checkpoint: trailing bytes") }
+        for (name, params) in [("Gaussian parameters", gaussians), ("Adam first moments", adam.firstMoment),
+                               ("Adam second moments", adam.secondMoment)] {
+            let arrays = [params.means, params.logScales, params.rotations, params.opacityLogits, params.sh, params.features]
+            guard arrays.allSatisfy({ $0.allSatisfy(\.isFinite) }) else {
+                throw SplatError("corrupt checkpoint: the \(name) hold a non-finite value (NaN or Inf)")
+            }
+        }
         let state = TrainState(iteration: iteration, gaussians: gaussians, adam: adam, stats: stats, rng: rng,
                                viewStack: stack, sceneExtent: extent)
         return TrainCheckpoint(state: state, objectiveState: objectiveState)
@@ -133,11 +140,20 @@ private struct ByteReader {
         return data[range].withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self)) }
     }
     mutating func f64() throws -> Double { Double(bitPattern: try u64()) }
-    /// A non-negative Int64 that must fit the remaining data (guards against corrupt sizes).
-    mutating func count() throws -> Int {
+    /// A non-negative Int64.
+    mutating func integer() throws -> Int {
         let v = Int64(bitPattern: try u64())
-        guard v >= 0, v <= Int64(data.count) * 8 + 1_000_000_000 else { throw SplatError("corrupt checkpoint: bad count \(v)") }
+        guard v >= 0 else { throw SplatError("corrupt checkpoint: negative value \(v)") }
         return Int(v)
+    }
+    /// A count of items of at least `bytesEach` bytes, which must fit in the rest of the file
+    /// (checked before anything is allocated for them).
+    mutating func count(bytesEach: Int) throws -> Int {
+        let v = try integer()
+        guard v <= (data.endIndex - offset) / bytesEach else {
+            throw SplatError("corrupt checkpoint: a count of \(v) does not fit in the remaining \(data.endIndex - offset) bytes")
+        }
+        return v
     }
     mutating func floats(_ n: Int) throws -> [Float] {
         guard n <= (data.endIndex - offset) / 4 else { throw SplatError("checkpoint is truncated") }

@@ -121,7 +121,7 @@ import SplatTestSupport
                 #expect(error.description.contains(url.path) && error.description.contains(part), "\(error)")
             }
         }
-        try expectError("not json", containing: "not a codebook")
+        try expectError("not json", containing: "not a valid codebook")
         try expectError(#"{"format":"other","entryCount":1,"featureCount":1,"values":[0]}"#, containing: "unknown codebook format")
         try expectError(#"{"format":"splatlift-codebook-1","entryCount":2,"featureCount":2,"values":[0]}"#, containing: "needs 4 values")
         let missing = folder.appendingPathComponent("absent.json")

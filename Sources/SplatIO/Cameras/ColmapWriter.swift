@@ -92,9 +92,5 @@ public enum ColmapWriter {
 
     private static func write(_ text: String, _ url: URL) throws { try write(Data(text.utf8), url) }
 
-    private static func write(_ data: Data, _ url: URL) throws {
-        do { try data.write(to: url, options: .atomic) } catch {
-            throw SplatError("cannot write file (\(error.localizedDescription))", path: url.path)
-        }
-    }
+    private static func write(_ data: Data, _ url: URL) throws { try AtomicFile.write(data, to: url) }
 }

@@ -78,14 +78,15 @@ struct TextFields {
             negative = bytes[i] == UInt8(ascii: "-"); i += 1
         }
         var v = 0
-        var ok = i < r.upperBound && r.count <= 19
+        var ok = i < r.upperBound
         while ok && i < r.upperBound {
             let d = Int(bytes[i]) - 48
-            ok = d >= 0 && d <= 9
-            v = v * 10 + d
+            let (tens, overflow) = v.multipliedReportingOverflow(by: 10)
+            ok = d >= 0 && d <= 9 && !overflow && tens <= Int.max - d
+            v = tens &+ d
             i += 1
         }
-        guard ok else { throw error(line: line, "\(what) is not an integer: '\(string(r))'") }
+        guard ok else { throw error(line: line, "\(what) is not an integer in 64 bits: '\(string(r))'") }
         return negative ? -v : v
     }
 

@@ -107,7 +107,12 @@ public enum TransformsReader {
             throw fail("transform_matrix rotation is not orthonormal (|RRᵀ − I| = \(offIdentity)); scaled poses are not supported")
         }
 
-        var width = try number("w").map { Int($0) }, height = try number("h").map { Int($0) }
+        func pixels(_ key: String) throws -> Int? {
+            guard let v = try number(key) else { return nil }
+            guard v >= 1, v <= Double(1 << 20) else { throw fail("\(key) = \(v) is not an image size in pixels (1...\(1 << 20))") }
+            return Int(v)
+        }
+        var width = try pixels("w"), height = try pixels("h")
         if width == nil || height == nil {
             let size = try imageSize(imageURL)
             width = width ?? size.width; height = height ?? size.height

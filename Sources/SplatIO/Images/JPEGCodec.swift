@@ -17,9 +17,6 @@ enum JPEGCodec {
         guard let handle = tjInitDecompress() else { throw SplatError("cannot start the JPEG decoder", path: path) }
         defer { tjDestroy(handle) }
         let (width, height) = try header(handle, data, path: path)
-        guard width.multipliedReportingOverflow(by: height * 3).partialValue <= 1 << 31 else {
-            throw SplatError("JPEG too large (\(width)x\(height))", path: path)
-        }
         var rgb = [UInt8](repeating: 0, count: width * height * 3)
         let status = data.withUnsafeBytes { src in
             rgb.withUnsafeMutableBufferPointer { dst in
@@ -39,9 +36,8 @@ enum JPEGCodec {
             tjDecompressHeader3(handle, src.bindMemory(to: UInt8.self).baseAddress, UInt(src.count),
                                 &width, &height, &subsampling, &colorspace)
         }
-        guard status == 0, width > 0, height > 0 else {
-            throw SplatError("corrupt JPEG header (\(errorText(handle)))", path: path)
-        }
+        guard status == 0 else { throw SplatError("corrupt JPEG header (\(errorText(handle)))", path: path) }
+        try ImageLimits.check(width: Int(width), height: Int(height), format: "JPEG", path: path)
         return (Int(width), Int(height))
     }
 

@@ -40,9 +40,7 @@ enum PNGCodec {
         }
         func u32(_ at: Int) -> Int { bytes[at..<at + 4].reduce(0) { $0 << 8 | Int($1) } }
         let header = PNGHeader(width: u32(16), height: u32(20), bitDepth: Int(bytes[24]), colorType: Int(bytes[25]))
-        guard header.width > 0, header.height > 0 else {
-            throw SplatError("corrupt PNG: image size \(header.width)x\(header.height)", path: path)
-        }
+        try ImageLimits.check(width: header.width, height: header.height, format: "PNG", path: path)
         return header
     }
 
@@ -90,20 +88,20 @@ enum PNGCodec {
             image.flags |= flags
             let width = Int(image.width), height = Int(image.height)
             let channels = Int((format & (PNG_FORMAT_FLAG_COLOR | PNG_FORMAT_FLAG_ALPHA)) + 1)
-            let count = width.multipliedReportingOverflow(by: height * channels)
-            guard !count.overflow, count.partialValue <= 1 << 31, width * channels <= Int(Int32.max) else {
+            do { try ImageLimits.check(width: width, height: height, format: "PNG", path: path) } catch {
                 png_image_free(&image)
-                throw SplatError("PNG too large (\(width)x\(height))", path: path)
+                throw error
             }
+            let count = width * height * channels
             let stride = Int32(width * channels)
             var ok: Int32 = 0
             let samples: PNGSamples
             if format & PNG_FORMAT_FLAG_LINEAR != 0 {
-                var words = [UInt16](repeating: 0, count: count.partialValue)
+                var words = [UInt16](repeating: 0, count: count)
                 words.withUnsafeMutableBytes { ok = png_image_finish_read(&image, nil, $0.baseAddress, stride, nil) }
                 samples = .words(words)
             } else {
-                var bytes = [UInt8](repeating: 0, count: count.partialValue)
+                var bytes = [UInt8](repeating: 0, count: count)
                 bytes.withUnsafeMutableBytes { ok = png_image_finish_read(&image, nil, $0.baseAddress, stride, nil) }
                 samples = .bytes(bytes)
             }

@@ -6,8 +6,9 @@ public enum PLYFile {}
 
 extension PLYFile {
     /// Reads a 3DGS PLY (binary little or big endian, or ascii); see `GaussianPLY` for the mapping
-    /// of properties and the defaults of missing ones. Non-finite positions are rejected, naming the
-    /// vertex; other values are taken as stored.
+    /// of properties and the defaults of missing ones. A non-finite value of any Gaussian property
+    /// (NaN, ±Inf, or a double beyond Float's range) is rejected, naming the vertex and the
+    /// property; unknown extra properties are taken as stored.
     public static func readGaussians(_ url: URL) throws -> GaussianPLY {
         let path = url.path
         let data = try FileAccess.read(url)
@@ -34,9 +35,6 @@ extension PLYFile {
                     try PLYVertexDecoder.decode(data, header: header, path: path, sinks: sinks, into: destinations)
                 }
             }
-        }
-        if let bad = (0..<3 * count).first(where: { !gaussians.means[$0].isFinite }) {
-            throw SplatError("vertex \(bad / 3) has a non-finite position (\(gaussians.means[bad]))", path: path)
         }
         let extraColumns = layout.extraIndices.enumerated().map { column, property in
             PLYColumn(name: vertex.properties[property].name, type: vertex.properties[property].type,

@@ -4,8 +4,8 @@ import SplatMath
 extension PLYFile {
     /// Reads the positions (x, y, z, required) and, when the vertex has red, green and blue, the
     /// colours of any vertex PLY: interleaved 3·N floats each. Colours are scaled to [0, 1] from
-    /// uchar (/255) or ushort (/65535); float colours are taken as stored. Non-finite positions are
-    /// rejected, naming the vertex.
+    /// uchar (/255) or ushort (/65535); float colours are taken as stored. Non-finite positions and
+    /// colours are rejected, naming the vertex and the property.
     public static func readPoints(_ url: URL) throws -> (positions: [Float], colors: [Float]?) {
         let path = url.path
         let data = try FileAccess.read(url)
@@ -38,9 +38,6 @@ extension PLYFile {
                 try PLYVertexDecoder.decode(data, header: header, path: path, sinks: sinks,
                                             into: PLYDestinations(floats: [p, c]))
             }
-        }
-        if let bad = positions.firstIndex(where: { !$0.isFinite }) {
-            throw SplatError("vertex \(bad / 3) has a non-finite position (\(positions[bad]))", path: path)
         }
         return (positions, hasColors ? colors : nil)
     }

@@ -54,10 +54,17 @@ enum PLYVertexDecoder {
         }
     }
 
-    /// Fails early, before anything is allocated, when the file is too short for the vertex count
-    /// in its header (the exact check, after skipping earlier elements, happens while decoding).
+    /// The most vertices a file may hold (about 30 GB of Gaussians with their optimiser state).
+    static let maxVertices = 1 << 27
+
+    /// Fails early, before anything is allocated, when the header claims more than `maxVertices`
+    /// or the file is too short for the vertex count in its header (the exact check, after
+    /// skipping earlier elements, happens while decoding).
     static func checkVertexCount(_ data: Data, header: PLYHeader, path: String) throws {
         let (vertex, _) = try header.vertexElement(path: path)
+        guard vertex.count <= maxVertices else {
+            throw SplatError("header claims \(vertex.count) vertices, more than the limit of \(maxVertices)", path: path)
+        }
         let payload = max(0, data.count - header.payloadOffset)
         // An ascii value takes at least two bytes (a digit and a separator).
         let rowSize = header.format == .ascii ? 2 * vertex.properties.count
@@ -86,7 +93,12 @@ enum PLYVertexDecoder {
             let at = row * sink.stride + sink.offset
             switch sink.kind {
             case .skip: break
-            case .float: destinations.floats[sink.buffer][at] = Float(value * sink.scale)
+            case .float:
+                let float = Float(value * sink.scale)
+                guard float.isFinite else {
+                    throw SplatError("vertex \(row) has a non-finite \(names[property]) (\(value))", path: path)
+                }
+                destinations.floats[sink.buffer][at] = float
             case .double: destinations.doubles[sink.buffer][at] = value
             case .int32:
                 guard let integer = Int32(exactly: value) else {

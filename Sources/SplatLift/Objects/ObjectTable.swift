@@ -143,12 +143,16 @@ extension ObjectTable {
     /// Ids positive and ascending, entries inside the codebook and owned once, parents among the ids.
     func validate() throws {
         try settings.validate()
+        guard (1...65_535).contains(entryCount) else {
+            throw SplatError("entryCount \(entryCount) is outside 1...65535 (the codebook sizes SplatLift trains)")
+        }
         var owner = [Int: Int]()
         let ids = Set(objects.map(\.id))
         for (index, object) in objects.enumerated() {
             guard object.id >= 1, index == 0 || object.id > objects[index - 1].id else {
                 throw SplatError("object id \(object.id) is not above the one before it: ids must be positive and ascending")
             }
+            guard object.id <= 65_535 else { throw SplatError("object id \(object.id) is above 65535 (ids are 16-bit in label maps)") }
             guard object.gaussians >= 0, object.area >= 0 else { throw SplatError("object \(object.id) has a negative count") }
             if let parent = object.parent, !ids.contains(parent) || parent == object.id {
                 throw SplatError("object \(object.id) names parent \(parent), which is not another object")
