@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct SplatLiftCommand: ParsableCommand {
+struct SplatLiftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "splatlift",
         abstract: "Segment 3D scenes from ordinary photos: 3D Gaussian Splatting with consistent object ids (Unified-Lift).",
@@ -27,6 +27,7 @@ struct SplatLiftCommand: ParsableCommand {
             RenderPLYCommand.self,
             BenchCommand.self,
             MasksCommand.self,
+            ViewCommand.self,
         ]
     )
 }
