@@ -41,7 +41,8 @@ class Viewer {
     this.worker.postMessage({ positions: splats.positions });
     this.worker.onmessage = (event) => this.#sorted(event.data);
     this.orbitDistance = this.#sceneDistance();
-    if (scene.views.length > 0) this.setCamera(0);
+    const firstTraining = scene.views.findIndex((view) => view.split === "train");
+    if (scene.views.length > 0) this.setCamera(Math.max(firstTraining, 0));
     else this.camera.lookAt(this.#centroid(), this.orbitDistance);
     this.#resize();
     new ResizeObserver(() => this.#resize()).observe(canvas.parentElement);
