@@ -34,7 +34,7 @@ import Testing
                              [script.path, "--url", url, "--binary", try #require(CLIRun.binary).path,
                               "--model", model.path, "--out", root.appendingPathComponent("browser").path])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("Ran 7 tests") && run.stderr.contains("\nOK"), "\(run.stderr)")
+        #expect(run.stderr.contains("Ran 8 tests") && run.stderr.contains("\nOK"), "\(run.stderr)")
         print(run.stderr)
 
         let status = server.stop()
@@ -50,7 +50,8 @@ final class ViewerProcess: @unchecked Sendable {
     private let lock = NSLock()
 
     init(model: URL) throws {
-        process.executableURL = try #require(CLIRun.binary, "splatlift binary not found next to the tests")
+        guard let binary = CLIRun.binary else { throw ViewerNotStarted("the splatlift binary is not next to the tests") }
+        process.executableURL = binary
         process.arguments = ["view", model.path, "--port", "0"]
         process.standardOutput = output
         process.standardError = FileHandle.standardError
@@ -71,7 +72,7 @@ final class ViewerProcess: @unchecked Sendable {
             guard process.isRunning else { break }
             Thread.sleep(forTimeInterval: 0.1)
         }
-        throw ViewerNotStarted(output: lock.withLock { text })
+        throw ViewerNotStarted("splatlift view printed no URL: " + lock.withLock { text })
     }
 
     /// SIGINT, then the exit status.
@@ -85,6 +86,6 @@ final class ViewerProcess: @unchecked Sendable {
 }
 
 struct ViewerNotStarted: Error, CustomStringConvertible {
-    let output: String
-    var description: String { "splatlift view printed no URL: \(output)" }
+    let description: String
+    init(_ description: String) { self.description = description }
 }

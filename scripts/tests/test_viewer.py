@@ -32,11 +32,11 @@ ARGS = None
 CAMERA = None       # the first training camera, where the page starts
 
 
-def chromium(width=1200, height=800):
+def chromium(width=1200, height=800, webgl=True):
     options = webdriver.ChromeOptions()
-    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--use-angle=swiftshader",
-                 "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist", f"--window-size={width},{height}",
-                 "--force-device-scale-factor=1"]:
+    gl = ["--use-angle=swiftshader", "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist"] if webgl else ["--disable-3d-apis"]
+    for flag in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}",
+                 "--force-device-scale-factor=1"] + gl:
         options.add_argument(flag)
     binary = next((p for p in ["/usr/bin/chromium", "/usr/bin/chromium-browser"] if os.path.exists(p)), None)
     if binary:
@@ -267,6 +267,18 @@ class ViewerTests(unittest.TestCase):
         print(f"frame {ms:.2f} ms, sort {sort_ms:.2f} ms at {self.width}x{self.height}, "
               f"{self.scene['gaussians']} Gaussians", file=sys.stderr)
         self.assertGreater(ms, 0)
+
+    def test_8_a_browser_without_webgl2_gets_a_message(self):
+        driver = chromium(webgl=False)
+        try:
+            state = wait_ready(driver, ARGS.url)
+            message = driver.find_element(By.ID, "message")
+            print(f"without WebGL: {state}, message: {message.text[:60]}...", file=sys.stderr)
+            self.assertEqual(state, {"error": "webgl2"})
+            self.assertTrue(message.is_displayed())
+            self.assertIn("WebGL2", message.text)
+        finally:
+            driver.quit()
 
 
 def main():
