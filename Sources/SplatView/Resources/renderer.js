@@ -203,7 +203,6 @@ export class SplatRenderer {
     this.dataTexture = this.#texture();
     gl.bindTexture(gl.TEXTURE_2D, this.dataTexture);
     gl.texImage2D(gl.TEXTURE_2D, 0, gl.RGBA32F, GAUSSIANS_PER_ROW * TEXELS_PER_GAUSSIAN, rows, 0, gl.RGBA, gl.FLOAT, data);
-    this.count = n;
   }
 
   // The back-to-front order from the sort worker.
