@@ -19,6 +19,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         .systemLibrary(name: "CPNG", path: "Sources/CPNG", pkgConfig: "libpng",
@@ -40,9 +41,14 @@ let package = Package(
         .target(name: "SplatPipeline", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatTrain", "SplatLift",
                                                       "SplatEval", "SplatEdit", "SplatSynth"],
                 swiftSettings: hotLoopSettings),
+        // `splatlift view`: the HTTP server (Hummingbird 2) and the browser page (Resources/, ES modules + WebGL2).
+        .target(name: "SplatView", dependencies: ["SplatMath", "SplatIO", "SplatRaster", "SplatTrain", "SplatLift",
+                                                  "SplatEdit", "SplatPipeline",
+                                                  .product(name: "Hummingbird", package: "hummingbird")],
+                resources: [.copy("Resources")]),
         .executableTarget(name: "SplatLiftCLI", dependencies: [
             "SplatMath", "SplatIO", "SplatRaster", "SplatTrain", "SplatLift", "SplatEdit", "SplatSynth",
-            "SplatPipeline", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "SplatPipeline", "SplatView", .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Shared by the test targets only: locating ../shared/data, fixtures and generated scenes.
         // Every target's dependencies are exactly the modules its files import

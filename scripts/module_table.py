@@ -72,6 +72,18 @@ def table():
     return "\n".join(rows)
 
 
+def dependency_list(call):
+    """The text inside a target call's `dependencies: [...]` (brackets matched), or ""."""
+    m = re.search(r'dependencies:\s*\[', call)
+    if not m:
+        return ""
+    depth, end = 1, m.end()
+    while depth:
+        depth += {"[": 1, "]": -1}.get(call[end], 0)
+        end += 1
+    return call[m.end():end - 1]
+
+
 def check():
     """Compares each target's imports with its `dependencies:` in Package.swift (project modules
     and products); returns the mismatches."""
@@ -86,8 +98,7 @@ def check():
         rest = manifest[m.end():end]
         path = re.search(r'path:\s*"([^"]+)"', rest)
         folder = os.path.join(ROOT, path.group(1) if path else ("Tests" if name.endswith("Tests") else "Sources"), "" if path else name)
-        declared = set(re.findall(r'"(\w+)"', (re.search(r'dependencies:\s*\[(.*)\]', rest, re.S) or [None, ""])[1]))
-        declared = {d for d in declared if d not in ("swift-argument-parser",)}
+        declared = set(re.findall(r'"(\w+)"', re.sub(r'package:\s*"[^"]*"', "", dependency_list(rest))))
         used = imports(folder, {n for n in re.findall(r'name:\s*"(\w+)"', manifest)} | {"ArgumentParser"})
         if declared != used:
             problems.append("%s: declares %s, imports %s" % (name, sorted(declared), sorted(used)))

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct SplatLiftCommand: ParsableCommand {
+struct SplatLiftCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "splatlift",
         abstract: "Segment 3D scenes from ordinary photos: 3D Gaussian Splatting with consistent object ids (Unified-Lift).",
@@ -29,6 +29,7 @@ struct SplatLiftCommand: ParsableCommand {
             MasksCommand.self,
             PartitionCommand.self,
             MergeCommand.self,
+            ViewCommand.self,
         ]
     )
 }

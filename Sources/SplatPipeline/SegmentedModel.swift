@@ -16,6 +16,8 @@ public struct EditableModel {
     public var trained: TrainedModel { segmented.model }
     public var codebook: Codebook { segmented.codebook }
 
+    public init(segmented: SegmentedModel) { self.segmented = segmented }
+
     /// Loads `cfg.json`, the latest point cloud, the scene, `lift.json` and the codebook of a model folder.
     public static func load(_ url: URL, scenePath: URL? = nil) throws -> EditableModel {
         let trained = try TrainedModel.load(ModelFolder(url), scenePath: scenePath)

@@ -42,12 +42,17 @@ public enum ImageIO {
     /// Writes an 8-bit RGB PNG, or RGBA when `image.alpha` is set; values are clamped to [0, 1]
     /// and rounded (NaN becomes 0). The file is replaced atomically.
     public static func writePNG(_ image: RGBImage, to url: URL) throws {
+        try FileAccess.writeAtomically(try encodedPNG(image, path: url.path), to: url)
+    }
+
+    /// The bytes `writePNG` writes (`path` names the destination in errors).
+    public static func encodedPNG(_ image: RGBImage, path: String) throws -> Data {
         let planeSize = image.width * image.height
         guard image.width > 0, image.height > 0, image.pixels.count == 3 * planeSize,
               image.alpha.map({ $0.count == planeSize }) ?? true
         else {
             throw SplatError("cannot write a \(image.width)x\(image.height) image with \(image.pixels.count) colour "
-                + "and \(image.alpha?.count ?? 0) alpha values", path: url.path)
+                + "and \(image.alpha?.count ?? 0) alpha values", path: path)
         }
         let channels = image.alpha == nil ? 3 : 4
         var interleaved = [UInt8](repeating: 0, count: channels * planeSize)
@@ -62,10 +67,9 @@ public enum ImageIO {
             }
         }
         let format = channels == 4 ? CPNG_FORMAT_RGBA : CPNG_FORMAT_RGB
-        let png = try interleaved.withUnsafeBytes {
-            try PNGCodec.encode(width: image.width, height: image.height, format: format, samples: $0, path: url.path)
+        return try interleaved.withUnsafeBytes {
+            try PNGCodec.encode(width: image.width, height: image.height, format: format, samples: $0, path: path)
         }
-        try FileAccess.writeAtomically(png, to: url)
     }
 
     private static func readPNG(_ data: Data, path: String) throws -> RGBImage {

@@ -40,20 +40,24 @@ extension ImageIO {
     /// Writes a label map as a 16-bit gray PNG (always 16-bit, whatever the largest id), atomically.
     /// Ids must lie in 0...65535.
     public static func writeLabelMap(_ map: LabelMap, to url: URL) throws {
+        try FileAccess.writeAtomically(try encodedLabelMap(map, path: url.path), to: url)
+    }
+
+    /// The bytes `writeLabelMap` writes (`path` names the destination in errors).
+    public static func encodedLabelMap(_ map: LabelMap, path: String) throws -> Data {
         guard map.width > 0, map.height > 0, map.labels.count == map.width * map.height else {
             throw SplatError("cannot write a \(map.width)x\(map.height) label map with \(map.labels.count) labels",
-                             path: url.path)
+                             path: path)
         }
         if let bad = map.labels.firstIndex(where: { $0 < 0 || $0 > 65535 }) {
             throw SplatError("label \(map.labels[bad]) at pixel (\(bad % map.width), \(bad / map.width)) "
-                + "is outside 0...65535", path: url.path)
+                + "is outside 0...65535", path: path)
         }
         let words = map.labels.map { UInt16(truncatingIfNeeded: $0) }
-        let png = try words.withUnsafeBytes {
+        return try words.withUnsafeBytes {
             try PNGCodec.encode(width: map.width, height: map.height, format: CPNG_FORMAT_LINEAR_Y,
-                                samples: $0, path: url.path)
+                                samples: $0, path: path)
         }
-        try FileAccess.writeAtomically(png, to: url)
     }
 
     /// The first channel as ids, or nil when a pixel's colour channels differ or its alpha is not full.

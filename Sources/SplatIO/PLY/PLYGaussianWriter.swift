@@ -7,7 +7,11 @@ extension PLYFile {
     /// opacity, scale_0..2, rot_0..3, then obj_dc_0..F−1 when `featureCount` F > 0, then `object_id`
     /// (int) when present, then the extra columns with their own types. All else is float.
     public static func writeGaussians(_ ply: GaussianPLY, to url: URL) throws {
-        let path = url.path
+        try FileAccess.writeAtomically(try encodedGaussians(ply, path: url.path), to: url)
+    }
+
+    /// The bytes `writeGaussians` writes (`path` names the destination in errors).
+    public static func encodedGaussians(_ ply: GaussianPLY, path: String) throws -> Data {
         let g = ply.gaussians
         let n = g.count
         try validate(ply, path: path)
@@ -74,7 +78,7 @@ extension PLYFile {
                 }
             }
         }
-        try FileAccess.writeAtomically(out, to: url)
+        return out
     }
 
     private enum Source {
