@@ -1,7 +1,7 @@
 """scripts/ray_train_blocks.py on a local Ray: a tiny SplatSynth scene cut into 1x2 blocks, one
 block's `splatlift train` killed mid-run; Ray retries it, it resumes from its checkpoint, and the
 merged model is byte-identical to one trained without interruption.
-Needs `pip install ray` and a release build; skipped otherwise (ray is not in scripts/setup.sh).
+Needs `pip install ray` (`scripts/setup.sh --test` installs it) and a release build; skipped otherwise.
 Run: python3 scripts/tests/test_ray_train_blocks.py"""
 import json
 import os
