@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A row of SplatSynth rooms as one scene folder, for block-partitioned training (docs/SCALE-OUT.md).
+"""A row of SplatSynth rooms as one scene folder, for block-partitioned training (docs/SCALE.md).
 
 Generates --rooms SplatSynth rooms (`splatlift synth`, seeds 1..N) and places room k at
 x = k * --spacing metres: every room is closed in by its own backdrop sphere (radius 30 m), so a

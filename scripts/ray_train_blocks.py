@@ -8,7 +8,7 @@ When every block has finished, `splatlift merge PLAN` runs here. Writes PLAN/run
 block: wall and CPU seconds, peak memory, host, how it ran) and prints the same table.
 
 Usage: ray_train_blocks.py PLAN [--cpus-per-block 1] [--retries 2] [--splatlift BIN] [--no-merge]
-Needs `pip install ray` (docs/SCALE-OUT.md).
+Needs `pip install ray` (docs/SCALE.md).
 """
 import argparse
 import json

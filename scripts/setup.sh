@@ -2,7 +2,7 @@
 # Installs what SplatLift needs when it is missing: the Debian packages it links against (libpng,
 # TurboJPEG). With --test also what the test suite drives: headless Chromium and its WebDriver for
 # the viewer's browser test (docs/VIEWER.md), the Python packages that test uses (selenium, numpy,
-# Pillow), and Ray for the block runner's test (docs/SCALE-OUT.md).
+# Pillow), and Ray for the block runner's test (docs/SCALE.md).
 set -euo pipefail
 packages=(libpng-dev libturbojpeg0-dev pkg-config)
 [ "${1:-}" = "--test" ] && packages+=(chromium chromium-driver)

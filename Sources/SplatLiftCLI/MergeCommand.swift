@@ -14,7 +14,7 @@ struct MergeCommand: ParsableCommand {
         an object of one block joins the object of the other that --agreement of its Gaussians in the \
         overlap voted for. Writes a complete model folder (render, eval, objects, extract, remove accept \
         it) whose objects.json lists for every object the block objects it joined (`sources`), and \
-        merge.json with the links. docs/SCALE-OUT.md.
+        merge.json with the links. docs/SCALE.md.
         """
     )
 

@@ -16,7 +16,7 @@ struct PartitionCommand: ParsableCommand {
         least --min-cameras training views. Writes PLAN/plan.json and PLAN/blocks/<name>/, one ordinary \
         scene folder per block (symlinked images and masks, filtered sparse/0, split.json); train each \
         with the command in plan.json (scripts/ray_train_blocks.py, scripts/slurm/train_blocks.sbatch), \
-        then `splatlift merge PLAN`. docs/SCALE-OUT.md.
+        then `splatlift merge PLAN`. docs/SCALE.md.
         """
     )
 

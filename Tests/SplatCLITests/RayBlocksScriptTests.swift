@@ -2,7 +2,7 @@ import Foundation
 import SplatTestSupport
 import Testing
 
-/// scripts/tests/test_ray_train_blocks.py, the block runner on a real local Ray (docs/SCALE-OUT.md):
+/// scripts/tests/test_ray_train_blocks.py, the block runner on a real local Ray (docs/SCALE.md):
 /// a tiny scene's 1×2 plan, one block's training SIGKILLed after its first checkpoint, retried by
 /// Ray, resumed, and the merged model byte-identical to an uninterrupted run. `scripts/test.sh`
 /// installs ray; skipped where python3 has no ray.

@@ -4,7 +4,7 @@
 # tiny SplatSynth scene's 1x2 plan (submit_blocks.sh: job array + dependent merge), cancels block 0
 # mid-run (scancel), resubmits (block 0 resumes from its checkpoint, block 1 is skipped), and checks
 # that the merged point cloud equals one trained without interruption. Stops the daemons it started.
-# Needs root (apt-get, daemons) and a release build. Not part of `swift test` (docs/SCALE-OUT.md).
+# Needs root (apt-get, daemons) and a release build. Not part of `swift test` (docs/SCALE.md).
 # Usage: bash scripts/tests/slurm_blocks_test.sh
 #        SLURM_PLAN=PLAN bash scripts/tests/slurm_blocks_test.sh   (trains and merges PLAN on this Slurm instead)
 set -euo pipefail

@@ -5,7 +5,7 @@ import SplatTrain
 
 /// `splatlift partition`: cuts a COLMAP scene into a grid of overlapping blocks, each an ordinary
 /// scene folder trained by the unchanged `splatlift train`, and writes `plan.json`
-/// (docs/SCALE-OUT.md). The plan folder holds `plan.json`, `blocks/<name>/` (the scenes) and,
+/// (docs/SCALE.md). The plan folder holds `plan.json`, `blocks/<name>/` (the scenes) and,
 /// once trained, `models/<name>/`; `merge` writes `merged/` by default.
 public struct ScenePartition {
     public var scene: URL
