@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import SplatIO
 
 /// Reading a request's JSON body into `T`; malformed JSON is a 400 naming the problem.
 enum RequestDecoding {
@@ -15,17 +16,7 @@ enum RequestDecoding {
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "Infinity",
                                                                          negativeInfinity: "-Infinity", nan: "NaN")
         do { return try decoder.decode(T.self, from: Data(buffer.readableBytesView)) } catch let error as DecodingError {
-            throw ViewError.badRequest("malformed JSON body: \(Self.describe(error))")
-        }
-    }
-
-    private static func describe(_ error: DecodingError) -> String {
-        switch error {
-        case .keyNotFound(let key, _): return "missing key '\(key.stringValue)'"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context), .dataCorrupted(let context):
-            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
-            return path.isEmpty ? "not valid JSON" : "bad value at '\(path)'"
-        @unknown default: return "not valid JSON"
+            throw ViewError.badRequest("malformed JSON body: \(JSONErrorText.describe(error))")
         }
     }
 }

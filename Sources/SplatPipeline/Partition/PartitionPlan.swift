@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 import SplatMath
 import SplatTrain
 
@@ -65,7 +66,7 @@ public struct PartitionPlan: Codable, Sendable, Equatable {
         }
         let plan: PartitionPlan
         do { plan = try JSONDecoder().decode(PartitionPlan.self, from: data) } catch {
-            throw SplatError("not a partition plan (\(error))", path: file.path)
+            throw SplatError("not a partition plan (\(JSONErrorText.describe(error)))", path: file.path)
         }
         guard plan.format == formatName else { throw SplatError("unknown plan format \"\(plan.format)\"", path: file.path) }
         guard plan.blocks.count == plan.rows * plan.columns, !plan.blocks.isEmpty else {
