@@ -15,6 +15,8 @@ loader looks for the mask of view `<folder>/<stem>.png`:
 - 0 (no mask) where alpha < --alpha-threshold (default 0.5, on alpha in [0, 1]): the background;
 - ids 1...n on the foreground, one per superpixel, numbered by area, largest first (equal areas by
   the segmenter's own order), so 1 is always the largest piece. Every foreground pixel gets an id.
+  With `--whole-every N`, every Nth photo of a folder instead has the whole foreground as mask 1:
+  a segmenter that finds the object in some views and only its pieces in the others.
 
 Superpixels: `--method slic` (default) runs skimage.segmentation.slic on the RGB with the foreground
 as its mask (`--segments` about that many pieces inside the object, `--compactness`); `--method
@@ -93,13 +95,15 @@ def label_map(raw, fg):
     return out
 
 
-def photo_masks(path, Image, segmentation, args):
-    """The label map of one RGBA photo file."""
+def photo_masks(path, Image, segmentation, args, whole=False):
+    """The label map of one RGBA photo file; `whole`: the foreground is one mask (id 1)."""
     with Image.open(path) as im:
         if "A" not in im.getbands():
             raise ValueError(f"{path}: has no alpha channel (mode {im.mode}); this stand-in needs RGBA photos")
         rgba = np.asarray(im.convert("RGBA"))
     fg = foreground(rgba[..., 3], args.alpha_threshold)
+    if whole:
+        return fg.astype(np.uint16)
     raw = superpixels(rgba[..., :3], fg, segmentation, args.method, args.segments, args.compactness, args.scale,
                       args.min_size)
     return label_map(raw, fg)
@@ -127,8 +131,9 @@ def run(scene, out, folders, args, log=print):
             raise ValueError(f"{src}: has no PNG photos")
         dst = os.path.join(out, folder)
         os.makedirs(dst, exist_ok=True)
-        for name in names:
-            labels = photo_masks(os.path.join(src, name), Image, segmentation, args)
+        for i, name in enumerate(names):
+            whole = args.whole_every > 0 and i % args.whole_every == 0
+            labels = photo_masks(os.path.join(src, name), Image, segmentation, args, whole)
             write_label_map(labels, os.path.join(dst, os.path.splitext(name)[0] + ".png"), Image)
             photos += 1
             pieces += int(labels.max())
@@ -149,13 +154,16 @@ def parser():
     p.add_argument("--scale", type=float, default=400.0, help="Felzenszwalb: larger gives larger pieces")
     p.add_argument("--min-size", type=int, default=200, help="Felzenszwalb: smallest piece, in pixels")
     p.add_argument("--alpha-threshold", type=float, default=0.5, help="foreground where alpha >= this (0...1)")
+    p.add_argument("--whole-every", type=int, default=0,
+                   help="every Nth photo of a folder (sorted names, from the first) gets the whole object as one "
+                        "mask, as SAM returns the object in some views and pieces in others (default 0: never)")
     return p
 
 
 def main(argv=None):
     args = parser().parse_args(argv)
-    if args.segments < 1 or not 0 < args.alpha_threshold <= 1:
-        print("error: --segments must be >= 1 and --alpha-threshold in (0, 1]", file=sys.stderr)
+    if args.segments < 1 or not 0 < args.alpha_threshold <= 1 or args.whole_every < 0:
+        print("error: --segments must be >= 1, --alpha-threshold in (0, 1] and --whole-every >= 0", file=sys.stderr)
         return 2
     try:
         run(args.scene, args.out, args.folders, args)

@@ -112,6 +112,22 @@ class ScriptTests(unittest.TestCase):
                     self.assertTrue((np.diff(counts) <= 0).all(), counts)  # largest first
                     self.assertGreaterEqual(len(ids), 2)  # the red and blue halves are cut apart
 
+    def test_whole_every_gives_every_nth_photo_the_whole_object(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            truth = self.scene(tmp, folders=("train",))
+            out = os.path.join(tmp, "m")
+            code, _, err = self.run_script([tmp, "--out", out, "--folders", "train", "--segments", "4", "--whole-every", "2"])
+            self.assertEqual(code, 0, err)
+            for i, whole in ((0, True), (1, False)):
+                with Image.open(os.path.join(out, "train", f"r_{i}.png")) as im:
+                    labels = np.asarray(im)
+                disc = truth[f"train/r_{i}"]
+                if whole:
+                    np.testing.assert_array_equal(labels, disc.astype(np.uint16))
+                else:
+                    self.assertGreaterEqual(int(labels.max()), 2)
+            self.assertEqual(self.run_script([tmp, "--out", out, "--whole-every", "-1"])[0], 2)
+
     def test_deterministic(self):
         with tempfile.TemporaryDirectory() as tmp:
             self.scene(tmp, folders=("train",))
