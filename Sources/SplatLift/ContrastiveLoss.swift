@@ -15,8 +15,9 @@ import SplatMath
 ///     dL/dF_u = dL/df̂_u / (‖F_u‖ + 1e-6)                        (norm detached, [CODE]), or
 ///     dL/dF_u = (g − (g·f̂_u) f̂_u ‖F_u‖/(‖F_u‖+1e-6)) / (‖F_u‖ + 1e-6),  g = dL/df̂_u   (exact).
 /// A pixel drawn r times is evaluated once with weight r (the sums are over draws). With
-/// `wholeSmallSegments` (SplatLift's option), a segment drawn too few times but larger than
-/// `minSegmentSamples` pixels enters with each of its pixels drawn exactly once.
+/// `wholeSegmentsFrom` (SplatLift's option), a segment drawn too few times but of at least that
+/// many pixels enters with each of its pixels drawn exactly once: its prototype is then exact, not
+/// a noisy estimate, which is what the sample floor guards against.
 final class ContrastiveLoss {
     private let multiplicity = ScratchBuffer<Int32>(fill: 0)   // per pixel: times drawn
     private let pixelOf = ScratchBuffer<Int32>(fill: 0)        // kept pixel list (pixel order)
@@ -39,29 +40,30 @@ final class ContrastiveLoss {
 
     /// Returns L_contra and adds `gradientScale`·dL/dF into the planar `gradient` (d·H·W).
     /// `normalized`/`norms` come from `FeatureNormalization`; `labels` is the compact label index;
-    /// `wholeSmallSegments`, when given, holds every label's pixel count.
+    /// `wholeSegmentsFrom`, when given, holds the smallest whole segment and every label's pixel count.
     func evaluate(normalized: UnsafePointer<Float>, norms: UnsafePointer<Float>, pixelCount n: Int, featureCount d: Int,
                   labels: UnsafePointer<UInt16>, labelCount: Int, samples: UnsafeBufferPointer<Int32>,
-                  minSegmentSamples: Int, wholeSmallSegments areas: [Int]? = nil, normGradient: NormGradient,
+                  minSegmentSamples: Int, wholeSegmentsFrom: (minimum: Int, areas: [Int])? = nil, normGradient: NormGradient,
                   gradientScale: Float, gradient: UnsafeMutablePointer<Float>, threads: Int = 0) -> Double {
-        // Segments S': labels drawn more than minSegmentSamples times, in label order.
+        // Segments S': labels drawn more than minSegmentSamples times (or whole), in label order.
         let drawn = multiplicity.reserve(n, zeroed: true)
         var counts = [Int](repeating: 0, count: labelCount)
         for p in samples {
             drawn[Int(p)] &+= 1
             counts[Int(labels[Int(p)])] += 1
         }
-        if let areas {
-            let whole = (0..<labelCount).map { counts[$0] <= minSegmentSamples && areas[$0] > minSegmentSamples }
+        var entering = counts.map { $0 > minSegmentSamples }
+        if let (minimum, areas) = wholeSegmentsFrom {
+            let whole = (0..<labelCount).map { !entering[$0] && areas[$0] >= minimum }
             if whole.contains(true) {
-                for l in 0..<labelCount where whole[l] { counts[l] = areas[l] }
+                for l in 0..<labelCount where whole[l] { counts[l] = areas[l]; entering[l] = true }
                 for p in 0..<n where whole[Int(labels[p])] { drawn[p] = 1 }
             }
         }
         var position = [Int32](repeating: -1, count: labelCount)
         var segmentSizes = [Int]()
         segmentLabels = []
-        for l in 0..<labelCount where counts[l] > minSegmentSamples {
+        for l in 0..<labelCount where entering[l] {
             position[l] = Int32(segmentSizes.count)
             segmentSizes.append(counts[l])
             segmentLabels.append(l)

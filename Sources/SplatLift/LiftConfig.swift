@@ -63,10 +63,11 @@ public struct LiftConfig: Codable, Sendable, Equatable {
     /// Segments need strictly more samples than this to enter the contrastive loss.
     public var minSegmentSamples: Int = 20
     public var normGradient: NormGradient = .detached
-    /// SplatLift's option: a mask drawn at most `minSegmentSamples` times but larger than that many
-    /// pixels enters the contrastive loss with all of its pixels (each drawn once), so objects of
-    /// 21-50 pixels at 320×240 always take part instead of about half the time (or never).
-    public var wholeSmallMasks: Bool = false
+    /// SplatLift's option: a mask drawn at most `minSegmentSamples` times but with at least this many
+    /// pixels enters the contrastive loss with all of its pixels (each drawn once), so objects of a
+    /// few dozen pixels per view always take part instead of about half the time (or never). nil:
+    /// the released rule (docs/SEGMENTATION.md "Small objects in the contrastive loss").
+    public var wholeMaskMinimum: Int? = nil
     /// SplatLift's option: the codebook starts at this multiple of the released initialisation
     /// (uniform in ±1/√d, entries of norm ≈ 0.58, while trained entries reach norm ≈ 1). An entry
     /// the ID mapping never assigns keeps its start, and where a rendered feature points away from
@@ -98,7 +99,7 @@ public struct LiftConfig: Codable, Sendable, Equatable {
         sampleCount = try c.decodeIfPresent(Int.self, forKey: .sampleCount) ?? d.sampleCount
         minSegmentSamples = try c.decodeIfPresent(Int.self, forKey: .minSegmentSamples) ?? d.minSegmentSamples
         normGradient = try c.decodeIfPresent(NormGradient.self, forKey: .normGradient) ?? .detached
-        wholeSmallMasks = try c.decodeIfPresent(Bool.self, forKey: .wholeSmallMasks) ?? d.wholeSmallMasks
+        wholeMaskMinimum = try c.decodeIfPresent(Int.self, forKey: .wholeMaskMinimum) ?? d.wholeMaskMinimum
         weights = try c.decodeIfPresent(LiftWeights.self, forKey: .weights) ?? d.weights
         codebookInitScale = try c.decodeIfPresent(Double.self, forKey: .codebookInitScale) ?? d.codebookInitScale
         codebookLearningRate = try c.decodeIfPresent(Double.self, forKey: .codebookLearningRate) ?? d.codebookLearningRate
@@ -122,6 +123,7 @@ public struct LiftConfig: Codable, Sendable, Equatable {
         try check(codebookInitScale >= 0 && codebookInitScale.isFinite, "codebookInitScale must be ≥ 0, got \(codebookInitScale)")
         try check(sampleCount >= 1, "sampleCount must be positive, got \(sampleCount)")
         try check(minSegmentSamples >= 0, "minSegmentSamples must be ≥ 0, got \(minSegmentSamples)")
+        try check((wholeMaskMinimum ?? 1) >= 1, "wholeMaskMinimum must be ≥ 1 pixel, got \(wholeMaskMinimum ?? 0)")
         try check(codebookLearningRate >= 0 && codebookLearningRate.isFinite, "codebookLearningRate must be ≥ 0")
         try check(adamBeta1 >= 0 && adamBeta1 < 1 && adamBeta2 >= 0 && adamBeta2 < 1, "Adam betas must be in [0, 1)")
         try check(adamEpsilon > 0, "adamEpsilon must be positive")

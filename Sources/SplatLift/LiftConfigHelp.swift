@@ -9,7 +9,7 @@ extension LiftConfig {
         public static let noFiltering = "Turn off noisy-label filtering (every pixel counts as confident)."
         public static let noGradientBlocking = "Turn off gradient blocking: the association losses reach the features, and the feature losses reach the geometry."
         public static let normGradient = "Contrastive gradient through f̂ = F/‖F‖: detached (the norm held constant, as Unified-Lift's code) or exact. Default \(defaults.normGradient.rawValue)."
-        public static let wholeSmallMasks = "Masks drawn too few times for the contrastive loss but larger than \(defaults.minSegmentSamples) pixels take part with all their pixels."
+        public static let wholeSmallMasks = "Masks drawn at most \(defaults.minSegmentSamples) times for the contrastive loss but with at least this many pixels take part with all their pixels (default: the released rule, such masks are left out)."
         public static let codebookInitScale = "Start the codebook at this multiple of the released initialisation (default \(defaults.codebookInitScale), the released code): entries no mask is ever mapped to then never win a pixel."
         public static let codebookSize = "Codebook entries L, the maximum number of objects (default \(defaults.codebookSize))."
     }

@@ -141,7 +141,7 @@ public final class LiftObjective: FeatureObjective {
                             normalized: hat, norms: norm, pixelCount: n, featureCount: d, labels: labels,
                             labelCount: view.labelCount, samples: sampleBuffer,
                             minSegmentSamples: config.minSegmentSamples,
-                            wholeSmallSegments: config.wholeSmallMasks ? view.areas : nil, normGradient: config.normGradient,
+                            wholeSegmentsFrom: config.wholeMaskMinimum.map { ($0, view.areas) }, normGradient: config.normGradient,
                             gradientScale: Float(weights.contrastive), gradient: g, threads: threads)
                         timings.contrastive = clock.lap()
                         guard config.objective == .unifiedLift else { return }

@@ -35,8 +35,8 @@ struct LiftOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.normGradient))
     var normGradient: NormGradient?
 
-    @Flag(name: .long, help: ArgumentHelp(LiftConfig.Help.wholeSmallMasks))
-    var wholeSmallMasks = false
+    @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.wholeSmallMasks, valueName: "pixels"))
+    var wholeSmallMasks: Int?
 
     @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.codebookSize))
     var codebookSize: Int?
@@ -53,7 +53,7 @@ struct LiftOptions: ParsableArguments {
     /// The objective's settings from the defaults and these options; nil when none was given.
     var liftConfig: LiftConfig? {
         guard objective != nil || mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil
-                || codebookInitScale != nil || normGradient != nil || wholeSmallMasks else { return nil }
+                || codebookInitScale != nil || normGradient != nil || wholeSmallMasks != nil else { return nil }
         var config = LiftConfig()
         if let objective { config.objective = objective }
         if let mapping { config.mapping = mapping }
@@ -63,7 +63,7 @@ struct LiftOptions: ParsableArguments {
         if let codebookSize { config.codebookSize = codebookSize }
         if let codebookInitScale { config.codebookInitScale = codebookInitScale }
         if let normGradient { config.normGradient = normGradient }
-        if wholeSmallMasks { config.wholeSmallMasks = true }
+        if let wholeSmallMasks { config.wholeMaskMinimum = wholeSmallMasks }
         return config
     }
 }

@@ -67,7 +67,8 @@ extension TrainingRun {
         reporter.message("segmentation: masks \(loaded.masksFolder?.path ?? "?"); mapping \(liftConfig.mapping.rawValue), "
                          + "τ \(liftConfig.tau), filtering \(liftConfig.filtering ? "on" : "off"), "
                          + "gradient blocking \(liftConfig.gradientBlocking ? "on" : "off"), codebook \(liftConfig.codebookSize)x\(liftConfig.featureCount), "
-                         + "objective \(liftConfig.objective.rawValue)")
+                         + "objective \(liftConfig.objective.rawValue)"
+                         + (liftConfig.wholeMaskMinimum.map { ", small masks whole from \($0) px" } ?? ""))
         return training
     }
 }

@@ -6,7 +6,7 @@ import SplatMath
 @Suite struct ContrastiveLossTests {
     /// The fast Float path: normalisation + ContrastiveLoss, gradient scale 1.
     static func fast(_ f: [Double], labels: SegmentLabels, d: Int, samples: [Int32], minSegmentSamples: Int,
-                     wholeSmallSegments: Bool = false,
+                     wholeSegmentsFrom: Int? = nil,
                      normGradient: NormGradient = .detached) -> (loss: Double, gradient: [Double], temperatures: [Double]) {
         let n = labels.pixelCount
         let features = f.map(Float.init)
@@ -24,7 +24,7 @@ import SplatMath
                                 return loss.evaluate(normalized: hp.baseAddress!, norms: np.baseAddress!, pixelCount: n,
                                                      featureCount: d, labels: lp.baseAddress!, labelCount: labels.labelCount,
                                                      samples: sp, minSegmentSamples: minSegmentSamples,
-                                                     wholeSmallSegments: wholeSmallSegments ? labels.areas : nil,
+                                                     wholeSegmentsFrom: wholeSegmentsFrom.map { ($0, labels.areas) },
                                                      normGradient: normGradient, gradientScale: 1, gradient: gp.baseAddress!)
                             }
                         }
@@ -95,25 +95,28 @@ import SplatMath
         }
     }
 
-    /// With whole small segments, a mask drawn 20 times or fewer but larger than 20 pixels counts
-    /// each of its pixels once: the same as the reference on that substituted sample list.
-    @Test func wholeSmallSegmentsEnterWithEveryPixel() throws {
+    /// With whole segments from N pixels, a mask drawn 20 times or fewer but of at least N pixels
+    /// counts each of its pixels once: the same as the reference on that substituted sample list.
+    @Test(arguments: [(21, [8]), (10, [8, 9])] as [(Int, [Int32])])
+    func wholeSmallSegmentsEnterWithEveryPixel(minimum: Int, whole: [Int32]) throws {
         let (w, h, d) = (40, 30, 16)
         var raw = Fixture.bands(width: w, height: h, labels: [1, 2, 3])
         for y in 10..<16 { for x in 10..<15 { raw[y * w + x] = 8 } }     // 30 pixels
-        for y in 20..<23 { for x in 30..<35 { raw[y * w + x] = 9 } }     // 15 pixels: stays out
+        for y in 20..<23 { for x in 30..<35 { raw[y * w + x] = 9 } }     // 15 pixels
         let labels = try SegmentLabels(width: w, height: h, labels: raw)
         var rng = SplatRandom(seed: 31)
         let f = Fixture.clusteredFeatures(labels: raw, d: d, noise: 0.2, rng: &rng)
         let samples = Self.samples(400, pixels: w * h, seed: 3)
-        #expect(samples.filter { raw[Int($0)] == 8 }.count <= 20)
-        let substituted = samples.filter { raw[Int($0)] != 8 } + (0..<(w * h)).filter { raw[$0] == 8 }.map(Int32.init)
-        let fast = Self.fast(f, labels: labels, d: d, samples: samples, minSegmentSamples: 20, wholeSmallSegments: true)
+        #expect(samples.filter { raw[Int($0)] == 8 }.count <= 20 && samples.filter { raw[Int($0)] == 9 }.count <= 14)
+        let substituted = samples.filter { !whole.contains(raw[Int($0)]) }
+            + (0..<(w * h)).filter { whole.contains(raw[$0]) }.map(Int32.init)
+        let fast = Self.fast(f, labels: labels, d: d, samples: samples, minSegmentSamples: 20, wholeSegmentsFrom: minimum)
+        // 14: the 15-pixel segment, substituted whole, enters the reference too; the bands have > 100 draws.
         let (value, detached) = Reference.contrastive(f, n: w * h, d: d, labels: raw, samples: substituted,
-                                                      minSegmentSamples: 20)
-        #expect(detached.temperatures.keys.sorted() == [1, 2, 3, 8])
+                                                      minSegmentSamples: 14)
+        #expect(detached.temperatures.keys.sorted() == [1, 2, 3] + whole)
         #expect(abs(fast.loss - value) <= 1e-5 * abs(value), "loss \(fast.loss) vs \(value)")
-        let reference = Self.fast(f, labels: labels, d: d, samples: substituted, minSegmentSamples: 20)
+        let reference = Self.fast(f, labels: labels, d: d, samples: substituted, minSegmentSamples: 14)
         #expect(Fixture.relativeError(fast.gradient, reference.gradient) < 1e-6)
     }
 
