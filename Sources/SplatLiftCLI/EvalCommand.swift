@@ -13,7 +13,8 @@ struct EvalCommand: ParsableCommand {
         discussion: """
         Segmented models (trained with masks) are also scored on the views that have ground truth: \
         mIoU and F-score at IoU 0.5 with Hungarian matching, PQ^scene, mean boundary IoU, for the lifted \
-        ids and for the input masks of the same views (matched per view). Everything goes to MODEL/metrics.json.
+        ids and for the input masks of the same views (matched per view). Without --gt, a scene whose \
+        views have no ground truth gets the image scores only. Everything goes to MODEL/metrics.json.
         """)
 
     @OptionGroup var options: ModelOptions
@@ -30,11 +31,17 @@ struct EvalCommand: ParsableCommand {
             let suffix = split == .test ? "" : "_\(split.rawValue)"
             try Self.mergeMetrics(["rendering" + suffix: report], into: folder.metricsURL)
             if let segmented = try SegmentedModel.load(trained) {
-                let evaluation = try SegmentationEvaluation.evaluate(segmented, split: split,
-                                                                     groundTruthFolder: gt.map { URL(fileURLWithPath: $0) },
-                                                                     backend: CPURasterizer())
-                print(evaluation.table)
-                try Self.mergeMetrics(["segmentation" + suffix: evaluation], into: folder.metricsURL)
+                if gt == nil, !split.indices(in: trained.scene).contains(where: { trained.scene.views[$0].gtURL != nil }) {
+                    // A scene without ground truth, as most real captures: only the images are scored.
+                    print("segmentation not scored: no \(split.rawValue) view has a ground-truth instance map in "
+                          + "\(trained.scene.root.appendingPathComponent("gt_instance").path) (--gt DIR names another folder)")
+                } else {
+                    let evaluation = try SegmentationEvaluation.evaluate(segmented, split: split,
+                                                                         groundTruthFolder: gt.map { URL(fileURLWithPath: $0) },
+                                                                         backend: CPURasterizer())
+                    print(evaluation.table)
+                    try Self.mergeMetrics(["segmentation" + suffix: evaluation], into: folder.metricsURL)
+                }
             } else if gt != nil {
                 throw SplatError("--gt needs a model trained with segmentation (no lift.json)", path: folder.url.path)
             }
