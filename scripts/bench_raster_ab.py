@@ -6,7 +6,7 @@ the binaries run alternately (A, B, A, B, ...) --rounds times, each `bench raste
 its own --repeat timed runs after a warm-up, and the table gives, per stage, the minimum and the
 median over the rounds of each round's median, and the ratio A/B of both.
 
-    scripts/bench_raster_ab.py OLD_BINARY NEW_BINARY [--rounds 3] [--repeat 5] [-- extra bench args]
+    scripts/bench_raster_ab.py OLD_BINARY NEW_BINARY [--rounds 3] [--repeat 5] [-- more bench raster args]
 
 Example (docs/PERFORMANCE.md):
     scripts/bench_raster_ab.py /work/runs/splatlift-speed-base .build/release/splatlift --rounds 5
@@ -19,7 +19,8 @@ import subprocess
 import sys
 
 STAGES = ["project", "bin", "forward", "backward", "backwardRaster", "backwardProject",
-          "forwardPlusBackward", "total", "cpuForward", "cpuBackward"]
+          "forwardPlusBackward", "total", "cpuProject", "cpuBin", "cpuForward", "cpuBackward",
+          "cpuBackwardRaster", "cpuBackwardProject"]
 
 
 def run(binary, repeat, extra):
@@ -35,8 +36,8 @@ def main():
     p.add_argument("b", help="the new binary")
     p.add_argument("--rounds", type=int, default=3, help="alternating runs of each binary")
     p.add_argument("--repeat", type=int, default=5, help="timed runs inside each bench raster")
-    p.add_argument("extra", nargs="*", help="more bench raster arguments (after --)")
-    args = p.parse_args()
+    args, extra = p.parse_known_args()
+    args.extra = [x for x in extra if x != "--"]
     results = {"a": [], "b": []}
     loads = []
     for r in range(args.rounds):
