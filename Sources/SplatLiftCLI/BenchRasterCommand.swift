@@ -14,7 +14,10 @@ struct BenchRasterCommand: ParsableCommand {
         features. Prints the median (and minimum) milliseconds per stage over --repeat runs after one \
         warm-up, and Gaussian-pixel evaluations per second. Other load on the machine slows it down: \
         the 1-minute load average is printed alongside, and the cpu* rows give the process CPU time \
-        of each stage (summed over threads), which other load affects much less.
+        of each stage (summed over threads), which other load affects much less. Then, unless \
+        --no-roofline, it measures this machine's Float FMA peak (a register-resident SIMD8 FMA loop on \
+        all threads) and memory bandwidth (streaming read and triad over 256 MB buffers) and prints each \
+        stage's estimated FLOP/s and bytes/s as fractions of them (docs/PERFORMANCE.md).
         """
     )
 
@@ -26,6 +29,9 @@ struct BenchRasterCommand: ParsableCommand {
     @Option(help: "Scene seed.") var seed: UInt64 = 1
     @Option(name: .customLong("repeat"), help: "Timed runs after one warm-up.") var repeats = 5
     @Flag(help: "Print one JSON object instead of text.") var json = false
+    @Flag(inversion: .prefixedNo,
+          help: "Also measure this machine's FMA peak and memory bandwidth and print each stage's share of them.")
+    var roofline = true
 
     func validate() throws {
         guard gaussians > 0, width > 0, height > 0 else { throw ValidationError("sizes must be positive") }
@@ -69,6 +75,13 @@ struct BenchRasterCommand: ParsableCommand {
         let backwardRate = Double(stats.backwardEvaluations) / (median { $0.backwardRaster } / 1000)
         let load = loadAverage()
         let effectiveThreads = threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads
+        let report = roofline ? RasterRooflineReport(
+            peaks: RasterRooflineReport.measure(threads: effectiveThreads),
+            model: RasterWorkModel(gaussians: gaussians, visible: stats.visible, tileEntries: stats.tileEntries,
+                                   pixels: hw, channels: channels, forwardEvaluations: stats.forwardEvaluations,
+                                   backwardEvaluations: stats.backwardEvaluations),
+            medians: (median { $0.project }, median { $0.bin }, median { $0.forward }, median { $0.backwardRaster },
+                      median { $0.backwardProject })) : nil
 
         if json {
             var object: [String: Any] = [
@@ -82,6 +95,7 @@ struct BenchRasterCommand: ParsableCommand {
             for (name, f) in stages { medians[name] = median(f); minimums[name] = minimum(f) }
             object["medianMilliseconds"] = medians
             object["minMilliseconds"] = minimums
+            if let report { object["roofline"] = report.json }
             let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
             print(String(decoding: data, as: UTF8.self))
             return
@@ -96,5 +110,6 @@ struct BenchRasterCommand: ParsableCommand {
         print(String(format: "  forward  %.3g Gaussian-pixel evaluations/s (%d per view)", forwardRate, stats.forwardEvaluations))
         print(String(format: "  backward %.3g Gaussian-pixel evaluations/s (%d per view, tile pass)", backwardRate,
                      stats.backwardEvaluations))
+        report?.printText()
     }
 }

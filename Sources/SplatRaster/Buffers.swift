@@ -5,6 +5,12 @@ import SplatMath
 final class TileScratch: @unchecked Sendable {
     let entries = ScratchBuffer<Float>(fill: 0)
     let vectors = ScratchBuffer<SIMD16<Float>>(fill: .zero)
+    let vectors8 = ScratchBuffer<SIMD8<Float>>(fill: .zero)
+    /// Per-row entry lists of the tile (`buildRowLists`) and their lengths.
+    let lists = ScratchBuffer<Int32>(fill: 0)
+    let rowCount = ScratchBuffer<Int32>(fill: 0)
+    /// Backward: per-entry channel accumulators, the row's pixel-major upstream and a lane buffer.
+    let channelSums = ScratchBuffer<SIMD8<Float>>(fill: .zero)
 }
 
 /// Gradients of one block of rows, in the layout of `GaussianGradients`.

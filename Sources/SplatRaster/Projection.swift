@@ -23,7 +23,8 @@ final class ProjectionState: @unchecked Sendable {
     func ensure(_ n: Int, channels: Int) {
         count = n
         self.channels = channels
-        records.reserve(n * (Packed.channels + channels))
+        // 8 floats of padding: the tile kernels copy records in SIMD8 blocks.
+        records.reserve(n * (Packed.channels + channels) + 8)
         radius.reserve(n)
         rect.reserve(4 * n); clamped.reserve(3 * n)
     }

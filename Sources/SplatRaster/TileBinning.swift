@@ -12,6 +12,8 @@ final class TileBins: @unchecked Sendable {
     /// Sort keys: depth bits (positive floats order like integers) << 32 | index.
     let keys = ScratchBuffer<UInt64>(fill: 0)
     let cursor = ScratchBuffer<Int32>(fill: 0)
+    private let sortBuffer = ScratchBuffer<UInt64>(fill: 0)
+    private let digitCounts = ScratchBuffer<Int>(fill: 0)
 
     var tileCount: Int { tilesX * tilesY }
 
@@ -33,8 +35,9 @@ final class TileBins: @unchecked Sendable {
             }
         }
         entryCount = total
-        var sortable = UnsafeMutableBufferPointer(start: keyPtr, count: visible)
-        sortable.sort()
+        // Keys are generated in index order and the radix sort is stable on the depth bits, so the
+        // order is that of sorting the whole (depth, index) keys.
+        radixSortByDepth(keyPtr, visible)
 
         // Tile counts → tile starts.
         let tStart = tileStart.reserve(tiles + 1)
@@ -67,5 +70,34 @@ final class TileBins: @unchecked Sendable {
                 }
             }
         }
+    }
+
+    /// Stable LSD radix sort of `keys[0..<n]` by their upper 32 bits (the depth's bit pattern;
+    /// positive floats order like their bits): three passes of 11 bits, skipping a pass whose
+    /// digit is the same for every key.
+    private func radixSortByDepth(_ keys: UnsafeMutablePointer<UInt64>, _ n: Int) {
+        if n < 2 { return }
+        let tmp = sortBuffer.reserve(n)
+        let counts = digitCounts.reserve(2048)
+        var src = keys, dst = tmp
+        for pass in 0..<3 {
+            let shift = UInt64(32 + 11 * pass)
+            for d in 0..<2048 { counts[d] = 0 }
+            for i in 0..<n { counts[Int((src[i] >> shift) & 0x7FF)] += 1 }
+            if counts[Int((src[0] >> shift) & 0x7FF)] == n { continue }
+            var run = 0
+            for d in 0..<2048 {
+                let c = counts[d]
+                counts[d] = run
+                run += c
+            }
+            for i in 0..<n {
+                let key = src[i], d = Int((key >> shift) & 0x7FF)
+                dst[counts[d]] = key
+                counts[d] += 1
+            }
+            swap(&src, &dst)
+        }
+        if src != keys { keys.update(from: src, count: n) }
     }
 }

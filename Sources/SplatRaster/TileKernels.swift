@@ -55,7 +55,13 @@ extension TileContext {
         for k in 0..<(end - start) {
             let rec = records + Int(entries[start + k]) * stride
             let e = out + k * stride
-            e.update(from: rec, count: stride)
+            // SIMD8 blocks (the record and packed buffers have 8 floats of padding): no memmove call.
+            var j = 0
+            while j < stride {
+                UnsafeMutableRawPointer(e + j).storeBytes(of: UnsafeRawPointer(rec + j).loadUnaligned(as: V8.self),
+                                                          as: V8.self)
+                j += 8
+            }
             let x = e[Packed.px], hx = e[Packed.halfX], y = e[Packed.py], hy = e[Packed.halfY]
             if hx >= 0 && x + hx >= colX0 && x - hx <= colX1 {
                 rows[2 * k] = y - hy; rows[2 * k + 1] = y + hy
@@ -75,8 +81,10 @@ struct PixelBuffers: @unchecked Sendable {
     var contributors, last: UnsafeMutablePointer<Int32>
 }
 
-let laneIndex = V16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-let laneIndexI = VI16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+/// Pixels per SIMD8 row segment of the tile kernels.
+let segment = 8
+let laneIndex8 = V8(0, 1, 2, 3, 4, 5, 6, 7)
+let laneIndexI8 = VI8(0, 1, 2, 3, 4, 5, 6, 7)
 
 @inline(__always) func maskBits(_ m: VM16) -> VI16 { unsafeBitCast(m, to: VI16.self) }
 @inline(__always) func sel(_ m: VI16, _ a: V16, _ b: V16) -> V16 {
@@ -89,59 +97,111 @@ let laneIndexI = VI16(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
     return (p.x | p.y) != 0
 }
 
-/// Front-to-back blending of one tile (3DGS renderCUDA), 16 pixels of a row per SIMD16 vector.
-/// Returns the number of Gaussian-pixel evaluations (row segments evaluated × pixels in them).
+/// Per-segment lists of a tile's entries. A segment is 8 pixels of a row (segment 2r + s is row
+/// r, columns 8s..<8s+8 of the tile); segment q's entries worth evaluating, in increasing k (front
+/// to back), are `lists[q·n ..< q·n + segmentCount[q]]`. An entry is listed on a segment when the
+/// row lies in its α ellipse's row range and the ellipse's interval on that row meets the
+/// segment's columns (the test of `rowMisses`), made once per tile instead of per row walk.
+@inline(__always)
+func buildSegmentLists(_ n: Int, _ packed: UnsafeMutablePointer<Float>, stride: Int,
+                       _ rowRange: UnsafeMutablePointer<Float>, x0: Int, y0: Int, lanes: Int, rows: Int,
+                       _ lists: UnsafeMutablePointer<Int32>, _ segmentCount: UnsafeMutablePointer<Int32>) {
+    for q in 0..<(2 * tileSize) { segmentCount[q] = 0 }
+    let yTop = Float(y0), yBottom = Float(y0 + rows - 1)
+    let a0 = Float(x0), a1 = Float(x0 + min(segment, lanes) - 1)
+    let twoSegments = lanes > segment
+    let b0 = Float(x0 + segment), b1 = Float(x0 + lanes - 1)
+    for k in 0..<n {
+        let lo = rowRange[2 * k], hi = rowRange[2 * k + 1]
+        if !(lo <= yBottom && hi >= yTop) { continue }
+        // A conservative row span (clamped before converting), then the exact per-row tests.
+        let rFirst = lo <= yTop ? 0 : max(0, Int(lo - yTop) - 1)
+        let rLast = hi >= yBottom ? rows - 1 : min(rows - 1, Int(hi - yTop) + 1)
+        if rFirst > rLast { continue }
+        let e = packed + k * stride
+        let px = e[Packed.px], py = e[Packed.py], twoL = e[Packed.twoL], cEff = e[Packed.cEff]
+        let invA = e[Packed.invA], bInvA = e[Packed.b] * invA
+        for r in rFirst...rLast {
+            let y = Float(y0 + r)
+            if y < lo || y > hi { continue }
+            // On row y the ellipse is dx ∈ −b·dy/a ± √((2L − (c − b²/a)·dy²)/a), widened by a margin.
+            let dy = y - py
+            let rem = twoL - cEff * dy * dy
+            let half = rem > 0 ? (rem * invA).squareRoot() * 1.001 + 0.02 : 0.02
+            let center = px - bInvA * dy
+            let left = center - half, right = center + half
+            if !(right < a0 || left > a1) {
+                let q = 2 * r, c = Int(segmentCount[q])
+                lists[q * n + c] = Int32(k)
+                segmentCount[q] = Int32(c + 1)
+            }
+            if twoSegments && !(right < b0 || left > b1) {
+                let q = 2 * r + 1, c = Int(segmentCount[q])
+                lists[q * n + c] = Int32(k)
+                segmentCount[q] = Int32(c + 1)
+            }
+        }
+    }
+}
+
+/// Front-to-back blending of one tile (3DGS renderCUDA), 8 pixels of a row segment per SIMD8
+/// vector, each segment walking only its own entry list (`buildSegmentLists`) and stopping when
+/// all its pixels have terminated. Returns the number of Gaussian-pixel evaluations (segments
+/// evaluated × pixels in them).
 func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch: TileScratch) -> Int {
     let count = Int(ctx.tileStart[tile + 1] - ctx.tileStart[tile])
     let stride = ctx.stride
-    let packed = scratch.entries.reserve(max(count * (stride + 2), 1))
-    let rowRange = packed + count * stride
-    let acc = scratch.vectors.reserve(ctx.channels + 1)
+    let packed = scratch.entries.reserve(count * (stride + 2) + 16)
+    let rowRange = packed + count * stride + 8
+    let acc = scratch.vectors8.reserve(ctx.channels + 1)
     let n = ctx.pack(tile: tile, into: packed, rows: rowRange)
     let x0 = (tile % ctx.tilesX) * tileSize, y0 = (tile / ctx.tilesX) * tileSize
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
-    let xs = laneIndex + Float(x0)
-    let xFirst = Float(x0), xLast = Float(x0 + lanes - 1)
-    let outside = maskBits(laneIndexI .>= Int32(lanes))
+    let lists = scratch.lists.reserve(max(n * 2 * tileSize, 1)), segmentCount = scratch.rowCount.reserve(2 * tileSize)
+    buildSegmentLists(n, packed, stride: stride, rowRange, x0: x0, y0: y0, lanes: lanes, rows: rows, lists, segmentCount)
     let hw = ctx.width * ctx.height
     let thr = ctx.alphaThreshold
     let nch = ctx.channels
+    let bg = ctx.background
     var evaluations = 0
-    for r in 0..<rows {
+    for q in 0..<(2 * rows) {
+        let r = q / 2, s = q % 2
+        let sx0 = x0 + segment * s, sl = min(segment, lanes - segment * s)
+        if sl <= 0 { continue }
         let y = Float(y0 + r)
-        var t = V16(repeating: 1)
-        var done = outside
-        var last = VI16(repeating: 0), contributors = VI16(repeating: 0)
-        for ch in 0...nch { acc[ch] = V16(repeating: 0) }
-        for k in 0..<n {
-            if y < rowRange[2 * k] || y > rowRange[2 * k + 1] { continue }
+        let xs = laneIndex8 + Float(sx0)
+        var t = V8(repeating: 1)
+        var done: VM8 = laneIndexI8 .>= Int32(sl)
+        var last = VI8(repeating: 0), contributors = VI8(repeating: 0)
+        for ch in 0...nch { acc[ch] = V8(repeating: 0) }
+        let list = lists + q * n
+        for idx in 0..<Int(segmentCount[q]) {
+            let k = Int(list[idx])
             let e = packed + k * stride
-            if rowMisses(e, y, xFirst, xLast) { continue }
-            evaluations += lanes
+            evaluations += sl
             let dx = xs - e[Packed.px], dy = y - e[Packed.py]
             let a = e[Packed.a], b = e[Packed.b], c = e[Packed.c], o = e[Packed.opacity]
-            let power = -0.5 * (a * dx * dx + V16(repeating: c * dy * dy)) - (b * dy) * dx
-            let alpha = vmin(o * vexp(power), 0.99)
-            var valid = ~done & maskBits(power .<= 0) & maskBits(alpha .>= thr)
-            if !anyBits(valid) { continue }
+            let power = -0.5 * (a * dx * dx + V8(repeating: c * dy * dy)) - (b * dy) * dx
+            let alpha = vmin8(o * vexp8(power), 0.99)
+            var valid = .!done .& (power .<= 0) .& (alpha .>= thr)
+            if !anyLane8(valid) { continue }
             let testT = t * (1 - alpha)
-            let stop = valid & maskBits(testT .< 1e-4)
-            if anyBits(stop) {
-                done |= stop
-                valid &= ~stop
-                if !anyBits(~done) { break }
+            let stop = valid .& (testT .< 1e-4)
+            if anyLane8(stop) {
+                done = done .| stop
+                valid = valid .& .!stop
+                if !anyLane8(.!done) { break }
             }
-            let w = sel(valid, alpha * t, V16(repeating: 0))
-            t = sel(valid, testT, t)
+            let w = V8(repeating: 0).replacing(with: alpha * t, where: valid)
+            t.replace(with: testT, where: valid)
             let ch = e + Packed.channels
-            for j in 0..<nch { acc[j] += w * ch[j] }
-            acc[nch] += w * e[Packed.depth]
-            last = (VI16(repeating: Int32(k + 1)) & valid) | (last & ~valid)
-            contributors &-= valid
+            for j in 0..<nch { acc[j] = acc[j].addingProduct(w, V8(repeating: ch[j])) }
+            acc[nch] = acc[nch].addingProduct(w, V8(repeating: e[Packed.depth]))
+            last.replace(with: VI8(repeating: Int32(k + 1)), where: valid)
+            contributors.replace(with: contributors &+ 1, where: valid)
         }
-        let row = (y0 + r) * ctx.width + x0
-        let bg = ctx.background
-        for l in 0..<lanes {
+        let row = (y0 + r) * ctx.width + sx0
+        for l in 0..<sl {
             let p = row + l
             let tl = t[l]
             px.color[p] = acc[0][l] + tl * bg.x
@@ -173,27 +233,41 @@ struct UpstreamPlanes: @unchecked Sendable {
     }
 }
 
-/// Back-to-front replay of one tile (3DGS renderCUDA backward). Accumulates each entry's
-/// gradients in a slot (stride `Slot.features + featureCount`, in entry order) in `scratch`.
-/// Returns the Gaussian-pixel evaluations and the slots.
+/// Back-to-front replay of one tile (3DGS renderCUDA backward), 8 pixels of a row segment per
+/// SIMD8 vector, each segment walking its own entry list (`buildSegmentLists`) backwards from its
+/// last contributor. Accumulates each entry's gradients in a slot (stride
+/// `Slot.features + featureCount`, in entry order) in `scratch`.
+///
+/// The per-channel sums Σ_pixels w·dL/dchannel (colour, features, depth) are not reduced across
+/// lanes per entry and segment: the segment's upstream is laid out pixel-major (channels
+/// contiguous, padded to SIMD8 blocks) and each pixel of the entry's α interval adds w_pixel times
+/// its channel vector into the entry's channel accumulators: FMAs on channel vectors instead of a
+/// horizontal sum per channel. Returns the Gaussian-pixel evaluations and the slots.
 func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: UpstreamPlanes,
                   _ scratch: TileScratch) -> (evaluations: Int, slots: UnsafeBufferPointer<Float>) {
     let start = Int(ctx.tileStart[tile]), count = Int(ctx.tileStart[tile + 1]) - start
     if count == 0 { return (0, UnsafeBufferPointer(start: nil, count: 0)) }
     let slotStride = Slot.features + ctx.featureCount
     let stride = ctx.stride
-    let packed = scratch.entries.reserve(count * (stride + 2 + slotStride))
-    let rowRange = packed + count * stride
+    let nch = ctx.channels, nf = ctx.featureCount
+    // Channel blocks: colour 0..<3, features 3..<nch, depth nch, in SIMD8 blocks.
+    let blocks = (nch + 1 + 7) / 8
+    let packed = scratch.entries.reserve(count * (stride + 2 + slotStride) + 16)
+    let rowRange = packed + count * stride + 8
     let tileSlots = rowRange + 2 * count
     tileSlots.update(repeating: 0, count: count * slotStride)
-    let nch = ctx.channels, nf = ctx.featureCount
-    // Row vectors: colour upstream 0..<3, features 3..<3+nf.
-    let g = scratch.vectors.reserve(nch)
-    _ = ctx.pack(tile: tile, into: packed, rows: rowRange)
+    // Per-entry channel accumulators, the segment's upstream pixel-major (8 pixels × blocks), a
+    // lane buffer and the segment's upstream planes (colour, features).
+    let chanAcc = scratch.channelSums.reserve(count * blocks + segment * blocks + 1 + nch)
+    chanAcc.update(repeating: V8(), count: count * blocks)
+    let gSeg = chanAcc + count * blocks
+    let wBuf = UnsafeMutableRawPointer(gSeg + segment * blocks).assumingMemoryBound(to: Float.self)
+    let g = gSeg + segment * blocks + 1
+    let n = ctx.pack(tile: tile, into: packed, rows: rowRange)
     let x0 = (tile % ctx.tilesX) * tileSize, y0 = (tile / ctx.tilesX) * tileSize
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
-    let xs = laneIndex + Float(x0)
-    let xFirst = Float(x0), xLast = Float(x0 + lanes - 1)
+    let lists = scratch.lists.reserve(max(n * 2 * tileSize, 1)), segmentCount = scratch.rowCount.reserve(2 * tileSize)
+    buildSegmentLists(n, packed, stride: stride, rowRange, x0: x0, y0: y0, lanes: lanes, rows: rows, lists, segmentCount)
     let hw = ctx.width * ctx.height
     let thr = ctx.alphaThreshold
     let geometry = up.needsGeometry
@@ -201,91 +275,110 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
     let hasDepth = up.depth != nil
     let featureAlpha = hasFeatures && up.featuresReachGeometry
     let bg = ctx.background
-    @inline(__always) func load(_ plane: UnsafePointer<Float>, _ row: Int) -> V16 {
-        var v = V16(repeating: 0)
-        for l in 0..<lanes { v[l] = plane[row + l] }
-        return v
-    }
-    @inline(__always) func loadI(_ plane: UnsafePointer<Int32>, _ row: Int) -> VI16 {
-        var v = VI16(repeating: 0)
-        for l in 0..<lanes { v[l] = plane[row + l] }
-        return v
-    }
+    let width8 = 8 * blocks
+    let gFlat = UnsafeMutableRawPointer(gSeg).assumingMemoryBound(to: Float.self)
     var evaluations = 0
-    for r in 0..<rows {
-        let rowStart = (y0 + r) * ctx.width + x0
-        let last = loadI(px.last, rowStart)
+    for q in 0..<(2 * rows) {
+        let r = q / 2, s = q % 2
+        let sx0 = x0 + segment * s, sl = min(segment, lanes - segment * s)
+        if sl <= 0 { continue }
+        @inline(__always) func load(_ plane: UnsafePointer<Float>, _ at: Int) -> V8 {
+            var v = V8(repeating: 0)
+            for l in 0..<sl { v[l] = plane[at + l] }
+            return v
+        }
+        let segStart = (y0 + r) * ctx.width + sx0
+        var last = VI8(repeating: 0)
         var lastMax: Int32 = 0
-        for l in 0..<lanes { lastMax = max(lastMax, last[l]) }
+        for l in 0..<sl { last[l] = px.last[segStart + l]; lastMax = max(lastMax, last[l]) }
         if lastMax == 0 { continue }
         let y = Float(y0 + r)
-        let tFinal = load(px.finalT, rowStart)
-        if let c = up.color { for j in 0..<3 { g[j] = load(c + j * hw, rowStart) } }
-        // Bit j: feature plane j is non-zero somewhere in this row. One-hot upstreams (Gaussian
-        // voting's id planes) touch one or two planes per row; a zero plane adds exactly 0, so it is
-        // skipped. More than 64 planes are always all visited.
-        var featurePlanes: UInt64 = 0
-        if hasFeatures, let f = up.features {
-            for j in 0..<nf {
-                g[3 + j] = load(f + j * hw, rowStart)
-                if j < 64, anyLane(g[3 + j] .!= 0) { featurePlanes |= 1 << UInt64(j) }
-            }
+        let xs = laneIndex8 + Float(sx0)
+        let tFinal = load(px.finalT, segStart)
+        if let c = up.color { for j in 0..<3 { g[j] = load(c + j * hw, segStart) } }
+        if featureAlpha, let f = up.features { for j in 0..<nf { g[3 + j] = load(f + j * hw, segStart) } }
+        let gDepth = hasDepth ? load(up.depth!, segStart) : V8(repeating: 0)
+        // The segment's channel upstream, pixel-major: pixel l's channels at gFlat[l·8·blocks ...].
+        gSeg.update(repeating: V8(), count: segment * blocks)
+        if let c = up.color {
+            for j in 0..<3 { for l in 0..<sl { gFlat[l * width8 + j] = c[j * hw + segStart + l] } }
         }
-        let gDepth = hasDepth ? load(up.depth!, rowStart) : V16(repeating: 0)
+        if hasFeatures, let f = up.features {
+            for j in 0..<nf { for l in 0..<sl { gFlat[l * width8 + 3 + j] = f[j * hw + segStart + l] } }
+        }
+        if let d = up.depth { for l in 0..<sl { gFlat[l * width8 + nch] = d[segStart + l] } }
         // T_final·(dL/dA − bg·dL/dC): what every α sees through the final transmittance.
-        var sFinal = up.alpha.map { load($0, rowStart) } ?? V16(repeating: 0)
+        var sFinal = up.alpha.map { load($0, segStart) } ?? V8(repeating: 0)
         if hasColor { sFinal -= bg.x * g[0] + bg.y * g[1] + bg.z * g[2] }
         sFinal *= tFinal
         var t = tFinal
-        var suffix = V16(repeating: 0)   // Σ_{j behind} w_j·P_j
-        var k = Int(lastMax) - 1
-        while k >= 0 {
-            defer { k -= 1 }
-            if y < rowRange[2 * k] || y > rowRange[2 * k + 1] { continue }
+        var suffix = V8(repeating: 0)   // Σ_{j behind} w_j·P_j
+        let list = lists + q * n
+        var idx = Int(segmentCount[q]) - 1
+        while idx >= 0 && list[idx] >= lastMax { idx -= 1 }
+        let xFirst = Float(sx0)
+        while idx >= 0 {
+            let k = Int(list[idx])
+            idx -= 1
             let e = packed + k * stride
-            if rowMisses(e, y, xFirst, xLast) { continue }
-            evaluations += lanes
+            evaluations += sl
             let dx = xs - e[Packed.px], dy = y - e[Packed.py]
             let a = e[Packed.a], b = e[Packed.b], c = e[Packed.c], o = e[Packed.opacity]
-            let power = -0.5 * (a * dx * dx + V16(repeating: c * dy * dy)) - (b * dy) * dx
-            let gauss = vexp(power)
+            let power = -0.5 * (a * dx * dx + V8(repeating: c * dy * dy)) - (b * dy) * dx
+            let gauss = vexp8(power)
             let oG = o * gauss
-            let alpha = vmin(oG, 0.99)
-            let valid = maskBits(VI16(repeating: Int32(k)) .< last) & maskBits(power .<= 0) & maskBits(alpha .>= thr)
-            if !anyBits(valid) { continue }
+            let alpha = vmin8(oG, 0.99)
+            let valid = (VI8(repeating: Int32(k)) .< last) .& (power .<= 0) .& (alpha .>= thr)
+            if !anyLane8(valid) { continue }
             let oneMinus = 1 - alpha
-            t = sel(valid, t / oneMinus, t)
-            let w = sel(valid, alpha * t, V16(repeating: 0))
-            let slot = tileSlots + k * slotStride
-            let ch = e + Packed.channels
-            if hasColor {
-                slot[Slot.color] += hsum(w * g[0])
-                slot[Slot.color + 1] += hsum(w * g[1])
-                slot[Slot.color + 2] += hsum(w * g[2])
-            }
-            if hasFeatures {
-                var planes = featurePlanes
-                while planes != 0 {
-                    let j = planes.trailingZeroBitCount
-                    slot[Slot.features + j] += hsum(w * g[3 + j])
-                    planes &= planes - 1
+            let inv = 1 / oneMinus
+            t.replace(with: t * inv, where: valid)
+            let w = V8(repeating: 0).replacing(with: alpha * t, where: valid)
+            // Channel sums over the pixels of the entry's α interval on this row (others have w = 0;
+            // the interval is the widened one of `buildSegmentLists`, rounded outwards).
+            do {
+                let rem = e[Packed.twoL] - e[Packed.cEff] * dy * dy
+                let half = rem > 0 ? (rem * e[Packed.invA]).squareRoot() * 1.001 + 0.02 : 0.02
+                let center = e[Packed.px] - e[Packed.b] * e[Packed.invA] * dy - xFirst
+                var lo = (center - half).rounded(.down), hi = (center + half).rounded(.up)
+                if !(lo >= 0) { lo = 0 }
+                if !(hi <= Float(sl - 1)) { hi = Float(sl - 1) }
+                if lo <= hi {
+                    UnsafeMutableRawPointer(wBuf).storeBytes(of: w, as: V8.self)
+                    let acc = chanAcc + k * blocks
+                    var a0 = V8(), a1 = a0, a2 = a0, a3 = a0
+                    for l in Int(lo)...Int(hi) {
+                        let wl = V8(repeating: wBuf[l])
+                        let gl = gSeg + l * blocks
+                        a0 = a0.addingProduct(wl, gl[0])
+                        if blocks > 1 { a1 = a1.addingProduct(wl, gl[1]) }
+                        if blocks > 2 { a2 = a2.addingProduct(wl, gl[2]) }
+                        if blocks > 3 { a3 = a3.addingProduct(wl, gl[3]) }
+                        if blocks > 4 { for m in 4..<blocks { acc[m] = acc[m].addingProduct(wl, gl[m]) } }
+                    }
+                    acc[0] += a0
+                    if blocks > 1 { acc[1] += a1 }
+                    if blocks > 2 { acc[2] += a2 }
+                    if blocks > 3 { acc[3] += a3 }
                 }
-                if nf > 64 { for j in 64..<nf { slot[Slot.features + j] += hsum(w * g[3 + j]) } }
             }
-            if hasDepth { slot[Slot.depth] += hsum(w * gDepth) }
             if geometry {
+                let ch = e + Packed.channels
                 // P = Σ_channels value·upstream; dL/dα = T·P − (suffix − T_final·s)/(1 − α).
-                var p = V16(repeating: 0)
+                var p = V8(repeating: 0)
                 if hasColor { p = ch[0] * g[0] + ch[1] * g[1] + ch[2] * g[2] }
                 if featureAlpha { for j in 0..<nf { p += ch[3 + j] * g[3 + j] } }
                 if hasDepth { p += e[Packed.depth] * gDepth }
-                let dAlpha = t * p - (suffix - sFinal) / oneMinus
+                let dAlpha = t * p - (suffix - sFinal) * inv
                 suffix += w * p
                 // α = min(0.99, o·G): no gradient through the clamp.
-                let live = valid & maskBits(oG .< 0.99)
-                let eg = sel(live, dAlpha * gauss, V16(repeating: 0))   // dL/dα · G
-                let sumE = hsum(eg), sumEdx = hsum(eg * dx), sumEdx2 = hsum(eg * dx * dx)
+                let live = valid .& (oG .< 0.99)
+                let eg = V8(repeating: 0).replacing(with: dAlpha * gauss, where: live)   // dL/dα · G
+                let egdx = eg * dx
+                let sums = hsum3(eg, egdx, egdx * dx)
+                let sumE = sums.x, sumEdx = sums.y, sumEdx2 = sums.z
                 // power = −½(a·dx² + c·dy²) − b·dx·dy, dx = x − px: dG/dpx = G·(a·dx + b·dy).
+                let slot = tileSlots + k * slotStride
                 slot[Slot.opacity] += sumE
                 slot[Slot.px] += o * (a * sumEdx + b * dy * sumE)
                 slot[Slot.py] += o * (b * sumEdx + c * dy * sumE)
@@ -294,6 +387,14 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
                 slot[Slot.c] += -0.5 * o * dy * dy * sumE
             }
         }
+    }
+    // Channel sums into the slots: colour, features (when their upstream was given), depth.
+    let accFlat = UnsafeMutableRawPointer(chanAcc).assumingMemoryBound(to: Float.self)
+    for k in 0..<n {
+        let slot = tileSlots + k * slotStride, acc = accFlat + k * width8
+        if hasColor { for j in 0..<3 { slot[Slot.color + j] = acc[j] } }
+        if hasFeatures { for j in 0..<nf { slot[Slot.features + j] = acc[3 + j] } }
+        if hasDepth { slot[Slot.depth] = acc[nch] }
     }
     return (evaluations, UnsafeBufferPointer(start: tileSlots, count: count * slotStride))
 }
