@@ -10,18 +10,6 @@ enum Packed {
     static let channels = 12
 }
 
-/// True when entry `e`'s α ≥ threshold ellipse misses pixel columns x0...x1 on row y: on that
-/// row dᵀQd ≤ 2L is the interval dx ∈ −b·dy/a ± √((2L − (c − b²/a)·dy²)/a). Widened by a
-/// margin, so a contributing pixel is never skipped.
-@inline(__always)
-func rowMisses(_ e: UnsafeMutablePointer<Float>, _ y: Float, _ x0: Float, _ x1: Float) -> Bool {
-    let dy = y - e[Packed.py]
-    let rem = e[Packed.twoL] - e[Packed.cEff] * dy * dy
-    let half = rem > 0 ? (rem * e[Packed.invA]).squareRoot() * 1.001 + 0.02 : 0.02
-    let center = e[Packed.px] - e[Packed.b] * dy * e[Packed.invA]
-    return center + half < x0 || center - half > x1
-}
-
 /// Layout of one per-(tile, entry) gradient slot.
 enum Slot {
     static let px = 0, py = 1, a = 2, b = 3, c = 4, opacity = 5, depth = 6, color = 7, features = 10
@@ -86,22 +74,13 @@ let segment = 8
 let laneIndex8 = V8(0, 1, 2, 3, 4, 5, 6, 7)
 let laneIndexI8 = VI8(0, 1, 2, 3, 4, 5, 6, 7)
 
-@inline(__always) func maskBits(_ m: VM16) -> VI16 { unsafeBitCast(m, to: VI16.self) }
-@inline(__always) func sel(_ m: VI16, _ a: V16, _ b: V16) -> V16 {
-    unsafeBitCast((unsafeBitCast(a, to: VI16.self) & m) | (unsafeBitCast(b, to: VI16.self) & ~m), to: V16.self)
-}
-@inline(__always) func anyBits(_ v: VI16) -> Bool {
-    let h = v.lowHalf | v.highHalf
-    let q = h.lowHalf | h.highHalf
-    let p = q.lowHalf | q.highHalf
-    return (p.x | p.y) != 0
-}
-
 /// Per-segment lists of a tile's entries. A segment is 8 pixels of a row (segment 2r + s is row
 /// r, columns 8s..<8s+8 of the tile); segment q's entries worth evaluating, in increasing k (front
 /// to back), are `lists[q·n ..< q·n + segmentCount[q]]`. An entry is listed on a segment when the
 /// row lies in its α ellipse's row range and the ellipse's interval on that row meets the
-/// segment's columns (the test of `rowMisses`), made once per tile instead of per row walk.
+/// segment's columns, made once per tile instead of per row walk. On row y the ellipse dᵀQd ≤ 2L
+/// is the interval dx ∈ −b·dy/a ± √((2L − (c − b²/a)·dy²)/a), widened by a margin so a
+/// contributing pixel is never skipped.
 @inline(__always)
 func buildSegmentLists(_ n: Int, _ packed: UnsafeMutablePointer<Float>, stride: Int,
                        _ rowRange: UnsafeMutablePointer<Float>, x0: Int, y0: Int, lanes: Int, rows: Int,
