@@ -21,6 +21,9 @@ struct ObjectOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.support))
     var support: Double?
 
+    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.maskShare))
+    var maskShare: Double?
+
     @Flag(name: .long, help: ArgumentHelp(ObjectSettings.Help.noVoting))
     var noVoting = false
 
@@ -41,6 +44,7 @@ struct ObjectOptions: ParsableArguments {
         if noEntryGrouping { settings.entryGrouping = false }
         if let agreement { settings.agreement = agreement }
         if let support { settings.support = support }
+        if let maskShare { settings.maskShare = maskShare }
         if noVoting { settings.voting = false }
         if noMaskMajority { settings.maskMajority = false }
         if noSplitting { settings.splitting = false }

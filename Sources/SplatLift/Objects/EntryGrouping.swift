@@ -72,9 +72,9 @@ public enum EntryGrouping {
     /// Groups the codebook entries from the training views' masks and their per-pixel argmax
     /// entries `ids[v]` (row-major).
     public static func build(masks: [SegmentLabels], ids: [[Int32]], entryCount: Int,
-                             agreement: Double, support: Double) throws -> EntryGroups {
+                             agreement: Double, support: Double, minimumShare: Double = 0) throws -> EntryGroups {
         let (histograms, area) = try histograms(masks: masks, ids: ids, entryCount: entryCount)
-        return build(histograms, area: area, agreement: agreement, support: support)
+        return build(histograms, area: area, agreement: agreement, support: support, minimumShare: minimumShare)
     }
 
     /// Every view's per-mask entry counts and the entries' total areas.
@@ -99,7 +99,7 @@ public enum EntryGrouping {
     /// `families` (a family per entry), two groups that share no family merge only when
     /// same/both > `crossFamilyAgreement`.
     static func build(_ histograms: [MaskHistogram], area: [Int], agreement: Double, support: Double,
-                      families: [Int]? = nil, crossFamilyAgreement: Double = 1) -> EntryGroups {
+                      minimumShare: Double = 0, families: [Int]? = nil, crossFamilyAgreement: Double = 1) -> EntryGroups {
         let entryCount = area.count
         // Entries rendered somewhere get compact indices 0..<A for the dense A×A evidence tables.
         let active = (0..<entryCount).filter { area[$0] > 0 }
@@ -108,7 +108,7 @@ public enum EntryGrouping {
         let views = histograms.map { $0.compacted(compact) }
         var groups = GroupTable(areas: active.map { area[$0] }, families: families.map { f in active.map { f[$0] } })
         var merges: [EntryGroups.Merge] = []
-        while let pair = groups.closestPair(views, agreement: agreement, support: support,
+        while let pair = groups.closestPair(views, agreement: agreement, support: support, minimumShare: minimumShare,
                                             crossFamilyAgreement: crossFamilyAgreement) {
             let (kept, merged) = groups.merge(pair.a, pair.b)
             merges.append(EntryGroups.Merge(kept: active[kept], merged: active[merged], same: pair.same, both: pair.both))
@@ -172,7 +172,7 @@ private struct GroupTable {
     }
 
     /// The pair of groups (a < b) to merge next with its evidence, or nil when none qualifies.
-    mutating func closestPair(_ views: [MaskHistogram], agreement: Double, support: Double,
+    mutating func closestPair(_ views: [MaskHistogram], agreement: Double, support: Double, minimumShare: Double,
                               crossFamilyAgreement: Double) -> (a: Int, b: Int, same: Int, both: Int)? {
         let n = representative.count
         for i in 0..<(n * n) { same[i] = 0; both[i] = 0 }
@@ -180,6 +180,13 @@ private struct GroupTable {
         var viewTotal = [Int](repeating: 0, count: n)
         for view in views {
             var viewGroups: [Int] = []
+            for mask in view.masks {
+                for (entry, count) in mask {
+                    let g = representative[entry]
+                    if viewTotal[g] == 0 { viewGroups.append(g) }
+                    viewTotal[g] += count
+                }
+            }
             for mask in view.masks {
                 seen.removeAll(keepingCapacity: true)
                 for (entry, count) in mask {
@@ -192,10 +199,10 @@ private struct GroupTable {
                 for g in seen where groupCount[g] > groupCount[major] || (groupCount[g] == groupCount[major] && g < major) {
                     major = g
                 }
-                for a in seen {
-                    if viewTotal[a] == 0 { viewGroups.append(a) }
-                    viewTotal[a] += groupCount[a]
-                    if a != major { same[min(a, major) * n + max(a, major)] += min(groupCount[a], groupCount[major]) }
+                // ... and only when it holds at least `minimumShare` of each group's pixels in the view.
+                let majorShare = Double(groupCount[major]) >= minimumShare * Double(viewTotal[major])
+                for a in seen where a != major && majorShare && Double(groupCount[a]) >= minimumShare * Double(viewTotal[a]) {
+                    same[min(a, major) * n + max(a, major)] += min(groupCount[a], groupCount[major])
                 }
                 for g in seen { groupCount[g] = 0 }
             }

@@ -95,7 +95,7 @@ public enum ObjectPipeline {
         let codebook = inputs.codebook
         let groups = settings.entryGrouping
             ? try EntryGrouping.build(masks: inputs.masks, ids: entries, entryCount: codebook.entryCount,
-                                      agreement: settings.agreement, support: settings.support)
+                                      agreement: settings.agreement, support: settings.support, minimumShare: settings.maskShare ?? 0)
             : EntryGrouping.ungrouped(entryArea: try EntryGrouping.histograms(masks: inputs.masks, ids: entries,
                                                                               entryCount: codebook.entryCount).1)
         let ownFeatureIDs = { try ownFeatureGroups(inputs.gaussians, codebook: codebook, groups: groups, threads: inputs.threads) }
@@ -127,7 +127,8 @@ public enum ObjectPipeline {
                                            threads: inputs.threads).map { max($0, 0) }
         }
         let groups = try EntryGrouping.build(masks: inputs.masks, ids: pixels, entryCount: distinct.count,
-                                             agreement: settings.agreement, support: settings.support)
+                                             agreement: settings.agreement, support: settings.support,
+                                             minimumShare: settings.maskShare ?? 0)
         let grouped = dense.map { groups.objectOfEntry[Int($0)] }
         return (grouped, ObjectTable.StageLog(candidates: distinct.count, merges: groups.merges,
                                               votedObjects: Set(grouped).count, splitObjects: 0))

@@ -32,6 +32,11 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
     public var agreement = 0.5
     /// ... and `both` covers at least this share of the smaller group's pixels.
     public var support = 0.05
+    /// A mask is evidence for a pair only when it holds at least this share of each group's pixels
+    /// in its view: a thin object renders thinner than its mask, so the floor under it can be its
+    /// mask's majority with a sliver of its own pixels (SEGMENTATION.md "Thin objects"). nil (the
+    /// default, measured there): every mask counts.
+    public var maskShare: Double? = nil
     /// Stage 3: every Gaussian takes the object that holds most of its blending weight on the
     /// training views (SEGMENTATION.md "Gaussian voting"); off: the grouped argmax of its own feature.
     public var voting = true
@@ -63,6 +68,7 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
         public static let associationAgreement = "Mask association: two mask clusters join while each holds more than this share of the other's co-visible Gaussians (0-1). Default \(defaults.associationAgreement)."
         public static let agreement = "Entry grouping: share of co-visible pixels that must lie in shared masks (0-1). Default \(defaults.agreement)."
         public static let support = "Entry grouping: co-visible pixels needed, as a share of the smaller group's pixels (0-1). Default \(defaults.support)."
+        public static let maskShare = "Entry grouping: a mask speaks for two groups only when it holds at least this share of each one's pixels in its view (0-1). Default: off, every mask counts."
         public static let noVoting = "Stage 3 off: a Gaussian's object is the grouped argmax of its own feature, not voted by its blending weights."
         public static let noMaskMajority = "Voting counts every pixel's own rendered id instead of its mask's majority id."
         public static let noSplitting = "Stage 4 off: objects whose Gaussians lie apart are kept whole."
@@ -71,9 +77,9 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
 
     /// Throws when a value is outside its range.
     public func validate() throws {
-        guard (0..<1).contains(agreement), (0...1).contains(support), (0..<1).contains(crossObjectAgreement),
+        guard (0..<1).contains(agreement), (0...1).contains(support), (0...1).contains(maskShare ?? 0), (0..<1).contains(crossObjectAgreement),
               (0..<1).contains(associationAgreement) else {
-            throw SplatError("object settings: agreement, associationAgreement and crossObjectAgreement must lie in [0, 1), support in [0, 1]")
+            throw SplatError("object settings: agreement, associationAgreement and crossObjectAgreement must lie in [0, 1), support and maskShare in [0, 1]")
         }
         guard splitGap.isFinite, splitGap > 0, splitMinimumGaussians >= 1, splitMinimumMasks >= 1 else {
             throw SplatError("object settings: splitGap must be > 0, splitMinimumGaussians and splitMinimumMasks ≥ 1")
