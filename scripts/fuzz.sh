@@ -14,7 +14,7 @@
 # fixing it. The last line printed is the run's summary: seconds, executions, exec/s, findings.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-TARGETS="ply colmap-cameras-bin colmap-images-bin colmap-points-bin colmap-cameras-txt colmap-images-txt colmap-points-txt transforms label-png image cfg lift codebook objects checkpoint"
+TARGETS="ply colmap-cameras-bin colmap-images-bin colmap-points-bin colmap-cameras-txt colmap-images-txt colmap-points-txt transforms label-png image cfg lift codebook objects checkpoint masks-amg masks-rle masks-coco split gt plan"
 if [[ "${1:-}" == "list" ]]; then echo "$TARGETS" | tr ' ' '\n'; exit 0; fi
 TARGET=${1:?usage: scripts/fuzz.sh TARGET SECONDS (scripts/fuzz.sh list)}
 SECONDS_TO_RUN=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
@@ -22,11 +22,11 @@ SECONDS_TO_RUN=${2:?usage: scripts/fuzz.sh TARGET SECONDS}
 
 BUILD=.build-fuzz
 BINARY=$BUILD/splatlift-fuzz
-MODULES="SplatMath SplatIO SplatRaster SplatEval SplatTrain SplatLift"
+MODULES="SplatMath SplatIO SplatRaster SplatEval SplatTrain SplatLift SplatEdit SplatSynth SplatPipeline"
 # One -sanitize=fuzzer,address: swiftc keeps only the last of two -sanitize flags, so SwiftPM's
 # `--sanitize fuzzer --sanitize address` would build the modules without coverage.
-swift build -c release -Xswiftc -sanitize=fuzzer,address --build-path "$BUILD" --target SplatLift >&2
-OUT=$(dirname "$(find "$BUILD" -path '*release/Modules/SplatLift.swiftmodule' -print -quit)")/..
+swift build -c release -Xswiftc -sanitize=fuzzer,address --build-path "$BUILD" --target SplatPipeline >&2
+OUT=$(dirname "$(find "$BUILD" -path '*release/Modules/SplatPipeline.swiftmodule' -print -quit)")/..
 OBJECTS=$(for m in $MODULES; do ls "$OUT/$m.build/"*.o; done)
 if [[ ! -x $BINARY || -n $(find Fuzz $OUT -newer "$BINARY" \( -name '*.swift' -o -name '*.o' \) -print -quit) ]]; then
     swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name SplatLiftFuzz Fuzz/FuzzTargets.swift \
@@ -43,6 +43,14 @@ case $TARGET in cfg|lift|codebook|objects|checkpoint)
         MODEL=$WORK/model
         .build/release/splatlift synth --preset tiny --out "$WORK/scene" >/dev/null
         .build/release/splatlift train "$WORK/scene" --out "$MODEL" --iterations 12 --checkpoint-every 6 >/dev/null
+    else
+        echo "no .build/release/splatlift: seeding $TARGET from the corpus only" >&2
+    fi;;
+plan)
+    if [[ -x .build/release/splatlift ]]; then
+        MODEL=$WORK/plan
+        .build/release/splatlift synth --preset tiny --out "$WORK/scene" >/dev/null
+        .build/release/splatlift partition "$WORK/scene" --blocks 2x2 --min-cameras 2 --out "$MODEL" >/dev/null
     else
         echo "no .build/release/splatlift: seeding $TARGET from the corpus only" >&2
     fi;;
