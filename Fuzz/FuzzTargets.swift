@@ -46,12 +46,14 @@ enum FuzzTarget: String, CaseIterable {
     }
 
     /// What every error must start with: the input file, or for a scene's split.json the scene
-    /// folder (the loader names the scene and lists split.json among its problems), or for a mask
-    /// source any file of the scratch folder (a problem may name the photo it has no masks for).
+    /// folder (the loader names the scene and lists split.json among its problems), for amg.py's
+    /// metadata.csv a file of its folder (a mask PNG it lists), for a COCO file any file of the
+    /// scratch folder (a problem may name the photo it has no masks for).
     func errorPath(_ url: URL, scratch: URL) -> String {
         switch self {
         case .split: url.deletingLastPathComponent().path + ": "
-        case .masksAMG, .masksRLE, .masksCOCO: scratch.path + "/"
+        case .masksAMG: url.deletingLastPathComponent().path + "/"   // metadata.csv or a mask PNG beside it
+        case .masksCOCO: scratch.path + "/"                         // the COCO file or a photo it has no masks for
         default: url.path + ": "
         }
     }
@@ -133,7 +135,11 @@ enum FuzzTarget: String, CaseIterable {
         case .checkpoint: _ = try TrainCheckpoint.read(from: url)
         case .masksAMG, .masksRLE, .masksCOCO:
             // `splatlift masks import SRC --images DIR --out OUT`, SRC the folder or the COCO file.
-            let source = self == .masksCOCO ? url : url.deletingLastPathComponent().deletingLastPathComponent()
+            let source = switch self {
+            case .masksAMG: url.deletingLastPathComponent().deletingLastPathComponent()   // amg/ (of amg/view_a/metadata.csv)
+            case .masksRLE: url.deletingLastPathComponent()                               // rle/ (of rle/view_a.json)
+            default: url                                                                  // the COCO file
+            }
             let out = scratch.appendingPathComponent("out")
             try? FileManager.default.removeItem(at: out)
             _ = try MaskImport.run(source: source, images: scratch.appendingPathComponent("images"), out: out, minArea: 2)

@@ -79,13 +79,13 @@ enum CorpusReader: String, CaseIterable {
     }
 
     /// What the error line must start with: the file's path and ": ", or for a split file the
-    /// scene folder (the loader lists split.json among the scene's problems), or for a mask source
-    /// a file of the folder it was put in (a problem may name a photo or a mask PNG).
+    /// scene folder (the loader lists split.json among the scene's problems), for metadata.csv a
+    /// file of its folder (a mask PNG it lists), for a COCO file a file of the folder it was put in
+    /// (a problem may name a photo it has no masks for).
     func errorPrefix(_ read: URL) -> String {
         switch self {
         case .split: read.deletingLastPathComponent().path + ": "
-        case .masksAMG: read.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path + "/"
-        case .masksRLE: read.deletingLastPathComponent().deletingLastPathComponent().path + "/"
+        case .masksAMG: read.deletingLastPathComponent().path + "/"
         case .masksCOCO: read.deletingLastPathComponent().path + "/"
         default: read.path + ": "
         }
@@ -113,8 +113,12 @@ enum CorpusReader: String, CaseIterable {
         case .cfg: _ = try ModelFolder(file.deletingLastPathComponent()).readConfig()
         case .lift: _ = try ModelFolder(file.deletingLastPathComponent()).readLiftInfo()
         case .masksAMG, .masksRLE, .masksCOCO:
-            let root = URL(fileURLWithPath: errorPrefix(file))
-            let source = self == .masksCOCO ? file : file.deletingLastPathComponent().deletingLastPathComponent()
+            let source = switch self {
+            case .masksAMG: file.deletingLastPathComponent().deletingLastPathComponent()   // amg/ (of amg/view_a/metadata.csv)
+            case .masksRLE: file.deletingLastPathComponent()                               // rle/ (of rle/view_a.json)
+            default: file                                                                  // the COCO file
+            }
+            let root = source.deletingLastPathComponent()
             _ = try MaskImport.run(source: source, images: root.appendingPathComponent("images"),
                                    out: root.appendingPathComponent("out"), minArea: 0)
         case .split: _ = try SceneLoader.load(file.deletingLastPathComponent())

@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 import SplatMath
 import SplatTestSupport
 import Testing

@@ -392,7 +392,7 @@ coco("polygon.json", annotations=annotation([[0, 0, 4, 0, 4, 4]]))
 coco("rle-size-mismatch.json", annotations=annotation({"size": [8, 6], "counts": [48]}))
 coco("counts-overrun.json", annotations=annotation({"size": [6, 8], "counts": [40, 40]}))
 coco("counts-garbage.json", annotations=annotation({"size": [6, 8], "counts": "\u00ff\u00fe"}))
-coco("image-without-masks.json", annotations=annotation({"size": [6, 8], "counts": [48]})[1:])
+coco("photo-not-in-file.json", images=COCO_IMAGES[1:], annotations=annotation({"size": [6, 8], "counts": [48]})[1:])
 
 # ------------------------------------------------------------------ a scene's split.json
 # CorpusReplayTests loads a 3-view scene (images/frame_00000.png … frame_00002.png) with the file
@@ -423,7 +423,7 @@ split("binary.json", bytes(range(256)))
 
 put("gt", "empty.png", b"")
 put("gt", "text.png", "ground truth, honest\n")
-put("gt", "truncated.png", png(8, 6, [b"\x01" * 8] * 6)[:60])
+put("gt", "truncated.png", png(8, 6, [b"\x01" * 8] * 6)[:45])
 put("gt", "wrong-size.png", png(4, 3, [b"\x01\x02\x03\x04"] * 3))
 put("gt", "huge-header.png", png(100000, 100000, [b"\x00"]))
 put("gt", "rgb-differing.png", png(8, 6, [b"\x01\x02\x03" * 8] * 6, color_type=2))
