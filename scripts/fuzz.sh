@@ -6,8 +6,9 @@
 #
 # Builds the library modules with -sanitize=fuzzer,address into .build-fuzz (once; later runs
 # rebuild what changed), links Fuzz/FuzzTargets.swift into .build-fuzz/splatlift-fuzz, seeds it
-# from the real files in ../shared/data (cut small), the reader's files in Tests/corpus and, for
-# model-folder files, a tiny model trained by .build/release/splatlift. Leak detection is off:
+# from the real files in ../shared/data (cut small), Tests/fixtures/masks for the mask importers,
+# the reader's files in Tests/corpus and, for model-folder files and plan.json, a tiny model
+# trained and a plan written by .build/release/splatlift. Leak detection is off:
 # Foundation's Data(contentsOf:) leaks 4 KB reading an empty file (not SplatLift's; the first ply
 # run found it). Findings (crash-*,
 # timeout-*, oom-*) land in .build-fuzz/findings/TARGET/: add each to Tests/corpus/<reader>/ after
