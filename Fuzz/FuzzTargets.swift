@@ -175,8 +175,11 @@ public func fuzzerInitialize(_ argc: UnsafeMutablePointer<Int32>, _ argv: Unsafe
         exit(2)
     }
     target = chosen
+    // fuzz.sh names the folder and removes it after the run (libFuzzer ends with _Exit, so atexit
+    // handlers do not run when -max_total_time is reached).
     let base = FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
-    scratch = URL(fileURLWithPath: base).appendingPathComponent("splatlift-fuzz-\(getpid())")
+    scratch = ProcessInfo.processInfo.environment["SPLATLIFT_FUZZ_SCRATCH"].map { URL(fileURLWithPath: $0) }
+        ?? URL(fileURLWithPath: base).appendingPathComponent("splatlift-fuzz-\(getpid())")
     try? FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
     atexit { try? FileManager.default.removeItem(at: scratch) }
     do { try target.prepare(scratch) } catch {

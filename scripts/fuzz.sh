@@ -58,8 +58,10 @@ plan)
 esac
 python3 Fuzz/make_seeds.py "$TARGET" "$WORK/seeds" $MODEL >&2
 
-ASAN_OPTIONS=detect_leaks=0 SPLATLIFT_FUZZ_TARGET=$TARGET "$BINARY" "$WORK/corpus" "$WORK/seeds" -max_total_time="$SECONDS_TO_RUN" -max_len=65536 \
+SCRATCH=$( [[ -d /dev/shm ]] && echo /dev/shm || echo "${TMPDIR:-/tmp}" )/splatlift-fuzz-$TARGET-$$
+ASAN_OPTIONS=detect_leaks=0 SPLATLIFT_FUZZ_TARGET=$TARGET SPLATLIFT_FUZZ_SCRATCH=$SCRATCH "$BINARY" "$WORK/corpus" "$WORK/seeds" -max_total_time="$SECONDS_TO_RUN" -max_len=65536 \
     -timeout=10 -rss_limit_mb=4096 -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$FINDINGS/" 2>"$WORK/log" || true
+rm -rf "$SCRATCH"
 EXECS=$(grep -m1 'stat::number_of_executed_units' "$WORK/log" | awk '{print $2}')
 RATE=$(grep -o 'exec/s: [0-9]*' "$WORK/log" | tail -1 | awk '{print $2}')
 COVERAGE=$(grep -o 'cov: [0-9]*' "$WORK/log" | tail -1 | awk '{print $2}')
