@@ -68,7 +68,7 @@ let package = Package(
                                                           "SplatEdit", "SplatPipeline", "SplatTestSupport"]),
         .testTarget(name: "SplatCLITests", dependencies: ["SplatTestSupport"]),
         // The bad-input corpus (Tests/corpus) replayed through every reader (docs/RELIABILITY.md).
-        .testTarget(name: "SplatReliabilityTests", dependencies: ["SplatMath", "SplatIO", "SplatTrain", "SplatLift",
+        .testTarget(name: "SplatReliabilityTests", dependencies: ["SplatMath", "SplatIO", "SplatTrain", "SplatLift", "SplatPipeline",
                                                              "SplatTestSupport"]),
     ]
 )

@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Seeds one fuzz target: small valid files cut from the real ones in ../shared/data (a few
 vertices, images, points, frames: small inputs fuzz faster), the target's corpus files
-(Tests/corpus), and, for model-folder files, a tiny model trained by the release binary.
+(Tests/corpus), for model-folder files a tiny model trained by the release binary, and for `plan`
+the plan.json `splatlift partition` wrote. The mask importers are seeded with
+Tests/fixtures/masks (written by pycocotools and amg.py's layout; ../shared/data holds no SAM
+output), `split` and `gt` with synthetic/*/split.json and tiny-1's gt_instance maps.
 
 Usage: Fuzz/make_seeds.py TARGET OUT_DIR [MODEL_DIR]   (nothing is copied into the project)
 """
@@ -18,7 +21,8 @@ CORPUS = {"colmap-cameras-bin": ("colmap-bin", "cameras"), "colmap-images-bin": 
           "colmap-points-bin": ("colmap-bin", "points3D"), "colmap-cameras-txt": ("colmap-txt", "cameras"),
           "colmap-images-txt": ("colmap-txt", "images"), "colmap-points-txt": ("colmap-txt", "points3D")}
 MODEL_FILES = {"cfg": ["cfg.json"], "lift": ["lift.json"], "codebook": ["codebook.json"], "objects": ["objects.json"],
-               "checkpoint": ["checkpoint.bin"]}
+               "checkpoint": ["checkpoint.bin"], "plan": ["plan.json"]}
+FIXTURES = os.path.join(ROOT, "Tests", "fixtures", "masks")
 
 
 def data(pattern):
@@ -86,6 +90,16 @@ def real_seeds(target):
         return [open(p, "rb").read() for p in data("synthetic/tiny-1/sam_masks/*.png")[:3] + data("synthetic/tiny-1/gt_instance/*.png")[:1]]
     if target == "image":
         return [open(p, "rb").read() for p in data("synthetic/tiny-1/images/*.png")[:2] + data("vggsfm-cake/**/*.jpg")[:1]]
+    if target == "split":
+        return [open(p, "rb").read() for p in data("synthetic/*/split.json")]
+    if target == "gt":
+        return [open(p, "rb").read() for p in data("synthetic/tiny-1/gt_instance/*.png")[:3]]
+    if target == "masks-amg":
+        return [open(p, "rb").read() for p in sorted(glob.glob(os.path.join(FIXTURES, "amg", "*", "metadata.csv")))]
+    if target == "masks-rle":
+        return [open(p, "rb").read() for p in sorted(glob.glob(os.path.join(FIXTURES, "rle*", "view_a.json")))]
+    if target == "masks-coco":
+        return [open(os.path.join(FIXTURES, "coco.json"), "rb").read()]
     return []
 
 

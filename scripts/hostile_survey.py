@@ -426,6 +426,74 @@ def _(d, s, m):
 def _(d, s, m): return ["mesh", m, "--ids", "1", "--out", f"{d}/mesh.stl"]
 
 
+# ---------------------------------------------------------------- numeric options of every command
+# Negative, zero, NaN, infinite and huge values of every numeric option (`splatlift CMD --help`):
+# each must be one `Error:` line naming the option (a value out of range: exit 1; a value that is
+# not a number of the option's type: a one-line usage error, exit 64), never a usage dump, a crash
+# or a command that runs. The base command is valid without the option.
+
+NUMERIC_OPTIONS = [
+    ("render", lambda d, s, m: ["render", m, "--out", f"{d}/r"], {"--iteration": ["-1", "0", "nan"]}),
+    ("eval", lambda d, s, m: ["eval", m], {"--iteration": ["-30", "99999999999999999999"]}),
+    ("extract", lambda d, s, m: ["extract", m, "--ids", "1", "--out", f"{d}/o.ply"],
+     {"--threshold": ["-0.5", "0", "nan", "1e300"]}),
+    ("remove", lambda d, s, m: ["remove", m, "--ids", "1", "--out", f"{d}/m2"], {"--threshold": ["nan", "inf"]}),
+    ("mesh", lambda d, s, m: ["mesh", m, "--ids", "1", "--out", f"{d}/o.ply"],
+     {"--voxel": ["-1", "0", "nan", "inf", "1e300"]}),
+    ("cluster", lambda d, s, m: ["cluster", m],
+     {"--min-cluster-size": ["-5", "0", "nan"], "--min-samples": ["-1", "0"], "--scoring-views": ["0", "-2", "99999999999"],
+      "--search": ["-10:200:10", "10:200:0", "nan:1:1"]}),
+    ("group", lambda d, s, m: ["group", m],
+     {"--agreement": ["-1", "nan", "2"], "--support": ["-0.5", "nan"], "--split-gap": ["0", "-1", "nan", "inf"],
+      "--association-agreement": ["nan", "1"]}),
+    ("partition", lambda d, s, m: ["partition", s, "--blocks", "2x2", "--out", f"{d}/plan"],
+     {"--overlap": ["-0.1", "nan", "1", "inf"], "--visibility": ["nan", "2", "-1"], "--min-cameras": ["0", "-1"],
+      "--iterations": ["-5", "0"], "--resolution": ["0", "-2"]}),
+    ("partition", lambda d, s, m: ["partition", s, "--out", f"{d}/plan"],
+     {"--blocks": ["0x0", "-1x2", "9999999999x9999999999", "nanxnan", "1x1"]}),
+    ("merge", lambda d, s, m: ["merge", f"{d}/noplan"], {"--agreement": ["nan", "-1", "1.5"], "--min-gaussians": ["0", "-3"]}),
+    ("view", lambda d, s, m: ["view", m], {"--port": ["-1", "70000", "nan"]}),
+    ("render-ply", lambda d, s, m: ["render-ply", latest_ply(m), "--out", f"{d}/v"],
+     {"--views": ["0", "-1", "99999999"], "--width": ["0", "-640", "100000000"], "--height": ["0", "100000000"],
+      "--fov": ["0", "-45", "nan", "180", "inf"], "--elevation": ["nan", "inf", "1000"], "--sh-degree": ["-1", "7"],
+      "--threads": ["-1", "100000"], "--downscale": ["0", "-1"]}),
+    ("render-ply --colmap", lambda d, s, m: ["render-ply", latest_ply(m), "--out", f"{d}/v", "--colmap", f"{s}/sparse/0"],
+     {"--downscale": ["1000"]}),
+    ("synth", lambda d, s, m: ["synth", "--preset", "tiny", "--out", f"{d}/syn"],
+     {"--width": ["0", "-64", "100000"], "--views": ["0", "-1", "1000000"], "--objects": ["-1", "1000"],
+      "--points": ["-1", "1000000000000"], "--ss": ["0", "99"], "--corruption-scale": ["nan", "-1", "inf"], "--seed": ["-1"]}),
+    ("demo", lambda d, s, m: ["demo", "--out", f"{d}/demo"],
+     {"--iterations": ["0", "-1"], "--resolution": ["0"], "--threads": ["-1"], "--voxel": ["0", "nan"], "--densify-until": ["-1"]}),
+    ("bench raster", lambda d, s, m: ["bench", "raster"],
+     {"--gaussians": ["0", "-1", "1000000000000"], "--width": ["0", "100000"], "--height": ["-300"], "--repeat": ["0"],
+      "--channels": ["-1", "100000"], "--threads": ["-1"]}),
+    ("bench train", lambda d, s, m: ["bench", "train", s],
+     {"--target-psnr": ["nan", "-1", "inf"], "--max-seconds": ["0", "nan", "-5"], "--eval-every": ["0"],
+      "--resolution": ["0"], "--iterations": ["-1"], "--threads": ["-1"]}),
+    ("bench lift", lambda d, s, m: ["bench", "lift", s], {"--resolution": ["0"], "--steps": ["0", "-1"]}),
+    ("bench hdbscan", lambda d, s, m: ["bench", "hdbscan"],
+     {"--points": ["1", "-1", "10000000000000"], "--dimension": ["0", "100000"], "--noise": ["nan", "2"],
+      "--min-cluster-size": ["0", "-1"], "--min-samples": ["0"], "--clusters": ["0"], "--threads": ["-1"]}),
+    ("masks import", lambda d, s, m: ["masks", "import", f"{s}/sam_masks", "--images", f"{s}/images", "--out", f"{d}/mk"],
+     {"--min-area": ["-1", "nan"]}),
+    ("train", lambda d, s, m: ["train", s, "--out", f"{d}/model"],
+     {"--iterations": ["nan", "99999999999999999999"], "--resolution": ["100000", "100"], "--seed": ["-1"],
+      "--checkpoint-every": ["-1"], "--distant-points": ["-1", "1000000000000"], "--threads": ["100000"],
+      "--tau": ["nan", "0", "1.5"], "--codebook-size": ["0", "-1", "100000"], "--codebook-init-scale": ["nan", "-1"],
+      "--feature-lr": ["nan", "-1", "inf"], "--feature-lr-final": ["-1"]}),
+]
+
+
+def numeric_case(base, option, value):
+    return lambda d, s, m: base(d, s, m) + [option, value]
+
+
+for command, base, options in NUMERIC_OPTIONS:
+    for option, values in options.items():
+        for value in values:
+            case("option", f"option {command} {option} {value}")(numeric_case(base, option, value))
+
+
 # ---------------------------------------------------------------- runner
 
 def snapshot(folder):

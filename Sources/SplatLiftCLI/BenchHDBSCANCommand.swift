@@ -17,20 +17,23 @@ struct BenchHDBSCANCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Number of points.") var points = 100_000
-    @Option(help: "Coordinates per point.") var dimension = 16
-    @Option(help: "HDBSCAN min_cluster_size.") var minClusterSize = 50
-    @Option(help: "HDBSCAN min_samples (default: --min-cluster-size).") var minSamples: Int?
-    @Option(help: "Groups in the generated points.") var clusters = 20
-    @Option(help: "Fraction of the points spread uniformly.") var noise = 0.05
-    @Option(help: "Worker threads (0 = all cores, 1 = the calling thread only).") var threads = 0
-    @Option(help: "Seed of the generated points.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Number of points.") var points = 100_000
+    @Option(parsing: .unconditional, help: "Coordinates per point.") var dimension = 16
+    @Option(parsing: .unconditional, help: "HDBSCAN min_cluster_size.") var minClusterSize = 50
+    @Option(parsing: .unconditional, help: "HDBSCAN min_samples (default: --min-cluster-size).") var minSamples: Int?
+    @Option(parsing: .unconditional, help: "Groups in the generated points.") var clusters = 20
+    @Option(parsing: .unconditional, help: "Fraction of the points spread uniformly.") var noise = 0.05
+    @Option(parsing: .unconditional, help: "Worker threads (0 = all cores, 1 = the calling thread only).") var threads = 0
+    @Option(parsing: .unconditional, help: "Seed of the generated points.") var seed: UInt64 = 0
 
     func validate() throws {
-        guard points >= 2, dimension >= 1, clusters >= 1, threads >= 0 else {
-            throw ValidationError("--points must be ≥ 2, --dimension and --clusters ≥ 1, --threads ≥ 0")
-        }
-        guard (0...1).contains(noise) else { throw ValidationError("--noise must be in 0...1") }
+        try OptionCheck.int(points, "--points", 2...(1 << 26))
+        try OptionCheck.int(dimension, "--dimension", 1...256)
+        try OptionCheck.int(minClusterSize, "--min-cluster-size", 2...points)
+        try OptionCheck.int(minSamples, "--min-samples", 1...points)
+        try OptionCheck.int(clusters, "--clusters", 1...points)
+        try OptionCheck.real(noise, "--noise", 0...1)
+        try OptionCheck.int(threads, "--threads", OptionCheck.threads)
     }
 
     func run() throws {

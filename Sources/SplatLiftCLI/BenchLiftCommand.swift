@@ -18,13 +18,14 @@ struct BenchLiftCommand: ParsableCommand {
     )
 
     @Argument(help: "Scene folder with a masks folder.") var scene: String
-    @Option(name: .shortAndLong, help: "Downscale the masks by this integer factor.") var resolution = 1
-    @Option(help: "Timed objective steps.") var steps = 50
-    @Option(help: "Random seed of the feature maps and the objective.") var seed: UInt64 = 0
+    @Option(name: .shortAndLong, parsing: .unconditional, help: "Downscale the masks by this integer factor.") var resolution = 1
+    @Option(parsing: .unconditional, help: "Timed objective steps.") var steps = 50
+    @Option(parsing: .unconditional, help: "Random seed of the feature maps and the objective.") var seed: UInt64 = 0
     @Flag(help: "Print one JSON object instead of text.") var json = false
 
     func validate() throws {
-        guard resolution >= 1, steps >= 1 else { throw ValidationError("-r and --steps must be ≥ 1") }
+        try OptionCheck.int(resolution, "--resolution", OptionCheck.downscale)
+        try OptionCheck.int(steps, "--steps", 1...1_000_000)
     }
 
     func run() throws {

@@ -21,23 +21,25 @@ struct BenchRasterCommand: ParsableCommand {
         """
     )
 
-    @Option(help: "Number of Gaussians.") var gaussians = 100_000
-    @Option(help: "Image width in pixels.") var width = 400
-    @Option(help: "Image height in pixels.") var height = 300
-    @Option(help: "Extra feature channels blended besides RGB (0 = colour only).") var channels = 16
-    @Option(help: "Worker threads (0 = all cores, 1 = the calling thread only).") var threads = 0
-    @Option(help: "Scene seed.") var seed: UInt64 = 1
-    @Option(name: .customLong("repeat"), help: "Timed runs after one warm-up.") var repeats = 5
+    @Option(parsing: .unconditional, help: "Number of Gaussians.") var gaussians = 100_000
+    @Option(parsing: .unconditional, help: "Image width in pixels.") var width = 400
+    @Option(parsing: .unconditional, help: "Image height in pixels.") var height = 300
+    @Option(parsing: .unconditional, help: "Extra feature channels blended besides RGB (0 = colour only).") var channels = 16
+    @Option(parsing: .unconditional, help: "Worker threads (0 = all cores, 1 = the calling thread only).") var threads = 0
+    @Option(parsing: .unconditional, help: "Scene seed.") var seed: UInt64 = 1
+    @Option(name: .customLong("repeat"), parsing: .unconditional, help: "Timed runs after one warm-up.") var repeats = 5
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @Flag(inversion: .prefixedNo,
           help: "Also measure this machine's FMA peak and memory bandwidth and print each stage's share of them.")
     var roofline = true
 
     func validate() throws {
-        guard gaussians > 0, width > 0, height > 0 else { throw ValidationError("sizes must be positive") }
-        guard channels >= 0, threads >= 0, repeats >= 1 else {
-            throw ValidationError("--channels and --threads must be ≥ 0, --repeat ≥ 1")
-        }
+        try OptionCheck.int(gaussians, "--gaussians", 1...(1 << 27))
+        try OptionCheck.int(width, "--width", 1...OptionCheck.maxSide)
+        try OptionCheck.int(height, "--height", 1...OptionCheck.maxSide)
+        try OptionCheck.int(channels, "--channels", 0...256)
+        try OptionCheck.int(threads, "--threads", OptionCheck.threads)
+        try OptionCheck.int(repeats, "--repeat", 1...100_000)
     }
 
     func run() throws {

@@ -22,21 +22,24 @@ struct BenchTrainCommand: ParsableCommand {
     @Argument(help: "Scene folder (COLMAP sparse/0 or transforms.json, with images/ and test views).")
     var scene: String
 
-    @Option(help: "Mean test-view PSNR (dB) to reach.") var targetPSNR = 29.8
-    @Option(help: "Stop after this many seconds of training.") var maxSeconds = 600.0
-    @Option(help: "Iterations of the recipe (the position learning rate decays over them).") var iterations: Int?
-    @Option(help: "Score the test views every this many iterations.") var evalEvery = 100
-    @Option(name: [.customShort("r"), .long], help: "Downscale the images by this integer factor.") var resolution = 1
-    @Option(help: "Random seed.") var seed: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Mean test-view PSNR (dB) to reach.") var targetPSNR = 29.8
+    @Option(parsing: .unconditional, help: "Stop after this many seconds of training.") var maxSeconds = 600.0
+    @Option(parsing: .unconditional, help: "Iterations of the recipe (the position learning rate decays over them).") var iterations: Int?
+    @Option(parsing: .unconditional, help: "Score the test views every this many iterations.") var evalEvery = 100
+    @Option(name: [.customShort("r"), .long], parsing: .unconditional, help: "Downscale the images by this integer factor.") var resolution = 1
+    @Option(parsing: .unconditional, help: "Random seed.") var seed: UInt64 = 0
     @Option(help: "Background: black, white or random.") var background: BackgroundMode = .black
-    @Option(help: "Worker threads (0 = all cores).") var threads = 0
+    @Option(parsing: .unconditional, help: "Worker threads (0 = all cores).") var threads = 0
     @Flag(help: "Keep training after the target is reached.") var continueAfterTarget = false
     @Flag(help: "Print one JSON object instead of text.") var json = false
 
     func validate() throws {
-        guard targetPSNR > 0, maxSeconds > 0, evalEvery >= 1, resolution >= 1, threads >= 0 else {
-            throw ValidationError("--target-psnr and --max-seconds must be > 0, --eval-every and -r ≥ 1, --threads ≥ 0")
-        }
+        try OptionCheck.real(targetPSNR, "--target-psnr", 0...1000, openBelow: true)
+        try OptionCheck.real(maxSeconds, "--max-seconds", 0...1e9, openBelow: true)
+        try OptionCheck.int(iterations, "--iterations", 1...100_000_000)
+        try OptionCheck.int(evalEvery, "--eval-every", 1...Int.max)
+        try OptionCheck.int(resolution, "--resolution", OptionCheck.downscale)
+        try OptionCheck.int(threads, "--threads", OptionCheck.threads)
     }
 
     func run() throws {

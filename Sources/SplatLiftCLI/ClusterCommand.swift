@@ -21,16 +21,16 @@ struct ClusterCommand: ParsableCommand {
 
     @Argument(help: "Model folder trained with masks (normally with --objective contrastive).") var model: String
 
-    @Option(name: .long, help: "HDBSCAN's minimum cluster size (no search).")
+    @Option(name: .long, parsing: .unconditional, help: "HDBSCAN's minimum cluster size (no search).")
     var minClusterSize: Int?
 
-    @Option(name: .long, help: "Search the minimum cluster size over FIRST:LAST:STEP (default 10:200:10 when --min-cluster-size is not given).")
+    @Option(name: .long, parsing: .unconditional, help: "Search the minimum cluster size over FIRST:LAST:STEP (default 10:200:10 when --min-cluster-size is not given).")
     var search: String?
 
-    @Option(name: .long, help: "HDBSCAN's min_samples (default: the minimum cluster size, HDBSCAN's own default).")
+    @Option(name: .long, parsing: .unconditional, help: "HDBSCAN's min_samples (default: the minimum cluster size, HDBSCAN's own default).")
     var minSamples: Int?
 
-    @Option(name: .long, help: "Training views whose masks score each size (evenly spaced).")
+    @Option(name: .long, parsing: .unconditional, help: "Training views whose masks score each size (evenly spaced).")
     var scoringViews = 8
 
     @Option(name: .long, help: "Also score every size on the test views' ground truth in DIR (<image stem>.png), for plots; it never chooses.")
@@ -41,8 +41,8 @@ struct ClusterCommand: ParsableCommand {
     func validate() throws {
         if minClusterSize != nil && search != nil { throw ValidationError("give --min-cluster-size or --search, not both") }
         _ = try sizes()
-        if let minSamples, minSamples < 1 { throw ValidationError("--min-samples must be at least 1") }
-        if scoringViews < 1 { throw ValidationError("--scoring-views must be at least 1") }
+        try OptionCheck.int(minSamples, "--min-samples", 1...Int.max)
+        try OptionCheck.int(scoringViews, "--scoring-views", 1...100_000)
     }
 
     /// The minimum cluster sizes to try.

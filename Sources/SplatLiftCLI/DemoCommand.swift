@@ -23,23 +23,31 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "SplatSynth preset of the generated scene.")
     var preset: String = "demo"
 
-    @Option(help: "Random seed of the generated scene.")
+    @Option(parsing: .unconditional, help: "Random seed of the generated scene.")
     var seed: UInt64 = 0
 
-    @Option(help: "Joint training iterations.")
+    @Option(parsing: .unconditional, help: "Joint training iterations.")
     var iterations: Int = DemoOptions(out: URL(fileURLWithPath: ".")).iterations
 
-    @Option(name: [.customShort("r"), .long], help: "Downscale the images by this integer factor for training.")
+    @Option(name: [.customShort("r"), .long], parsing: .unconditional, help: "Downscale the images by this integer factor for training.")
     var resolution: Int = 1
 
-    @Option(help: "Densification stops after this iteration (keeps the demo fast).")
+    @Option(parsing: .unconditional, help: "Densification stops after this iteration (keeps the demo fast).")
     var densifyUntil: Int = DemoOptions(out: URL(fileURLWithPath: ".")).densifyUntil
 
-    @Option(help: "Worker threads (0 = all cores).")
+    @Option(parsing: .unconditional, help: "Worker threads (0 = all cores).")
     var threads: Int = 0
 
-    @Option(help: "Mesh voxel size (default: the object's longest side / 64).")
+    @Option(parsing: .unconditional, help: "Mesh voxel size (default: the object's longest side / 64).")
     var voxel: Double?
+
+    func validate() throws {
+        try OptionCheck.int(iterations, "--iterations", 1...100_000_000)
+        try OptionCheck.int(resolution, "--resolution", OptionCheck.downscale)
+        try OptionCheck.int(densifyUntil, "--densify-until", 0...Int.max)
+        try OptionCheck.int(threads, "--threads", OptionCheck.threads)
+        try OptionCheck.real(voxel, "--voxel", 0...1e9, openBelow: true)
+    }
 
     func run() throws {
         try oneLineErrors {

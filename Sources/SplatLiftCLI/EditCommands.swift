@@ -59,7 +59,7 @@ struct SelectionOptions: ParsableArguments {
     @Flag(help: "Every object (extract only): one PLY per object, <id>-<name>.ply, and objects.json into the folder --out.")
     var all = false
 
-    @Option(help: "Select Gaussians whose probability for a selected id exceeds P (default: by their object id).")
+    @Option(parsing: .unconditional, help: "Select Gaussians whose probability for a selected id exceeds P (default: by their object id).")
     var threshold: Float?
 
     @Option(help: "Scene folder, when it has moved since training.")
@@ -69,7 +69,7 @@ struct SelectionOptions: ParsableArguments {
         let given = [ids != nil, pixel != nil, mask != nil, all].filter { $0 }.count
         guard given == 1 else { throw ValidationError("give exactly one of --ids, --pixel, --mask, --all") }
         if all && threshold != nil { throw ValidationError("--all takes every object by its id; --threshold does not apply") }
-        if let threshold, !(threshold > 0 && threshold < 1) { throw ValidationError("--threshold must be in (0, 1)") }
+        try OptionCheck.real(threshold, "--threshold", 0...1, openBelow: true, openAbove: true)
     }
 
     var isPLYFile: Bool {
@@ -184,11 +184,11 @@ struct MeshCommand: ParsableCommand {
     @Option(help: "Output mesh: .ply (binary) or .obj.")
     var out: String
 
-    @Option(help: "Voxel size in world units (default: the object's longest side / 64).")
+    @Option(parsing: .unconditional, help: "Voxel size in world units (default: the object's longest side / 64).")
     var voxel: Double?
 
     func validate() throws {
-        if let voxel, !(voxel > 0) { throw ValidationError("--voxel must be positive") }
+        try OptionCheck.real(voxel, "--voxel", 0...1e9, openBelow: true)
     }
 
     func run() throws {

@@ -23,7 +23,7 @@ struct LiftOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.mapping))
     var mapping: IDMappingCost?
 
-    @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.tau))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.tau))
     var tau: Double?
 
     @Flag(name: .long, help: ArgumentHelp(LiftConfig.Help.noFiltering))
@@ -38,17 +38,23 @@ struct LiftOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.wholeSmallMasks, valueName: "pixels"))
     var wholeSmallMasks: Int?
 
-    @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.codebookSize))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.codebookSize))
     var codebookSize: Int?
 
-    @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.codebookInitScale))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.codebookInitScale))
     var codebookInitScale: Double?
 
-    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.identityFeatureLR))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(TrainConfig.Help.identityFeatureLR))
     var featureLR: Double?
 
-    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.identityFeatureLRFinal))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(TrainConfig.Help.identityFeatureLRFinal))
     var featureLRFinal: Double?
+
+    func validate() throws {
+        do { try liftConfig?.validate() } catch { throw ValidationErrorLine("\(error)") }
+        try OptionCheck.real(featureLR, "--feature-lr", 0...1e6)
+        try OptionCheck.real(featureLRFinal, "--feature-lr-final", 0...1e6)
+    }
 
     /// The objective's settings from the defaults and these options; nil when none was given.
     var liftConfig: LiftConfig? {

@@ -40,13 +40,13 @@ struct MasksImportCommand: ParsableCommand {
     @Argument(help: "Mask source: a folder, or a COCO annotations .json file.") var source: String
     @Option(help: "Folder of the photos the masks belong to (matched by file stem).") var images: String
     @Option(help: "Output folder, e.g. SCENE/sam_masks; it must not exist or be empty.") var out: String
-    @Option(help: "Masks with fewer pixels, on their own or left visible after painting, become 0 (0 keeps all).")
+    @Option(parsing: .unconditional, help: "Masks with fewer pixels, on their own or left visible after painting, become 0 (0 keeps all).")
     var minArea = 0
     @Option(help: "Also write an overlay PNG per image (a colour per id over the photo) to this folder.")
     var preview: String?
 
     func validate() throws {
-        guard minArea >= 0 else { throw ValidationError("--min-area must be 0 or more") }
+        try OptionCheck.int(minArea, "--min-area", 0...Int.max)
         guard preview.map({ URL(fileURLWithPath: $0).standardizedFileURL != URL(fileURLWithPath: out).standardizedFileURL })
             ?? true else { throw ValidationError("--preview must differ from --out") }
     }

@@ -20,10 +20,15 @@ struct MergeCommand: ParsableCommand {
 
     @Argument(help: "Plan folder written by `splatlift partition` (or its plan.json).") var plan: String
     @Option(help: "Model folder to write (default: PLAN/merged).") var out: String?
-    @Option(help: "Share of an object's overlap Gaussians that must vote for one object of the other block (0-1).")
+    @Option(parsing: .unconditional, help: "Share of an object's overlap Gaussians that must vote for one object of the other block (0-1).")
     var agreement = BlockObjectJoin.Settings().agreement
-    @Option(name: .customLong("min-gaussians"), help: "Overlap Gaussians an object needs to be joined by votes.")
+    @Option(name: .customLong("min-gaussians"), parsing: .unconditional, help: "Overlap Gaussians an object needs to be joined by votes.")
     var minGaussians = BlockObjectJoin.Settings().minimumGaussians
+
+    func validate() throws {
+        try OptionCheck.real(agreement, "--agreement", 0...1)
+        try OptionCheck.int(minGaussians, "--min-gaussians", 1...Int.max)
+    }
 
     func run() throws {
         try oneLineErrors {

@@ -10,11 +10,15 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: "Which views: test, train or all.")
     var split: ViewSplit = .test
 
-    @Option(name: .long, help: "Point-cloud iteration to use (default: the latest).")
+    @Option(name: .long, parsing: .unconditional, help: "Point-cloud iteration to use (default: the latest).")
     var iteration: Int?
 
     @Option(name: .long, help: "Scene folder, when it has moved since training.")
     var scene: String?
+
+    func validate() throws {
+        try OptionCheck.int(iteration, "--iteration", 1...Int.max)
+    }
 
     var folder: ModelFolder { ModelFolder(URL(fileURLWithPath: model)) }
 

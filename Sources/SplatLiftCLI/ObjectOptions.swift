@@ -9,16 +9,16 @@ struct ObjectOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.candidates))
     var candidates: ObjectSettings.Candidates?
 
-    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.associationAgreement))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(ObjectSettings.Help.associationAgreement))
     var associationAgreement: Double?
 
     @Flag(name: .long, help: ArgumentHelp(ObjectSettings.Help.noEntryGrouping))
     var noEntryGrouping = false
 
-    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.agreement))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(ObjectSettings.Help.agreement))
     var agreement: Double?
 
-    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.support))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(ObjectSettings.Help.support))
     var support: Double?
 
     @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.maskShare))
@@ -33,7 +33,7 @@ struct ObjectOptions: ParsableArguments {
     @Flag(name: .long, help: ArgumentHelp(ObjectSettings.Help.noSplitting))
     var noSplitting = false
 
-    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.splitGap))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(ObjectSettings.Help.splitGap))
     var splitGap: Double?
 
     /// The defaults with these options applied.
@@ -53,6 +53,10 @@ struct ObjectOptions: ParsableArguments {
     }
 
     func validate() throws {
-        do { try settings.validate() } catch { throw ValidationError("\(error)") }
+        try OptionCheck.real(associationAgreement, "--association-agreement", 0...1, openAbove: true)
+        try OptionCheck.real(agreement, "--agreement", 0...1, openAbove: true)
+        try OptionCheck.real(support, "--support", 0...1)
+        try OptionCheck.real(splitGap, "--split-gap", 0...1e9, openBelow: true)
+        do { try settings.validate() } catch { throw ValidationErrorLine("\(error)") }
     }
 }

@@ -21,17 +21,25 @@ struct PartitionCommand: ParsableCommand {
     )
 
     @Argument(help: "Scene folder (COLMAP sparse/0, images/, sam_masks/ or object_mask/).") var scene: String
-    @Option(help: "Grid of blocks, rows x columns, e.g. 2x2.") var blocks: String
-    @Option(help: "Fraction of a block's size its bounds grow by on each inner side (0-1).") var overlap = 0.2
-    @Option(help: "Share of a view's visible points that must lie in a block for the view to join it (0-1).")
+    @Option(parsing: .unconditional, help: "Grid of blocks, rows x columns, e.g. 2x2.") var blocks: String
+    @Option(parsing: .unconditional, help: "Fraction of a block's size its bounds grow by on each inner side (0-1).") var overlap = 0.2
+    @Option(parsing: .unconditional, help: "Share of a view's visible points that must lie in a block for the view to join it (0-1).")
     var visibility = CameraAssignment.Settings().visibility
-    @Option(name: .customLong("min-cameras"), help: "Training views every block gets at least.")
+    @Option(name: .customLong("min-cameras"), parsing: .unconditional, help: "Training views every block gets at least.")
     var minCameras = CameraAssignment.Settings().minimum
-    @Option(help: "Training iterations of every block (default: train's).") var iterations: Int?
-    @Option(name: [.customShort("r"), .long], help: "Image downscale factor of every block's training.") var resolution = 1
+    @Option(parsing: .unconditional, help: "Training iterations of every block (default: train's).") var iterations: Int?
+    @Option(name: [.customShort("r"), .long], parsing: .unconditional, help: "Image downscale factor of every block's training.") var resolution = 1
     @Option(name: .customLong("train-args"), help: "Further `splatlift train` options for every block, as one string: --train-args=\"--checkpoint-every 500\".")
     var trainArgs = ""
     @Option(help: "Plan folder to write (new or empty).") var out: String
+
+    func validate() throws {
+        try OptionCheck.real(overlap, "--overlap", 0...1, openAbove: true)
+        try OptionCheck.real(visibility, "--visibility", 0...1)
+        try OptionCheck.int(minCameras, "--min-cameras", 1...100_000)
+        try OptionCheck.int(iterations, "--iterations", 1...100_000_000)
+        try OptionCheck.int(resolution, "--resolution", OptionCheck.downscale)
+    }
 
     func run() throws {
         try oneLineErrors {

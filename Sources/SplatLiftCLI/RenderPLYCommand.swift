@@ -21,23 +21,28 @@ struct RenderPLYCommand: ParsableCommand {
 
     @Argument(help: "The PLY file (standard 3DGS layout).") var ply: String
     @Option(help: "Output folder (created if missing).") var out: String
-    @Option(help: "Number of views around the orbit.") var views = 8
-    @Option(help: "Image width in pixels.") var width = 640
-    @Option(help: "Image height in pixels.") var height = 480
-    @Option(help: "Vertical field of view in degrees.") var fov = 45.0
-    @Option(help: "Elevation of the orbit above its plane, in degrees.") var elevation = 25.0
+    @Option(parsing: .unconditional, help: "Number of views around the orbit.") var views = 8
+    @Option(parsing: .unconditional, help: "Image width in pixels.") var width = 640
+    @Option(parsing: .unconditional, help: "Image height in pixels.") var height = 480
+    @Option(parsing: .unconditional, help: "Vertical field of view in degrees.") var fov = 45.0
+    @Option(parsing: .unconditional, help: "Elevation of the orbit above its plane, in degrees.") var elevation = 25.0
     @Option(help: "Orbit axis as x,y,z (default: the Gaussians' axis of least spread).") var up: String?
     @Option(help: "Background colour as r,g,b in [0, 1].") var background = "0,0,0"
-    @Option(help: "SH degree to evaluate (default: all the file has).") var shDegree: Int?
-    @Option(help: "Worker threads (0 = all cores).") var threads = 0
+    @Option(parsing: .unconditional, help: "SH degree to evaluate (default: all the file has).") var shDegree: Int?
+    @Option(parsing: .unconditional, help: "Worker threads (0 = all cores).") var threads = 0
     @Option(help: "Render the cameras of this COLMAP sparse model folder (e.g. sparse/0).") var colmap: String?
     @Option(help: "Render the cameras of this transforms.json.") var transforms: String?
-    @Option(help: "Divide the size of given cameras by this integer factor.") var downscale = 1
+    @Option(parsing: .unconditional, help: "Divide the size of given cameras by this integer factor.") var downscale = 1
 
     func validate() throws {
-        guard views >= 1, width >= 1, height >= 1 else { throw ValidationError("--views, --width and --height must be ≥ 1") }
-        guard fov > 0 && fov < 180 else { throw ValidationError("--fov must be in (0, 180) degrees") }
-        guard downscale >= 1 else { throw ValidationError("--downscale must be ≥ 1") }
+        try OptionCheck.int(views, "--views", 1...100_000)
+        try OptionCheck.int(width, "--width", 1...OptionCheck.maxSide)
+        try OptionCheck.int(height, "--height", 1...OptionCheck.maxSide)
+        try OptionCheck.real(fov, "--fov", 0...180, openBelow: true, openAbove: true)
+        try OptionCheck.real(elevation, "--elevation", -90...90)
+        try OptionCheck.int(shDegree, "--sh-degree", 0...3)
+        try OptionCheck.int(threads, "--threads", OptionCheck.threads)
+        try OptionCheck.int(downscale, "--downscale", OptionCheck.downscale)
         guard colmap == nil || transforms == nil else { throw ValidationError("give --colmap or --transforms, not both") }
         _ = try vector(background, "--background")
         if let up { _ = try vector(up, "--up") }
@@ -48,6 +53,9 @@ struct RenderPLYCommand: ParsableCommand {
         let model = try PLYFile.readGaussians(url).gaussians
         guard model.count > 0 else { throw SplatError("the file has no Gaussians", path: url.path) }
         let views = try cameras(model)
+        if let (name, camera) = views.first(where: { $0.1.width < 1 || $0.1.height < 1 }) {
+            throw ValidationErrorLine("--downscale \(downscale) leaves camera \(name) without a pixel (\(camera.width)x\(camera.height))")
+        }
         let outDir = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: outDir, withIntermediateDirectories: true)
         var options = RenderOptions()

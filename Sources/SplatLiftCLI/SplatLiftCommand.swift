@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct SplatLiftCommand: AsyncParsableCommand {
@@ -32,4 +33,25 @@ struct SplatLiftCommand: AsyncParsableCommand {
             ViewCommand.self,
         ]
     )
+
+    /// ArgumentParser's `main`, but a usage error (a missing argument, an unknown option, a value
+    /// that is not a number) is one line on stderr, `Error: <what> (see --help)`, exit 64, instead
+    /// of the message followed by the usage text (#18: every refusal is one line). Help requests
+    /// and every other error are handled as ArgumentParser does.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            guard code == .validationFailure else { exit(withError: error) }
+            let message = Self.message(for: error).split(whereSeparator: \.isNewline).joined(separator: " ")
+            FileHandle.standardError.write(Data("Error: \(message) (see --help)\n".utf8))
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

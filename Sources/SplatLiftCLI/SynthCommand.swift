@@ -19,29 +19,35 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Size preset: \(SynthConfig.presetNames.joined(separator: ", ")).")
     var preset: String = "demo"
 
-    @Option(help: "Random seed.")
+    @Option(parsing: .unconditional, help: "Random seed.")
     var seed: UInt64 = 0
 
-    @Option(help: "Image width in pixels (overrides the preset).")
+    @Option(parsing: .unconditional, help: "Image width in pixels (overrides the preset).")
     var width: Int?
 
-    @Option(help: "Image height in pixels (overrides the preset).")
+    @Option(parsing: .unconditional, help: "Image height in pixels (overrides the preset).")
     var height: Int?
 
-    @Option(help: "Number of views (overrides the preset).")
+    @Option(parsing: .unconditional, help: "Number of views (overrides the preset).")
     var views: Int?
 
-    @Option(help: "Number of objects (overrides the preset).")
+    @Option(parsing: .unconditional, help: "Number of objects (overrides the preset).")
     var objects: Int?
 
-    @Option(help: "Target number of points3D (overrides the preset).")
+    @Option(parsing: .unconditional, help: "Target number of points3D (overrides the preset).")
     var points: Int?
 
-    @Option(help: "RGB supersampling grid size (overrides the preset).")
+    @Option(parsing: .unconditional, help: "RGB supersampling grid size (overrides the preset).")
     var ss: Int?
 
-    @Option(help: "Multiply every SAM corruption rate (0 = clean masks, still relabelled per view).")
+    @Option(parsing: .unconditional, help: "Multiply every SAM corruption rate (0 = clean masks, still relabelled per view).")
     var corruptionScale: Double = 1
+
+    func validate() throws {
+        // Sizes are checked by SynthConfig.validate, but for the point count (allocated up front).
+        try OptionCheck.int(points, "--points", 0...(1 << 24))
+        try OptionCheck.real(corruptionScale, "--corruption-scale", 0...1e6)
+    }
 
     func run() throws {
         var cfg = try SynthConfig.preset(preset, seed: seed)

@@ -41,7 +41,7 @@ struct TrainCommand: ParsableCommand {
     @Option(name: [.customShort("r"), .long], parsing: .unconditional, help: ArgumentHelp(TrainConfig.Help.resolution))
     var resolution: Int?
 
-    @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.seed))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(TrainConfig.Help.seed))
     var seed: UInt64?
 
     @Option(name: .long, help: ArgumentHelp(TrainConfig.Help.background))

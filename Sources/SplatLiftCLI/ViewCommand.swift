@@ -12,14 +12,14 @@ struct ViewCommand: AsyncParsableCommand {
     @Argument(help: "A model folder written by `splatlift train`, or any 3DGS PLY.")
     var model: String
 
-    @Option(help: "Port to listen on (0: any free port).")
+    @Option(parsing: .unconditional, help: "Port to listen on (0: any free port).")
     var port = 8080
 
     @Option(help: "Address to listen on; the default serves this machine only.")
     var host = "127.0.0.1"
 
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535") }
+        try OptionCheck.int(port, "--port", 0...65535)
     }
 
     func run() async throws {

@@ -119,6 +119,13 @@ public struct TrainingRun {
         options.requireMasks = masks != nil || segmentation == .required
         let loaded = try SceneLoader.load(scene, options: options)
         guard !loaded.trainIndices.isEmpty else { throw SplatError("the scene has no training views", path: scene.path) }
+        for index in loaded.trainIndices {
+            let full = loaded.views[index].camera, camera = loaded.camera(index, downscale: config.resolution)
+            guard camera.width >= 1 && camera.height >= 1 else {
+                throw SplatError("resolution (-r) \(config.resolution) leaves \(loaded.views[index].name) (\(full.width)x\(full.height)) "
+                                 + "without a pixel", path: scene.path)
+            }
+        }
         let loadStart = Date()
         let views = try TrainingView.load(from: loaded, indices: loaded.trainIndices, downscale: config.resolution,
                                           threads: config.threads)

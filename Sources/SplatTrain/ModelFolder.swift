@@ -60,7 +60,28 @@ public struct ModelFolder: Sendable {
         }
         let defaults = try JSONSerialization.jsonObject(with: JSONEncoder().encode(TrainConfig())) as! [String: Any]
         fields.merge(defaults) { saved, _ in saved }
+        try checkWholeNumbers(fields)
         return try JSONDecoder().decode(TrainConfig.self, from: JSONSerialization.data(withJSONObject: fields))
+    }
+
+    /// JSONDecoder reports a number that does not fit its field (`"seed": -1`, `"iterations": 1e300`,
+    /// `"threads": 0.5`) as "not valid JSON" without naming the field, so the integer fields are
+    /// checked here first, naming the field.
+    private static func checkWholeNumbers(_ fields: [String: Any]) throws {
+        func fits(_ value: Any, unsigned: Bool) -> Bool {
+            guard let number = value as? NSNumber, !(value is Bool) else { return true }   // other types: JSONDecoder names them
+            let text = number.stringValue, x = number.doubleValue   // the digits, exact for 64-bit integers
+            return unsigned ? UInt64(text) != nil || UInt64(exactly: x) != nil : Int(text) != nil || Int(exactly: x) != nil
+        }
+        for child in Mirror(reflecting: TrainConfig()).children {
+            guard let name = child.label, let value = fields[name] else { continue }
+            let unsigned = child.value is UInt64 || child.value is UInt64?
+            guard unsigned || child.value is Int || child.value is Int? || child.value is [Int] else { continue }
+            let values = (value as? [Any]) ?? [value]
+            if let bad = values.first(where: { !fits($0, unsigned: unsigned) }) {
+                throw SplatError("\(name) = \(bad) is not a whole number" + (unsigned ? " in 0…\(UInt64.max)" : " in \(Int.min)…\(Int.max)"))
+            }
+        }
     }
 
     /// Writes `cfg.json` atomically, pretty-printed with sorted keys.

@@ -116,16 +116,43 @@ public struct TrainConfig: Codable, Sendable, Equatable {
     public func validate() throws {
         func check(_ ok: Bool, _ message: String) throws { if !ok { throw SplatError("invalid setting: \(message)") } }
         try check(iterations >= 1, "iterations must be ≥ 1")
-        try check(resolution >= 1, "resolution (-r) must be ≥ 1")
+        try check(resolution >= 1 && resolution <= 1024, "resolution (-r) must be 1…1024")
         try check((0...3).contains(maxSHDegree), "maxSHDegree must be 0…3")
         try check(shDegreeInterval >= 1, "shDegreeInterval must be ≥ 1")
         try check(densificationInterval >= 1 && opacityResetInterval >= 1, "densify/opacity-reset intervals must be ≥ 1")
         try check(splitCount >= 1, "splitCount must be ≥ 1")
         try check(initNeighbours >= 1, "initNeighbours must be ≥ 1")
-        try check(threads >= 0, "threads must be ≥ 0")
+        try check(threads >= 0 && threads <= 1024, "threads must be 0…1024")
         try check(distantPoints >= 0, "distantPoints must be ≥ 0")
         try check(distantRadii.count == 2 && distantRadii[0] > 0 && distantRadii[0] <= distantRadii[1],
                   "distantRadii must be [inner, outer] with 0 < inner ≤ outer")
         try check(positionLRInit > 0 && positionLRFinal > 0, "position learning rates must be > 0")
+        // The rest of the fields, so a hand-edited cfg.json fails here, naming the field, rather
+        // than as NaN losses or a crash hours into a resumed run.
+        for (name, rate) in [("featureDCLR", featureDCLR), ("featureRestLR", featureRestLR), ("opacityLR", opacityLR),
+                             ("scalingLR", scalingLR), ("rotationLR", rotationLR), ("identityFeatureLR", identityFeatureLR),
+                             ("identityFeatureLRFinal", identityFeatureLRFinal ?? 1)] {
+            try check(rate >= 0 && rate.isFinite, "\(name) must be ≥ 0")
+        }
+        try check(positionLRDelayMult > 0 && positionLRDelayMult <= 1, "positionLRDelayMult must be in (0, 1]")
+        try check(positionLRDelaySteps >= 0, "positionLRDelaySteps must be ≥ 0")
+        try check((positionLRMaxSteps ?? 1) >= 1, "positionLRMaxSteps must be ≥ 1")
+        try check(adamBeta1 >= 0 && adamBeta1 < 1 && adamBeta2 >= 0 && adamBeta2 < 1, "adamBeta1 and adamBeta2 must be in [0, 1)")
+        try check(adamEpsilon > 0 && adamEpsilon.isFinite, "adamEpsilon must be > 0")
+        try check((0...1).contains(lambdaDSSIM), "lambdaDSSIM must be in [0, 1]")
+        try check(densifyFromIteration >= 0 && densifyUntilIteration >= 0, "densifyFromIteration and densifyUntilIteration must be ≥ 0")
+        try check(densifyGradThreshold >= 0, "densifyGradThreshold must be ≥ 0")
+        try check(percentDense >= 0 && percentDense.isFinite, "percentDense must be ≥ 0")
+        try check(minOpacity >= 0 && minOpacity < 1, "minOpacity must be in [0, 1)")
+        try check(maxScreenSize.map { $0 > 0 } ?? true, "maxScreenSize must be > 0")
+        try check(maxWorldScaleFraction > 0, "maxWorldScaleFraction must be > 0")
+        try check(opacityResetValue > 0 && opacityResetValue < 1, "opacityResetValue must be in (0, 1)")
+        try check(initOpacity > 0 && initOpacity < 1, "initOpacity must be in (0, 1)")
+        try check(initMinSquaredDistance > 0 && initMinSquaredDistance.isFinite, "initMinSquaredDistance must be > 0")
+        try check(randomInitPoints >= 1 && randomInitPoints <= 1 << 27, "randomInitPoints must be 1…134217728")
+        try check(distantPoints <= 1 << 27, "distantPoints must be ≤ 134217728")
+        try check(checkpointInterval >= 0, "checkpointInterval must be ≥ 0")
+        try check(logInterval >= 0, "logInterval must be ≥ 0")
+        try check(saveIterations.allSatisfy { $0 >= 1 }, "saveIterations must all be ≥ 1")
     }
 }

@@ -37,6 +37,21 @@ import Testing
                            naming: checkpoint.path)
     }
 
+    /// Found by reading the COCO reader for its corpus: width·height of a COCO image overflowed Int.
+    @Test func masksImportRefusesAHugeCOCOImageInOneLine() throws {
+        let out = try TestData.temporaryDirectory("corpus-masks").appendingPathComponent("masks")
+        let file = Self.corpus("masks-coco/image-size-huge.json")
+        let run = try CLIRun(["masks", "import", file, "--images", TestData.fixture("masks/images").path, "--out", out.path])
+        Self.expectOneLine(run, naming: file)
+        #expect(!FileManager.default.fileExists(atPath: out.path))
+    }
+
+    /// Found by reading plan.json's reader for its corpus: rows × columns overflowed Int.
+    @Test(arguments: ["plan/grid-overflow.json", "plan/axis-two-numbers.json", "plan/not-json.json"])
+    func mergeRefusesABrokenPlanInOneLine(_ file: String) throws {
+        Self.expectOneLine(try CLIRun(["merge", Self.corpus(file), "--out", "/nonexistent/merged"]), naming: Self.corpus(file))
+    }
+
     static func expectOneLine(_ run: CLIRun, naming path: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let lines = run.stderr.split(separator: "\n")
         #expect(run.status == 1 && !run.crashed, "status \(run.status): \(run.stderr)", sourceLocation: sourceLocation)

@@ -32,7 +32,8 @@ import Testing
 
     @Test func gridTextIsParsedOrRefusedInOneLine() throws {
         #expect(try ScenePartition.grid("2x3") == (rows: 2, columns: 3))
-        for bad in ["3", "0x2", "1x1", "axb", "2x2x2"] {
+        // 9999999999x9999999999 trapped on Int overflow before rows and columns were capped (#18).
+        for bad in ["3", "0x2", "1x1", "axb", "2x2x2", "9999999999x9999999999", "1x1025", "-1x2"] {
             let error = #expect(throws: SplatError.self) { try ScenePartition.grid(bad) }
             #expect(error?.message.contains("--blocks must be NxM") == true)
         }

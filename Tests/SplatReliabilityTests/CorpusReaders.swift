@@ -2,6 +2,7 @@ import Foundation
 import SplatIO
 import SplatLift
 import SplatMath
+import SplatPipeline
 import SplatTestSupport
 import SplatTrain
 
@@ -10,6 +11,7 @@ import SplatTrain
 enum CorpusReader: String, CaseIterable {
     case ply, colmapBinary = "colmap-bin", colmapText = "colmap-txt", transforms, labelPNG = "label-png", image
     case cfg, lift, codebook, objects, checkpoint
+    case masksAMG = "masks-amg", masksRLE = "masks-rle", masksCOCO = "masks-coco", split, gt, plan
 
     static let root = TestData.projectRoot.appendingPathComponent("Tests/corpus")
 
@@ -21,14 +23,72 @@ enum CorpusReader: String, CaseIterable {
         return names.sorted().map { folder.appendingPathComponent($0) }
     }
 
-    /// The file the reader reads: `file` itself, or for `cfg.json` and `lift.json` a copy under
-    /// that name in a scratch model folder.
+    /// The file the reader reads: `file` itself, or a copy where its reader looks: `cfg.json` and
+    /// `lift.json` in a scratch model folder; a mask source's file beside the photos of
+    /// Tests/fixtures/masks (metadata.csv in amg/view_a/ with the fixture's mask PNGs, view_a.json
+    /// in rle/, or the COCO file); `split.json` in a scene of three 8x6 views; a ground-truth map
+    /// as gt/frame_00000.png for that scene's first view.
     func prepare(_ file: URL) throws -> URL {
-        guard self == .cfg || self == .lift else { return file }
-        let folder = ModelFolder(try TestData.temporaryDirectory("corpus-model"))
-        let copy = self == .cfg ? folder.configURL : folder.liftInfoURL
-        try FileManager.default.copyItem(at: file, to: copy)
-        return copy
+        let manager = FileManager.default
+        func copy(to target: URL) throws -> URL {
+            try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try manager.copyItem(at: file, to: target)
+            return target
+        }
+        switch self {
+        case .cfg, .lift:
+            let folder = ModelFolder(try TestData.temporaryDirectory("corpus-model"))
+            return try copy(to: self == .cfg ? folder.configURL : folder.liftInfoURL)
+        case .masksAMG, .masksRLE, .masksCOCO:
+            let root = try TestData.temporaryDirectory("corpus-masks"), fixtures = TestData.fixture("masks")
+            try manager.copyItem(at: fixtures.appendingPathComponent("images"), to: root.appendingPathComponent("images"))
+            if self == .masksCOCO { return try copy(to: root.appendingPathComponent("coco.json")) }
+            guard self == .masksAMG else {
+                try manager.removeItem(at: root.appendingPathComponent("images/view_b.png"))
+                return try copy(to: root.appendingPathComponent("rle/view_a.json"))
+            }
+            try manager.removeItem(at: root.appendingPathComponent("images/view_b.png"))
+            let masks = root.appendingPathComponent("amg/view_a")
+            try manager.createDirectory(at: masks.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try manager.copyItem(at: fixtures.appendingPathComponent("amg/view_a"), to: masks)
+            try manager.removeItem(at: masks.appendingPathComponent("metadata.csv"))
+            return try copy(to: masks.appendingPathComponent("metadata.csv"))
+        case .split, .gt:
+            let root = try Self.scene()
+            return try copy(to: root.appendingPathComponent(self == .split ? "split.json" : "gt/frame_00000.png"))
+        default:
+            return file
+        }
+    }
+
+    /// A scene of three 8x6 views frame_00000.png … frame_00002.png (transforms.json).
+    static func scene() throws -> URL {
+        let root = try TestData.temporaryDirectory("corpus-scene")
+        let images = root.appendingPathComponent("images")
+        try FileManager.default.createDirectory(at: images, withIntermediateDirectories: true)
+        var frames: [String] = []
+        for k in 0..<3 {
+            let name = String(format: "frame_%05d.png", k)
+            try ImageIO.writePNG(RGBImage(width: 8, height: 6, pixels: [Float](repeating: 0.5, count: 144)),
+                                 to: images.appendingPathComponent(name))
+            frames.append("{\"file_path\": \"images/\(name)\", \"transform_matrix\": [[1, 0, 0, \(k)], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]}")
+        }
+        try Data("{\"w\": 8, \"h\": 6, \"fl_x\": 8, \"frames\": [\(frames.joined(separator: ", "))]}".utf8)
+            .write(to: root.appendingPathComponent("transforms.json"))
+        return root
+    }
+
+    /// What the error line must start with: the file's path and ": ", or for a split file the
+    /// scene folder (the loader lists split.json among the scene's problems), for metadata.csv a
+    /// file of its folder (a mask PNG it lists), for a COCO file a file of the folder it was put in
+    /// (a problem may name a photo it has no masks for).
+    func errorPrefix(_ read: URL) -> String {
+        switch self {
+        case .split: read.deletingLastPathComponent().path + ": "
+        case .masksAMG: read.deletingLastPathComponent().path + "/"
+        case .masksCOCO: read.deletingLastPathComponent().path + "/"
+        default: read.path + ": "
+        }
     }
 
     /// Reads a file `prepare` returned.
@@ -52,6 +112,20 @@ enum CorpusReader: String, CaseIterable {
         case .checkpoint: _ = try TrainCheckpoint.read(from: file)
         case .cfg: _ = try ModelFolder(file.deletingLastPathComponent()).readConfig()
         case .lift: _ = try ModelFolder(file.deletingLastPathComponent()).readLiftInfo()
+        case .masksAMG, .masksRLE, .masksCOCO:
+            let source = switch self {
+            case .masksAMG: file.deletingLastPathComponent().deletingLastPathComponent()   // amg/ (of amg/view_a/metadata.csv)
+            case .masksRLE: file.deletingLastPathComponent()                               // rle/ (of rle/view_a.json)
+            default: file                                                                  // the COCO file
+            }
+            let root = source.deletingLastPathComponent()
+            _ = try MaskImport.run(source: source, images: root.appendingPathComponent("images"),
+                                   out: root.appendingPathComponent("out"), minArea: 0)
+        case .split: _ = try SceneLoader.load(file.deletingLastPathComponent())
+        case .gt:
+            let scene = try SceneLoader.load(file.deletingLastPathComponent().deletingLastPathComponent())
+            _ = try SegmentationEvaluation.groundTruth(scene, view: 0, folder: file.deletingLastPathComponent(), downscale: 1)
+        case .plan: _ = try PartitionPlan.load(file)
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 import SplatMath
 import SplatTestSupport
 import Testing
@@ -12,23 +13,30 @@ import Testing
         #expect(!files.isEmpty, "no corpus files in \(reader.folder.path)")
         for file in files {
             let read = try reader.prepare(file)
+            let prefix = reader.errorPrefix(read)
             do {
                 try reader.read(read)
                 Issue.record("\(reader.rawValue)/\(file.lastPathComponent) was accepted")
             } catch let error as SplatError {
                 let line = error.description
-                #expect(CorpusReplayTests.isOneReadableLine(line, naming: read.path),
+                #expect(CorpusReplayTests.isOneReadableLine(line, startingWith: prefix),
                         "\(reader.rawValue)/\(file.lastPathComponent): \(line)")
+            } catch let error as MaskImportProblems {
+                // `masks import` prints each problem on its own line.
+                for line in error.problems.map(\.description) {
+                    #expect(CorpusReplayTests.isOneReadableLine(line, startingWith: prefix),
+                            "\(reader.rawValue)/\(file.lastPathComponent): \(line)")
+                }
             } catch {
                 Issue.record("\(reader.rawValue)/\(file.lastPathComponent) threw a non-SplatError: \(error)")
             }
         }
     }
 
-    /// One line, starting with the file's path, short, without Swift's debug dumps of errors.
-    static func isOneReadableLine(_ line: String, naming path: String) -> Bool {
+    /// One line, starting with the file's path (`prefix`), short, without Swift's debug dumps of errors.
+    static func isOneReadableLine(_ line: String, startingWith prefix: String) -> Bool {
         let noise = ["DecodingError", "Swift.", "Optional(", "NSCocoaErrorDomain", "codingPath"]
-        return !line.contains("\n") && line.hasPrefix(path + ": ") && line.count < 400
+        return !line.contains("\n") && line.hasPrefix(prefix) && line.count < 400
             && !noise.contains(where: line.contains)
     }
 }

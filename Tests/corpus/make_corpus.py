@@ -217,6 +217,18 @@ put("cfg", "background-purple.json", '{"background": "purple"}')
 put("cfg", "threads-negative.json", '{"threads": -2}')
 put("cfg", "seed-negative.json", '{"seed": -1}')
 put("cfg", "nul-bytes.json", b"\x00\x01garbage")
+put("cfg", "seed-2e64.json", '{"seed": 18446744073709551616}')
+put("cfg", "seed-fraction.json", '{"seed": 0.5}')
+put("cfg", "iterations-1e300.json", '{"iterations": 1e300}')
+put("cfg", "init-opacity-one.json", '{"initOpacity": 1}')
+put("cfg", "random-init-points-negative.json", '{"randomInitPoints": -1}')
+put("cfg", "log-interval-negative.json", '{"logInterval": -5}')
+put("cfg", "adam-beta1-one.json", '{"adamBeta1": 1}')
+put("cfg", "lambda-dssim-two.json", '{"lambdaDSSIM": 2}')
+put("cfg", "scaling-lr-negative.json", '{"scalingLR": -0.005}')
+put("cfg", "save-iterations-negative.json", '{"saveIterations": [7000, -1]}')
+put("cfg", "threads-huge.json", '{"threads": 100000}')
+put("cfg", "resolution-huge.json", '{"resolution": 100000}')
 
 put("lift", "garbage.json", b"\x00\x01garbage")
 put("lift", "empty-object.json", "{}")
@@ -290,3 +302,168 @@ put("checkpoint", "view-negative.bin", checkpoint(stack=(-4,)))
 put("checkpoint", "nan-mean.bin", checkpoint(floats=[nan] + [0.0] * 58))
 put("checkpoint", "inf-opacity.bin", checkpoint(floats=[0.0] * 10 + [inf] + [0.0] * 48))
 put("checkpoint", "random.bin", bytes((k * 7919) % 251 for k in range(5000)))
+
+# ------------------------------------------------------------------ mask sources (`splatlift masks import`)
+# CorpusReplayTests puts each file where its reader looks, beside Tests/fixtures/masks' photos
+# (view_a 8x6, view_b 7x5) and, for amg, its mask PNGs 0…4: masks-amg files become
+# amg/view_a/metadata.csv, masks-rle files rle/view_a.json, masks-coco files the COCO file.
+
+AMG_HEADER = ("id,area,bbox_x0,bbox_y0,bbox_w,bbox_h,point_input_x,point_input_y,predicted_iou,"
+              "stability_score,crop_box_x0,crop_box_y0,crop_box_w,crop_box_h")
+
+
+def amg(name, *rows, header=AMG_HEADER):
+    put("masks-amg", name, "\n".join([header] + [f"{r},1,0,0,1,1,0.5,0.5,0.9,0.95,0,0,8,6" if "," not in r else r
+                                                  for r in rows]) + "\n")
+
+
+put("masks-amg", "empty.csv", "")
+amg("no-id-column.csv", "0", "1", header=AMG_HEADER.replace("id,", "number,", 1))
+amg("id-word.csv", "zero", "1", "2", "3", "4")
+amg("id-negative.csv", "-1", "0", "1", "2", "3", "4")
+amg("id-fraction.csv", "0.5", "0", "1", "2", "3", "4")
+amg("id-20-digits.csv", "99999999999999999999", "0", "1", "2", "3", "4")
+amg("id-repeated.csv", "0", "1", "1", "2", "3", "4")
+amg("short-row.csv", "0", "1,2,3", "2", "3", "4")
+amg("lists-missing-png.csv", "0", "1", "2", "3", "4", "7")
+amg("leaves-png-unlisted.csv", "0", "1", "2", "3")
+put("masks-amg", "not-utf8.csv", b"id,area\n\xff\xfe0,1\n")
+
+
+def rle_file(name, value):
+    put("masks-rle", name, value if isinstance(value, (str, bytes)) else json.dumps(value))
+
+
+def record(counts, size=(6, 8)):
+    return {"segmentation": {"size": list(size), "counts": counts}, "area": 1, "predicted_iou": 0.9}
+
+
+rle_file("not-json.json", "[{\"segmentation\": ")
+rle_file("empty.json", "")
+rle_file("object-not-list.json", {"masks": []})
+rle_file("coco-file-as-record-file.json", {"images": [], "annotations": []})
+rle_file("record-not-object.json", [7])
+rle_file("no-segmentation.json", [{"area": 3}])
+rle_file("polygon.json", [{"segmentation": [[0, 0, 4, 0, 4, 4]]}])
+rle_file("size-one-number.json", [record([48], size=(6,))])
+rle_file("size-mismatch.json", [record([54], size=(6, 9))])
+rle_file("size-huge.json", [record([1], size=(2**53, 2**53))])
+rle_file("counts-bad-character.json", [record("04~0")])
+rle_file("counts-ends-inside-number.json", [record("0`")])
+rle_file("counts-number-too-long.json", [record("0" + "`" * 14 + "0")])
+rle_file("counts-overrun.json", [record("0d1")])
+rle_file("counts-short.json", [record("03")])
+rle_file("counts-negative.json", [record([4, -2, 46])])
+rle_file("counts-fraction.json", [record([4.5, 43.5])])
+rle_file("counts-number.json", [record(48)])
+
+COCO_IMAGES = [{"id": 1, "file_name": "view_a.png", "width": 8, "height": 6},
+               {"id": 2, "file_name": "view_b.png", "width": 7, "height": 5}]
+
+
+def coco(name, images=None, annotations=None, raw=None):
+    if raw is not None:
+        put("masks-coco", name, raw)
+        return
+    table = {"images": COCO_IMAGES if images is None else images,
+             "annotations": annotations if annotations is not None else
+             [{"id": 1, "image_id": 1, "segmentation": {"size": [6, 8], "counts": [10, 5, 33]}},
+              {"id": 2, "image_id": 2, "segmentation": {"size": [5, 7], "counts": [0, 35]}}]}
+    put("masks-coco", name, json.dumps(table))
+
+
+def annotation(segmentation, image_id=1):
+    return [{"id": 1, "image_id": image_id, "segmentation": segmentation},
+            {"id": 2, "image_id": 2, "segmentation": {"size": [5, 7], "counts": [0, 35]}}]
+
+
+coco("not-json.json", raw="{\"images\": [")
+coco("list.json", raw="[]")
+coco("no-annotations.json", raw=json.dumps({"images": COCO_IMAGES}))
+coco("image-without-size.json", images=[{"id": 1, "file_name": "view_a.png"}, COCO_IMAGES[1]])
+coco("image-size-zero.json", images=[dict(COCO_IMAGES[0], width=0), COCO_IMAGES[1]])
+coco("image-size-huge.json", images=[dict(COCO_IMAGES[0], width=2**53, height=2**53), COCO_IMAGES[1]],
+     annotations=annotation({"size": [2**53, 2**53], "counts": "0"}))
+coco("image-size-disagrees.json", images=[dict(COCO_IMAGES[0], width=9), COCO_IMAGES[1]],
+     annotations=annotation({"size": [6, 9], "counts": [10, 44]}))
+coco("image-id-repeated.json", images=[COCO_IMAGES[0], dict(COCO_IMAGES[1], id=1)])
+coco("image-id-unknown.json", annotations=annotation({"size": [6, 8], "counts": [48]}, image_id=9))
+coco("polygon.json", annotations=annotation([[0, 0, 4, 0, 4, 4]]))
+coco("rle-size-mismatch.json", annotations=annotation({"size": [8, 6], "counts": [48]}))
+coco("counts-overrun.json", annotations=annotation({"size": [6, 8], "counts": [40, 40]}))
+coco("counts-garbage.json", annotations=annotation({"size": [6, 8], "counts": "\u00ff\u00fe"}))
+coco("photo-not-in-file.json", images=COCO_IMAGES[1:], annotations=annotation({"size": [6, 8], "counts": [48]})[1:])
+
+# ------------------------------------------------------------------ a scene's split.json
+# CorpusReplayTests loads a 3-view scene (images/frame_00000.png … frame_00002.png) with the file
+# as its split.json.
+
+V = [f"frame_{k:05d}.png" for k in range(3)]
+
+
+def split(name, value):
+    put("split", name, value if isinstance(value, (str, bytes)) else json.dumps(value))
+
+
+split("not-json.json", "{\"test\": [")
+split("empty.json", "")
+split("list.json", V)
+split("no-test.json", {"train": V})
+split("test-string.json", {"test": V[0]})
+split("test-numbers.json", {"test": [0, 8]})
+split("train-string.json", {"train": "all", "test": V[:1]})
+split("unknown-view.json", {"train": V[1:], "test": ["frame_99999.png"]})
+split("train-and-test.json", {"train": V, "test": V[:1]})
+split("neither.json", {"train": V[1:2], "test": V[:1]})
+split("no-training-views.json", {"test": V})
+split("binary.json", bytes(range(256)))
+
+# ------------------------------------------------------------------ ground truth (`eval --gt DIR`)
+# CorpusReplayTests reads each file as DIR/frame_00000.png for view 0 of a scene of 8x6 views.
+
+put("gt", "empty.png", b"")
+put("gt", "text.png", "ground truth, honest\n")
+put("gt", "truncated.png", png(8, 6, [b"\x01" * 8] * 6)[:45])
+put("gt", "wrong-size.png", png(4, 3, [b"\x01\x02\x03\x04"] * 3))
+put("gt", "huge-header.png", png(100000, 100000, [b"\x00"]))
+put("gt", "rgb-differing.png", png(8, 6, [b"\x01\x02\x03" * 8] * 6, color_type=2))
+put("gt", "corrupt-idat.png", png(8, 6, [], idat=b"\xde\xad\xbe\xef" * 4))
+put("gt", "jpeg.png", b"\xff\xd8\xff\xe0" + b"\x00" * 64)
+
+# ------------------------------------------------------------------ partition plan.json (`splatlift merge PLAN`)
+
+BLOCK = {"name": "block_0_0", "row": 0, "column": 0, "bounds": {}, "expandedBounds": {}, "points": 10,
+         "trainViews": ["a.png"], "testViews": [], "scene": "/plan/blocks/block_0_0",
+         "model": "/plan/models/block_0_0", "pointCloud": "/plan/models/block_0_0/point_cloud/iteration_1/point_cloud.ply",
+         "command": ["train"], "resumeCommand": ["train", "--resume"]}
+PLAN = {"format": "splatlift-plan-1", "scene": "/scene", "masks": "/scene/sam_masks", "rows": 1, "columns": 1,
+        "overlap": 0.2, "cameras": {"visibility": 0.25, "minimum": 8},
+        "ground": {"up": [0, 0, 1], "axisU": [1, 0, 0], "axisV": [0, 1, 0], "method": "mean camera up"},
+        "iterations": 100, "blocks": [BLOCK], "mergeCommand": ["merge", "/plan"]}
+
+
+def plan(name, raw=None, **change):
+    table = json.loads(json.dumps(PLAN))
+    table.update(change)
+    put("plan", name, raw if raw is not None else json.dumps(table))
+
+
+plan("not-json.json", raw="{\"format\": ")
+plan("empty.json", raw="")
+plan("list.json", raw="[]")
+plan("wrong-format.json", format="splatlift-plan-9")
+plan("no-blocks.json", blocks=[], rows=0, columns=0)
+plan("blocks-disagree-with-grid.json", rows=2)
+plan("grid-overflow.json", rows=2**62, columns=4)
+plan("rows-negative.json", rows=-1, columns=-1, blocks=[BLOCK])
+plan("block-outside-grid.json", blocks=[dict(BLOCK, row=3)])
+plan("blocks-repeat-a-cell.json", rows=1, columns=2, blocks=[BLOCK, BLOCK])
+plan("axis-two-numbers.json", ground={"up": [0, 0, 1], "axisU": [1, 0], "axisV": [0, 1, 0], "method": "mean camera up"})
+plan("axis-zero.json", ground={"up": [0, 0, 1], "axisU": [0, 0, 0], "axisV": [0, 1, 0], "method": "mean camera up"})
+plan("ground-method-unknown.json", ground={"up": [0, 0, 1], "axisU": [1, 0, 0], "axisV": [0, 1, 0], "method": "guess"})
+plan("overlap-negative.json", overlap=-0.5)
+plan("iterations-zero.json", iterations=0)
+plan("visibility-two.json", cameras={"visibility": 2, "minimum": 8})
+plan("bounds-reversed.json", blocks=[dict(BLOCK, bounds={"minU": 1, "maxU": -1})])
+plan("block-name-missing.json", blocks=[{k: v for k, v in BLOCK.items() if k != "name"}])
+plan("value-1e999.json", raw=json.dumps(PLAN).replace('"overlap": 0.2', '"overlap": 1e999'))

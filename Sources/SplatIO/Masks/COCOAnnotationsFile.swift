@@ -30,6 +30,12 @@ enum COCOAnnotationsFile {
                 throw SplatError("images[\(index)] needs an integer id, a file_name and a positive width and height",
                                  path: path)
             }
+            // The size bounds the RLE runs (width·height pixels) before the photo is compared.
+            let (pixels, overflow) = width.multipliedReportingOverflow(by: height)
+            guard !overflow, pixels <= ImageLimits.maxPixels else {
+                throw SplatError("images[\(index)] size \(width)x\(height) is larger than the limit of \(ImageLimits.maxPixels) pixels",
+                                 path: path)
+            }
             guard entryOfID[id] == nil else { throw SplatError("images[\(index)] repeats image id \(id)", path: path) }
             entryOfID[id] = entries.count
             entries.append(COCOImageMasks(dimensions: ImageDimensions(name: fileName, width: width, height: height),

@@ -69,9 +69,42 @@ public struct PartitionPlan: Codable, Sendable, Equatable {
             throw SplatError("not a partition plan (\(JSONErrorText.describe(error)))", path: file.path)
         }
         guard plan.format == formatName else { throw SplatError("unknown plan format \"\(plan.format)\"", path: file.path) }
-        guard plan.blocks.count == plan.rows * plan.columns, !plan.blocks.isEmpty else {
-            throw SplatError("the plan lists \(plan.blocks.count) blocks for a \(plan.rows)x\(plan.columns) grid", path: file.path)
-        }
+        if let problem = plan.problem { throw SplatError(problem, path: file.path) }
         return plan
+    }
+
+    /// What makes a decoded plan unusable by `merge`, or nil: the grid and its blocks (one per
+    /// cell, inside the grid), the ground plane's axes (three finite numbers, not zero), bounds
+    /// and settings in range. JSON numbers are finite, but a plan edited by hand may hold anything.
+    var problem: String? {
+        let maxBlocks = ScenePartition.maxBlocks
+        guard rows >= 1, columns >= 1, rows <= maxBlocks, columns <= maxBlocks, rows * columns <= maxBlocks else {
+            return "grid \(rows)x\(columns) must have 1 to \(maxBlocks) blocks"
+        }
+        guard blocks.count == rows * columns else { return "the plan lists \(blocks.count) blocks for a \(rows)x\(columns) grid" }
+        var cells = Set<Int>()
+        for (k, block) in blocks.enumerated() {
+            guard (0..<rows).contains(block.row), (0..<columns).contains(block.column) else {
+                return "blocks[\(k)] (\(block.name)) is at row \(block.row), column \(block.column), outside the \(rows)x\(columns) grid"
+            }
+            guard cells.insert(block.row * columns + block.column).inserted else {
+                return "blocks[\(k)] (\(block.name)) repeats the cell at row \(block.row), column \(block.column)"
+            }
+            for (what, bounds) in [("bounds", block.bounds), ("expandedBounds", block.expandedBounds)] {
+                if let lo = bounds.minU, let hi = bounds.maxU, lo > hi { return "blocks[\(k)].\(what): minU \(lo) is above maxU \(hi)" }
+                if let lo = bounds.minV, let hi = bounds.maxV, lo > hi { return "blocks[\(k)].\(what): minV \(lo) is above maxV \(hi)" }
+            }
+            guard block.points >= 0 else { return "blocks[\(k)].points is negative (\(block.points))" }
+        }
+        for (what, axis) in [("up", ground.up), ("axisU", ground.axisU), ("axisV", ground.axisV)] {
+            guard axis.count == 3, axis.allSatisfy(\.isFinite), axis.contains(where: { $0 != 0 }) else {
+                return "ground.\(what) must be three finite numbers, not all 0"
+            }
+        }
+        guard overlap.isFinite, overlap >= 0 else { return "overlap \(overlap) must be 0 or more" }
+        guard (0...1).contains(cameras.visibility) else { return "cameras.visibility \(cameras.visibility) must be in 0...1" }
+        guard cameras.minimum >= 0 else { return "cameras.minimum \(cameras.minimum) must be 0 or more" }
+        guard iterations >= 1 else { return "iterations \(iterations) must be 1 or more" }
+        return nil
     }
 }

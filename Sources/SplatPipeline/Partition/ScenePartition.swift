@@ -23,12 +23,16 @@ public struct ScenePartition {
         self.scene = scene; self.rows = rows; self.columns = columns
     }
 
+    /// The most blocks a grid may have.
+    public static let maxBlocks = 1024
+
     /// Parses "NxM" (rows along the scene's long axis × columns).
     public static func grid(_ text: String) throws -> (rows: Int, columns: Int) {
         let parts = text.lowercased().split(separator: "x")
-        guard parts.count == 2, let rows = Int(parts[0]), let columns = Int(parts[1]), rows >= 1, columns >= 1,
-              rows * columns >= 2, rows * columns <= 1024 else {
-            throw SplatError("--blocks must be NxM with 2 to 1024 blocks, e.g. 2x2; got '\(text)'")
+        // rows and columns are capped before they are multiplied: 9999999999x9999999999 overflowed Int.
+        guard parts.count == 2, let rows = Int(parts[0]), let columns = Int(parts[1]), (1...maxBlocks).contains(rows),
+              (1...maxBlocks).contains(columns), rows * columns >= 2, rows * columns <= maxBlocks else {
+            throw SplatError("--blocks must be NxM with 2 to \(maxBlocks) blocks, e.g. 2x2; got '\(text)'")
         }
         return (rows, columns)
     }
