@@ -35,7 +35,7 @@ struct LiftOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.normGradient))
     var normGradient: NormGradient?
 
-    @Option(name: .long, help: ArgumentHelp(LiftConfig.Help.wholeSmallMasks, valueName: "pixels"))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.wholeSmallMasks, valueName: "pixels"))
     var wholeSmallMasks: Int?
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.codebookSize))
@@ -51,9 +51,10 @@ struct LiftOptions: ParsableArguments {
     var featureLRFinal: Double?
 
     func validate() throws {
-        do { try liftConfig?.validate() } catch { throw ValidationErrorLine("\(error)") }
         try OptionCheck.real(featureLR, "--feature-lr", 0...1e6)
         try OptionCheck.real(featureLRFinal, "--feature-lr-final", 0...1e6)
+        try OptionCheck.int(wholeSmallMasks, "--whole-small-masks", 1...Int.max)
+        do { try liftConfig?.validate() } catch { throw ValidationErrorLine("\(error)") }
     }
 
     /// The objective's settings from the defaults and these options; nil when none was given.

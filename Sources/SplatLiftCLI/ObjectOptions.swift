@@ -21,7 +21,7 @@ struct ObjectOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(ObjectSettings.Help.support))
     var support: Double?
 
-    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.maskShare))
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(ObjectSettings.Help.maskShare))
     var maskShare: Double?
 
     @Flag(name: .long, help: ArgumentHelp(ObjectSettings.Help.noVoting))
@@ -56,6 +56,7 @@ struct ObjectOptions: ParsableArguments {
         try OptionCheck.real(associationAgreement, "--association-agreement", 0...1, openAbove: true)
         try OptionCheck.real(agreement, "--agreement", 0...1, openAbove: true)
         try OptionCheck.real(support, "--support", 0...1)
+        try OptionCheck.real(maskShare, "--mask-share", 0...1)
         try OptionCheck.real(splitGap, "--split-gap", 0...1e9, openBelow: true)
         do { try settings.validate() } catch { throw ValidationErrorLine("\(error)") }
     }
