@@ -13,6 +13,6 @@ import Testing
         let script = TestData.projectRoot.appendingPathComponent("scripts/tests/test_chair_superpixel_masks.py")
         let run = try CLIRun(executable: try #require(SamMasksScriptTests.python), [script.path, "-v"])
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stderr.contains("Ran 7 tests") && run.stderr.contains("\nOK"), "\(run.stderr)")
+        #expect(run.stderr.contains("Ran 8 tests") && run.stderr.contains("\nOK"), "\(run.stderr)")
     }
 }
