@@ -10,31 +10,28 @@ public enum Roofline {
     /// the best of `repeats` runs of about `seconds` each.
     public static func fmaPeak(threads: Int, seconds: Double = 0.15, repeats: Int = 3) -> Double {
         let iterations = 2_000_000
-        // Calibrate: one chunk per thread, timed.
+        // n kernel calls per thread. The seed differs from call to call: with one seed the call is
+        // loop-invariant, the compiler computes it once, and the "peak" grows with the round count.
+        func work(_ n: Int) {
+            parallelChunks(threads, threads: threads) { c in
+                var sink = SIMD8<Float>()
+                for r in 0..<n { sink += fmaKernel(iterations, seed: Float(c + 1) + Float(r)) }
+                fmaSink(sink)
+            }
+        }
         var best = 0.0
         for _ in 0..<repeats {
+            // Calibrate: double the calls until they take a quarter of `seconds`.
             let start = Stopwatch.now()
             var rounds = 1
-            var elapsed = 0.0
             while true {
-                let n = rounds
-                parallelChunks(threads, threads: threads) { c in
-                    var sink = SIMD8<Float>()
-                    for _ in 0..<n { sink += fmaKernel(iterations, seed: Float(c + 1)) }
-                    fmaSink(sink)
-                }
-                elapsed = Stopwatch.now() - start
-                if elapsed >= seconds / 4 { break }
+                work(rounds)
+                if Stopwatch.now() - start >= seconds / 4 { break }
                 rounds *= 2
             }
             // Time a fixed amount of work now that the clocks are up.
             let t0 = Stopwatch.now()
-            let n = rounds
-            parallelChunks(threads, threads: threads) { c in
-                var sink = SIMD8<Float>()
-                for _ in 0..<n { sink += fmaKernel(iterations, seed: Float(c + 1)) }
-                fmaSink(sink)
-            }
+            work(rounds)
             let t = Stopwatch.now() - t0
             let flops = Double(threads) * Double(rounds) * Double(iterations) * 12 * 8 * 2
             best = max(best, flops / t)
