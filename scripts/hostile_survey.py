@@ -178,6 +178,15 @@ def change_txt_line(text, index, fn):
     return "\n".join(lines)
 
 
+def set_fields(text, first, *values, append=()):
+    """`text` with fields first, first+1, ... of its first data line replaced by `values` and
+    `append` added at the line's end."""
+    def edit(line):
+        fields = line.split()
+        return " ".join(fields[:first] + list(values) + fields[first + len(values):] + list(append))
+    return change_txt_line(text, 0, edit)
+
+
 @case("colmap-bin", "cameras.bin truncated to 30 bytes")
 def _(d, s, m): return colmap_bin(s, "cameras.bin", lambda b: b[:30])
 @case("colmap-bin", "cameras.bin unknown camera model id 99")
@@ -199,27 +208,22 @@ def _(d, s, m): return colmap_bin(s, "cameras.bin", lambda b: b[:16] + struct.pa
 @case("colmap-txt", "cameras.txt unknown model name")
 def _(d, s, m): return colmap_txt(s, "cameras.txt", lambda t: change_txt_line(t, 0, lambda l: l.replace("PINHOLE", "FISHEYE9000")))
 @case("colmap-txt", "cameras.txt OPENCV_FISHEYE (distorted, unsupported)")
-def _(d, s, m): return colmap_txt(s, "cameras.txt", lambda t: change_txt_line(
-    t, 0, lambda l: " ".join(l.split()[:1] + ["OPENCV_FISHEYE"] + l.split()[2:] + ["0.1", "0", "0", "0"])))
+def _(d, s, m): return colmap_txt(s, "cameras.txt", lambda t: set_fields(
+    t, 1, "OPENCV_FISHEYE", append=("0.1", "0", "0", "0")))
 @case("colmap-txt", "images.txt names a camera id that does not exist")
-def _(d, s, m): return colmap_txt(s, "images.txt", lambda t: change_txt_line(
-    t, 0, lambda l: " ".join(l.split()[:8] + ["77"] + l.split()[9:])))
+def _(d, s, m): return colmap_txt(s, "images.txt", lambda t: set_fields(t, 8, "77"))
 @case("colmap-txt", "images.txt quaternion 'nan'")
-def _(d, s, m): return colmap_txt(s, "images.txt", lambda t: change_txt_line(
-    t, 0, lambda l: " ".join(l.split()[:1] + ["nan"] + l.split()[2:])))
+def _(d, s, m): return colmap_txt(s, "images.txt", lambda t: set_fields(t, 1, "nan"))
 @case("colmap-txt", "points3D.txt with an inf coordinate")
-def _(d, s, m): return colmap_txt(s, "points3D.txt", lambda t: change_txt_line(
-    t, 0, lambda l: " ".join(l.split()[:1] + ["inf"] + l.split()[2:])))
+def _(d, s, m): return colmap_txt(s, "points3D.txt", lambda t: set_fields(t, 1, "inf"))
 @case("colmap-txt", "points3D.txt colour 300")
-def _(d, s, m): return colmap_txt(s, "points3D.txt", lambda t: change_txt_line(
-    t, 0, lambda l: " ".join(l.split()[:4] + ["300"] + l.split()[5:])))
+def _(d, s, m): return colmap_txt(s, "points3D.txt", lambda t: set_fields(t, 4, "300"))
 @case("scene", "an image named in the model is missing")
 def _(d, s, m):
     os.remove(f"{s}/images/{first(s + '/images')}")
     return ["info", s]
 @case("scene", "camera size disagrees with the image file")
-def _(d, s, m): return colmap_txt(s, "cameras.txt", lambda t: change_txt_line(
-    t, 0, lambda l: " ".join(l.split()[:2] + ["640", "480"] + l.split()[4:])))
+def _(d, s, m): return colmap_txt(s, "cameras.txt", lambda t: set_fields(t, 2, "640", "480"))
 @case("scene", "empty folder")
 def _(d, s, m):
     os.makedirs(f"{d}/empty")

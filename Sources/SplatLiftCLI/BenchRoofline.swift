@@ -5,7 +5,8 @@ import SplatRaster
 /// and each stage's achieved FLOP/s and bytes/s (RasterWorkModel's estimates) as fractions of them.
 struct RasterRooflineReport {
     var fmaPeak: Double, readBandwidth: Double, triadBandwidth: Double
-    var rows: [(stage: String, milliseconds: Double, evaluationsPerSecond: Double?, flops: Double, bytes: Double)]
+    typealias Row = (stage: String, milliseconds: Double, evaluationsPerSecond: Double?, flops: Double, bytes: Double)
+    var rows: [Row]
     var forwardFlopsPerEvaluation: Int, backwardFlopsPerEvaluation: Int
 
     static func measure(threads: Int) -> (fma: Double, read: Double, triad: Double) {
@@ -33,13 +34,18 @@ struct RasterRooflineReport {
     /// The memory roof: the better of the read and triad bandwidths.
     var bandwidth: Double { max(readBandwidth, triadBandwidth) }
 
+    /// A stage's achieved FLOP/s and bytes/s (0 for a stage that took no measurable time).
+    func rates(_ r: Row) -> (flops: Double, bytes: Double) {
+        let seconds = r.milliseconds / 1000
+        return seconds > 0 ? (r.flops / seconds, r.bytes / seconds) : (0, 0)
+    }
+
     func printText() {
         print(String(format: "  roofline: FMA peak %.3g FLOP/s (SIMD8 FMA, all threads), memory %.3g B/s read, %.3g B/s triad",
                      fmaPeak, readBandwidth, triadBandwidth))
         print("  stage                 ms     eval/s     FLOP/s  %FMApeak       B/s  %bandwidth")
         for r in rows {
-            let seconds = r.milliseconds / 1000
-            let flops = seconds > 0 ? r.flops / seconds : 0, bytes = seconds > 0 ? r.bytes / seconds : 0
+            let (flops, bytes) = rates(r)
             let evals = r.evaluationsPerSecond.map { String(format: "%10.3g", $0) } ?? "         -"
             print("  " + r.stage.padding(toLength: 16, withPad: " ", startingAt: 0)
                   + String(format: "%8.1f ", r.milliseconds) + evals
@@ -53,8 +59,7 @@ struct RasterRooflineReport {
     var json: [String: Any] {
         var stages: [String: Any] = [:]
         for r in rows {
-            let seconds = r.milliseconds / 1000
-            let flops = seconds > 0 ? r.flops / seconds : 0, bytes = seconds > 0 ? r.bytes / seconds : 0
+            let (flops, bytes) = rates(r)
             stages[r.stage] = ["flopsPerSecond": flops, "fractionOfFMAPeak": flops / fmaPeak,
                                "bytesPerSecond": bytes, "fractionOfBandwidth": bytes / bandwidth]
         }

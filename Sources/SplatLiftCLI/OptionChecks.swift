@@ -1,4 +1,5 @@
 import ArgumentParser
+import SplatTrain
 
 /// The range checks of numeric command-line options, shared by every command (#18): a value out
 /// of range — negative, zero, NaN, infinite or too large for what the command allocates — is a
@@ -10,10 +11,10 @@ import ArgumentParser
 enum OptionCheck {
     /// The largest image side a command renders or generates (ImageIO's 16384×16384 limit).
     static let maxSide = 16384
-    /// Worker threads (0 = all cores).
-    static let threads = 0...1024
-    /// Image downscale factors (`-r`, `--downscale`).
-    static let downscale = 1...1024
+    /// Worker threads (0 = all cores), as a training run accepts them.
+    static let threads = TrainConfig.threadRange
+    /// Image downscale factors (`-r`, `--downscale`), as a training run accepts them.
+    static let downscale = TrainConfig.resolutionRange
 
     /// `value`, when given, must lie in `range`.
     static func int(_ value: Int?, _ option: String, _ range: ClosedRange<Int>) throws {

@@ -112,17 +112,22 @@ public struct TrainConfig: Codable, Sendable, Equatable {
                          sparse: sparsePath.map { URL(fileURLWithPath: $0) }, background: background)
     }
 
+    /// The downscale factors (`-r`) and worker-thread counts (0 = all cores) a run accepts; the
+    /// command line checks its options against the same ranges.
+    public static let resolutionRange = 1...1024
+    public static let threadRange = 0...1024
+
     /// Throws when a setting is out of range, naming it.
     public func validate() throws {
         func check(_ ok: Bool, _ message: String) throws { if !ok { throw SplatError("invalid setting: \(message)") } }
         try check(iterations >= 1, "iterations must be ≥ 1")
-        try check(resolution >= 1 && resolution <= 1024, "resolution (-r) must be 1…1024")
+        try check(Self.resolutionRange.contains(resolution), "resolution (-r) must be \(Self.resolutionRange.lowerBound)…\(Self.resolutionRange.upperBound)")
         try check((0...3).contains(maxSHDegree), "maxSHDegree must be 0…3")
         try check(shDegreeInterval >= 1, "shDegreeInterval must be ≥ 1")
         try check(densificationInterval >= 1 && opacityResetInterval >= 1, "densify/opacity-reset intervals must be ≥ 1")
         try check(splitCount >= 1, "splitCount must be ≥ 1")
         try check(initNeighbours >= 1, "initNeighbours must be ≥ 1")
-        try check(threads >= 0 && threads <= 1024, "threads must be 0…1024")
+        try check(Self.threadRange.contains(threads), "threads must be \(Self.threadRange.lowerBound)…\(Self.threadRange.upperBound)")
         try check(distantPoints >= 0, "distantPoints must be ≥ 0")
         try check(distantRadii.count == 2 && distantRadii[0] > 0 && distantRadii[0] <= distantRadii[1],
                   "distantRadii must be [inner, outer] with 0 < inner ≤ outer")

@@ -200,8 +200,8 @@ private struct GroupTable {
                     major = g
                 }
                 // ... and only when it holds at least `minimumShare` of each group's pixels in the view.
-                let majorShare = Double(groupCount[major]) >= minimumShare * Double(viewTotal[major])
-                for a in seen where a != major && majorShare && Double(groupCount[a]) >= minimumShare * Double(viewTotal[a]) {
+                let majorHoldsShare = Double(groupCount[major]) >= minimumShare * Double(viewTotal[major])
+                for a in seen where a != major && majorHoldsShare && Double(groupCount[a]) >= minimumShare * Double(viewTotal[a]) {
                     same[min(a, major) * n + max(a, major)] += min(groupCount[a], groupCount[major])
                 }
                 for g in seen { groupCount[g] = 0 }
