@@ -7,8 +7,16 @@ import SplatMath
 /// failed write (a full disk) removes the temporary file and leaves the old file as it was.
 public enum AtomicFile {
     /// Replaces the file at `url` (through a symbolic link: its target) with `data`. Anything
-    /// but a regular file there (a device, a folder) is refused, never replaced.
-    public static func write(_ data: Data, to url: URL) throws {
+    /// but a regular file there (a device, a folder) is refused, never replaced. `creatingFolder`
+    /// creates the folder `url` goes in when it is missing.
+    public static func write(_ data: Data, to url: URL, creatingFolder: Bool = false) throws {
+        if creatingFolder {
+            do {
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            } catch {
+                throw SplatError("cannot create its folder: \(error.localizedDescription)", path: url.path)
+            }
+        }
         let target = url.resolvingSymlinksInPath()
         var info = stat()
         if lstat(target.path, &info) == 0, info.st_mode & S_IFMT != S_IFREG {

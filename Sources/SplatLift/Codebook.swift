@@ -43,13 +43,7 @@ public struct Codebook: Sendable, Equatable {
     public func save(to url: URL, optimizer: CodebookAdam? = nil) throws {
         let file = CodebookFile(format: CodebookFile.formatName, entryCount: entryCount, featureCount: featureCount,
                                 values: values, adam: optimizer)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data: Data
-        do { data = try encoder.encode(file) } catch {
-            throw SplatError("cannot encode the codebook: \(error)", path: url.path)
-        }
-        try AtomicFile.write(data, to: url)
+        try JSONFiles.write(file, to: url, what: "the codebook", pretty: false)
     }
 
     /// Reads a codebook written by `save`.
@@ -59,7 +53,7 @@ public struct Codebook: Sendable, Equatable {
 
     /// Reads a codebook and the optimiser state stored beside it (nil when the file has none).
     public static func loadWithOptimizer(from url: URL) throws -> (codebook: Codebook, optimizer: CodebookAdam?) {
-        let file = try SegmentationJSON.read(CodebookFile.self, from: url)
+        let file = try JSONFiles.read(CodebookFile.self, from: url)
         let codebook: Codebook
         do {
             codebook = try Codebook(entryCount: file.entryCount, featureCount: file.featureCount, values: file.values)
@@ -80,8 +74,7 @@ public struct Codebook: Sendable, Equatable {
 }
 
 /// The on-disk layout of `codebook.json`.
-struct CodebookFile: SegmentationJSON.File {
-    static let fileName = Codebook.fileName
+struct CodebookFile: VersionedJSONFile {
     static let formatName = "splatlift-codebook-1"
     static let kind = "codebook"
     var format: String

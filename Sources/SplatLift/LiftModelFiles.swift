@@ -6,9 +6,10 @@ import SplatTrain
 /// `lift.json` in a model folder: present exactly when the model was trained with segmentation.
 /// It holds the objective's settings and the masks folder used, so `render` and `eval` know the
 /// model is segmented and find the same input masks.
-public struct LiftModelInfo: Codable, SegmentationJSON.File, Sendable, Equatable {
+public struct LiftModelInfo: VersionedJSONFile, Sendable, Equatable {
     public static let fileName = "lift.json"
-    static let formatName = "splatlift-lift-1"
+    public static let formatName = "splatlift-lift-1"
+    public static let kind = "segmentation settings (lift.json)"
 
     public var format: String = LiftModelInfo.formatName
     public var config: LiftConfig
@@ -19,48 +20,6 @@ public struct LiftModelInfo: Codable, SegmentationJSON.File, Sendable, Equatable
         self.config = config
         self.masksPath = masksPath
     }
-}
-
-/// The versioned JSON files of a segmented model (`lift.json`, `objects.json`, `codebook.json`):
-/// read back with one-line errors naming the file; `write` stores them atomically, pretty-printed
-/// with sorted keys (the codebook, thousands of floats, has its own compact writer).
-enum SegmentationJSON {
-    protocol File: Codable {
-        static var fileName: String { get }
-        static var formatName: String { get }
-        /// What errors call the file (default: its name).
-        static var kind: String { get }
-        var format: String { get }
-    }
-
-    static func write<T: File>(_ value: T, to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data: Data
-        do { data = try encoder.encode(value) } catch {
-            throw SplatError("cannot encode \(T.fileName): \(error)", path: url.path)
-        }
-        try ModelFolder.writeAtomically(data, to: url)
-    }
-
-    static func read<T: File>(_ type: T.Type, from url: URL) throws -> T {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw SplatError("cannot read \(T.kind): \(error.localizedDescription)", path: url.path)
-        }
-        let value: T
-        do { value = try JSONDecoder().decode(T.self, from: data) } catch {
-            throw SplatError("not a valid \(T.kind) file (\(JSONErrorText.describe(error)))", path: url.path)
-        }
-        guard value.format == T.formatName else {
-            throw SplatError("unknown \(T.kind) format \"\(value.format)\"", path: url.path)
-        }
-        return value
-    }
-}
-
-extension SegmentationJSON.File {
-    static var kind: String { fileName }
 }
 
 extension ModelFolder {
@@ -78,7 +37,7 @@ extension ModelFolder {
     /// The segmentation settings, or nil when the model was trained RGB-only (no `lift.json`).
     public func readLiftInfo() throws -> LiftModelInfo? {
         guard FileManager.default.fileExists(atPath: liftInfoURL.path) else { return nil }
-        let info = try SegmentationJSON.read(LiftModelInfo.self, from: liftInfoURL)
+        let info = try JSONFiles.read(LiftModelInfo.self, from: liftInfoURL)
         do { try info.config.validate() } catch let error as SplatError {
             throw SplatError(error.message, path: liftInfoURL.path)
         }
@@ -87,7 +46,7 @@ extension ModelFolder {
 
     /// Writes `lift.json` atomically, pretty-printed with sorted keys.
     public func writeLiftInfo(_ info: LiftModelInfo) throws {
-        try SegmentationJSON.write(info, to: liftInfoURL)
+        try JSONFiles.write(info, to: liftInfoURL, what: LiftModelInfo.fileName)
     }
 }
 

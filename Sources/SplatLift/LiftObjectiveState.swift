@@ -12,9 +12,8 @@ extension LiftObjective {
     public func checkpointState() throws -> [UInt8] {
         let file = CodebookFile(format: CodebookFile.formatName, entryCount: codebookModel.entryCount,
                                 featureCount: codebookModel.featureCount, values: codebookModel.values, adam: optimizer)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]      // the same state gives the same checkpoint bytes
-        do { return Array(try encoder.encode(file)) } catch {
+        // Sorted keys: the same state gives the same checkpoint bytes.
+        do { return Array(try JSONFiles.encoded(file, pretty: false)) } catch {
             throw SplatError("cannot encode the codebook state: \(error)")
         }
     }

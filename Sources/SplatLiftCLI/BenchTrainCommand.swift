@@ -84,9 +84,7 @@ struct BenchTrainCommand: ParsableCommand {
                        point.psnr, point.gaussians))
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(report), as: UTF8.self))
+            print(String(decoding: try JSONFiles.encoded(report, pretty: false), as: UTF8.self))
             return
         }
         if let seconds = report.secondsToTarget, let iteration = report.iterationsToTarget {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SplatIO
 import SplatLift
 import SplatMath
 import SplatRaster
@@ -68,10 +69,7 @@ struct EvalCommand: ParsableCommand {
             merged = old
         }
         for (key, value) in sections {
-            let encoder = JSONEncoder()
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            let data = try encoder.encode(value)
-            merged[key] = try JSONSerialization.jsonObject(with: data)
+            merged[key] = try JSONSerialization.jsonObject(with: JSONFiles.encoded(value, pretty: false, nonFinite: true))
         }
         let out = try JSONSerialization.data(withJSONObject: merged, options: [.prettyPrinted, .sortedKeys])
         try ModelFolder.writeAtomically(out, to: url)

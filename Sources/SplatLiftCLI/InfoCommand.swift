@@ -48,8 +48,6 @@ struct InfoCommand: ParsableCommand {
 
     private func emit<T: Encodable>(_ value: T, _ text: String) throws {
         guard json else { print(text); return }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        print(String(decoding: try JSONFiles.encoded(value), as: UTF8.self))
     }
 }

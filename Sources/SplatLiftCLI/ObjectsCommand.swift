@@ -45,9 +45,7 @@ struct ObjectsCommand: ParsableCommand {
                 print("wrote \(sheet)")
             }
             if json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(table.objects), as: UTF8.self))
+                print(String(decoding: try JSONFiles.encoded(table.objects), as: UTF8.self))
             } else {
                 print(table.text)
                 print("\(table.objects.count) objects (candidates: \(table.settings.candidates.rawValue)); "

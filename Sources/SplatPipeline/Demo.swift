@@ -166,10 +166,7 @@ public enum Demo {
                                 testPSNR: quality.psnr, testSSIM: quality.ssim, segmentation: segmentation,
                                 objectName: objectName, edit: edit, meshVoxelSize: mesh.voxelSize, seconds: seconds,
                                 files: ["scene/", "model/"] + files + ["report.md", "report.json"])
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        try ModelFolder.writeAtomically(try encoder.encode(report), to: out.appendingPathComponent("report.json"))
+        try JSONFiles.write(report, to: out.appendingPathComponent("report.json"), what: "the demo report", nonFinite: true)
         try ModelFolder.writeAtomically(Data(markdown(report).utf8), to: out.appendingPathComponent("report.md"))
         return report
     }

@@ -86,18 +86,11 @@ public struct ModelFolder: Sendable {
 
     /// Writes `cfg.json` atomically, pretty-printed with sorted keys.
     public func writeConfig(_ config: TrainConfig) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try Self.writeAtomically(try encoder.encode(config), to: configURL)
+        try JSONFiles.write(config, to: configURL, what: "the training configuration")
     }
 
     /// `AtomicFile.write` (temp file, flush, rename) into a folder created when missing.
     public static func writeAtomically(_ data: Data, to url: URL) throws {
-        do {
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        } catch {
-            throw SplatError("cannot create its folder: \(error.localizedDescription)", path: url.path)
-        }
-        try AtomicFile.write(data, to: url)
+        try AtomicFile.write(data, to: url, creatingFolder: true)
     }
 }

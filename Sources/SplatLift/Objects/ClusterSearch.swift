@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 import SplatEval
 import SplatMath
 import SplatRaster
@@ -61,9 +62,10 @@ public enum ClusterSearch {
     }
 
     /// What `cluster_search.json` holds: every size tried and the one chosen.
-    public struct Report: SegmentationJSON.File, Sendable {
+    public struct Report: VersionedJSONFile, Sendable {
         public static let fileName = "cluster_search.json"
-        static let formatName = "splatlift-cluster-search-1"
+        public static let formatName = "splatlift-cluster-search-1"
+        public static let kind = "cluster search report"
 
         public var format = Report.formatName
         /// HDBSCAN's `min_samples` (nil: each trial's minimum cluster size).
@@ -86,7 +88,7 @@ public enum ClusterSearch {
 
         /// Writes the report as JSON, atomically.
         public func save(to url: URL) throws {
-            try SegmentationJSON.write(self, to: url)
+            try JSONFiles.write(self, to: url, what: "the cluster search report")
         }
     }
 

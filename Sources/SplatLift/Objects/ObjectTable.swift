@@ -1,4 +1,5 @@
 import Foundation
+import SplatIO
 import SplatMath
 
 /// A segmented model's objects (`objects.json`): ids 1…K (0 = no object), given densely in the order
@@ -6,10 +7,10 @@ import SplatMath
 /// (if any), its Gaussian count, its pixel area, its colour and an optional name. Together with the
 /// point cloud's per-Gaussian `object_id` it is the whole result of `ObjectPipeline`; pixel ids are
 /// always rendered from the Gaussians' ids (`ObjectIDRendering`).
-public struct ObjectTable: Codable, SegmentationJSON.File, Sendable, Equatable {
+public struct ObjectTable: VersionedJSONFile, Sendable, Equatable {
     public static let fileName = "objects.json"
-    static let formatName = "splatlift-objects-2"
-    static let kind = "objects.json (object table)"
+    public static let formatName = "splatlift-objects-2"
+    public static let kind = "object table"
 
     public struct Object: Codable, Sendable, Equatable {
         /// 1…K.
@@ -123,7 +124,7 @@ public struct ObjectTable: Codable, SegmentationJSON.File, Sendable, Equatable {
 extension ObjectTable {
     /// Writes `objects.json` (pretty-printed, sorted keys), atomically.
     public func save(to url: URL) throws {
-        try SegmentationJSON.write(self, to: url)
+        try JSONFiles.write(self, to: url, what: "the object table")
     }
 
     /// Reads and checks a file written by `save`. A file from before dense object ids (format
@@ -135,7 +136,7 @@ extension ObjectTable {
             throw SplatError("written by an older SplatLift (codebook-entry ids); run `splatlift group MODEL` to upgrade the model",
                              path: url.path)
         }
-        let table = try SegmentationJSON.read(ObjectTable.self, from: url)
+        let table = try JSONFiles.read(ObjectTable.self, from: url)
         do { try table.validate() } catch let error as SplatError { throw SplatError(error.message, path: url.path) }
         return table
     }

@@ -79,9 +79,7 @@ public enum BlockMerge {
             try folder.writeSegmentedPointCloud(GaussianPLY(gaussians: gaussians, objectIDs: ids),
                                                 to: folder.pointCloudURL(iteration: first.iteration), table: table,
                                                 saveCodebook: { try codebook.save(to: $0) })
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            try ModelFolder.writeAtomically(try encoder.encode(report), to: dir.appendingPathComponent(Report.fileName))
+            try JSONFiles.write(report, to: dir.appendingPathComponent(Report.fileName), what: "the merge report")
         }
         return report
     }

@@ -27,9 +27,7 @@ enum BlockSceneWriter {
         let test = Set(scene.testIndices)
         let split = ["train": views.filter { !test.contains($0) }.map { scene.views[$0].name },
                      "test": views.filter(test.contains).map { scene.views[$0].name }]
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        try ModelFolder.writeAtomically(try encoder.encode(split), to: dir.appendingPathComponent("split.json"))
+        try JSONFiles.write(split, to: dir.appendingPathComponent("split.json"), what: "split.json")
     }
 
     /// The model with only the images named and the points kept (tracks and keypoints pointing

@@ -7,9 +7,10 @@ import SplatTrain
 /// (scripts/ray_train_blocks.py, scripts/slurm/): the grid, the ground plane, and per block its
 /// bounds, views, scene folder, model folder and the `splatlift` arguments that train it. Paths
 /// are absolute, so a runner may start anywhere that sees the same file system.
-public struct PartitionPlan: Codable, Sendable, Equatable {
+public struct PartitionPlan: VersionedJSONFile, Sendable, Equatable {
     public static let fileName = "plan.json"
-    static let formatName = "splatlift-plan-1"
+    public static let formatName = "splatlift-plan-1"
+    public static let kind = "partition plan"
 
     public struct Block: Codable, Sendable, Equatable {
         /// `block_<row>_<column>`.
@@ -50,25 +51,13 @@ public struct PartitionPlan: Codable, Sendable, Equatable {
     public var mergeCommand: [String]
 
     public func save(to url: URL) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data: Data
-        do { data = try encoder.encode(self) } catch { throw SplatError("cannot encode the plan: \(error)", path: url.path) }
-        try ModelFolder.writeAtomically(data, to: url)
+        try JSONFiles.write(self, to: url, what: "the plan")
     }
 
     /// Reads `plan.json` from a plan folder (or the file itself).
     public static func load(_ url: URL) throws -> PartitionPlan {
         let file = url.hasDirectoryPath || url.pathExtension != "json" ? url.appendingPathComponent(fileName) : url
-        let data: Data
-        do { data = try Data(contentsOf: file) } catch {
-            throw SplatError("cannot read the plan (\(error.localizedDescription)); write one with `splatlift partition`", path: file.path)
-        }
-        let plan: PartitionPlan
-        do { plan = try JSONDecoder().decode(PartitionPlan.self, from: data) } catch {
-            throw SplatError("not a partition plan (\(JSONErrorText.describe(error)))", path: file.path)
-        }
-        guard plan.format == formatName else { throw SplatError("unknown plan format \"\(plan.format)\"", path: file.path) }
+        let plan = try JSONFiles.read(PartitionPlan.self, from: file, hint: "write one with `splatlift partition`")
         if let problem = plan.problem { throw SplatError(problem, path: file.path) }
         return plan
     }
