@@ -17,7 +17,8 @@ struct BenchRasterCommand: ParsableCommand {
         of each stage (summed over threads), which other load affects much less. Then, unless \
         --no-roofline, it measures this machine's Float FMA peak (a register-resident SIMD8 FMA loop on \
         all threads) and memory bandwidth (streaming read and triad over 256 MB buffers) and prints each \
-        stage's estimated FLOP/s and bytes/s as fractions of them (docs/PERFORMANCE.md).
+        stage's estimated FLOP/s and bytes/s as fractions of them (docs/PERFORMANCE.md). --sweep \
+        measures how a training step's time and memory grow with the Gaussians and the image size.
         """
     )
 
@@ -32,6 +33,11 @@ struct BenchRasterCommand: ParsableCommand {
     @Flag(inversion: .prefixedNo,
           help: "Also measure this machine's FMA peak and memory bandwidth and print each stage's share of them.")
     var roofline = true
+    @Flag(help: """
+        Instead, time a whole training step (render, loss, backward, Adam; RGB only) and measure its \
+        memory for 10k to 1M Gaussians at 320×240, 640×480 and 1280×720 (--repeat steps each).
+        """)
+    var sweep = false
 
     func validate() throws {
         try OptionCheck.int(gaussians, "--gaussians", 1...(1 << 27))
@@ -43,6 +49,7 @@ struct BenchRasterCommand: ParsableCommand {
     }
 
     func run() throws {
+        if sweep { return try runSweep() }
         let camera = BenchmarkScene.camera(width: width, height: height)
         let scene = BenchmarkScene.gaussians(count: gaussians, camera: camera, featureCount: channels, seed: seed)
         var options = RenderOptions()

@@ -11,6 +11,15 @@ public enum ProcessMemory {
     /// Peak resident set size (VmHWM), bytes.
     public static func peakResidentBytes() -> Int { statusField("VmHWM:") }
 
+    /// Starts a new peak: VmHWM falls back to the current resident size (Linux `clear_refs` 5);
+    /// false where that is not possible.
+    @discardableResult
+    public static func resetPeak() -> Bool {
+        guard let file = FileHandle(forWritingAtPath: "/proc/self/clear_refs") else { return false }
+        defer { try? file.close() }
+        return (try? file.write(contentsOf: Data("5".utf8))) != nil
+    }
+
     /// Gives every allocation of `threshold` bytes or more its own mapping, returned to the system
     /// when freed (glibc `M_MMAP_THRESHOLD`, process-wide). By default glibc raises that threshold
     /// up to 32 MiB as large blocks are freed, and freed blocks below it stay resident in the heap:

@@ -256,3 +256,12 @@ private final class PullFeaturesObjective: FeatureObjective {
     #expect(throws: (any Error).self) { try ModelFolder.decodeConfig(Data("[1, 2]".utf8)) }
     #expect(throws: (any Error).self) { try ModelFolder.decodeConfig(Data(#"{"iterations": "many"}"#.utf8)) }
 }
+
+/// `bench raster --sweep`'s measurement: steps are timed and the run's memory is counted. (The
+/// bytes per Gaussian are not checked here: other tests allocate in the same process meanwhile.)
+@Test func scalingSweepMeasuresTimeAndMemory() throws {
+    let point = try ScalingSweep.measure(gaussians: 20_000, width: 64, height: 48, steps: 2, threads: 1, seed: 3)
+    #expect(point.parameterAndAdamBytesPerGaussian == 708)      // 59 floats at SH degree 3, times 3
+    #expect(point.secondsPerStep > 0 && point.minSecondsPerStep <= point.secondsPerStep)
+    #expect(point.peakBytes > 0 && point.bytesPerGaussian == Double(point.peakBytes) / 20_000)
+}
