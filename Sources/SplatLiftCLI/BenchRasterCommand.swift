@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import SplatIO
 import SplatMath
 import SplatRaster
 
@@ -38,6 +39,12 @@ struct BenchRasterCommand: ParsableCommand {
         memory for 10k to 1M Gaussians at 320×240, 640×480 and 1280×720 (--repeat steps each).
         """)
     var sweep = false
+    @Option(help: ArgumentHelp("""
+        Also write the random scene as a standard 3DGS PLY (the feature channels as obj_dc_*), so \
+        another renderer can draw the same Gaussians (scripts/bench_peers.py); the camera is a 60° \
+        pinhole at the origin looking down +z, focal length width / (2 tan 30°).
+        """, valueName: "ply"))
+    var writeScene: String?
 
     func validate() throws {
         try OptionCheck.int(gaussians, "--gaussians", 1...(1 << 27))
@@ -52,6 +59,9 @@ struct BenchRasterCommand: ParsableCommand {
         if sweep { return try runSweep() }
         let camera = BenchmarkScene.camera(width: width, height: height)
         let scene = BenchmarkScene.gaussians(count: gaussians, camera: camera, featureCount: channels, seed: seed)
+        if let writeScene {
+            try oneLineErrors { try PLYFile.writeGaussians(GaussianPLY(gaussians: scene), to: URL(fileURLWithPath: writeScene)) }
+        }
         var options = RenderOptions()
         options.renderFeatures = channels > 0
         options.threads = threads

@@ -1,17 +1,20 @@
 import ArgumentParser
 import Foundation
 import SplatIO
+import SplatLift
 import SplatMath
 import SplatRaster
 import SplatTrain
 
-/// `splatlift bench train SCENE`: wall time for RGB training to reach a test-view PSNR.
+/// `splatlift bench train SCENE`: wall time for RGB (or, with --segmentation, joint) training to
+/// reach a test-view PSNR.
 struct BenchTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Time RGB training with the default recipe until the mean test-view PSNR reaches a target.",
+        abstract: "Time training with the default recipe until the mean test-view PSNR reaches a target.",
         discussion: """
-        Trains the scene's training views (no segmentation, nothing written to disk), scores the test \
+        Trains the scene's training views (RGB only unless --segmentation; nothing written to disk), \
+        scores the test \
         views every --eval-every iterations, and stops at the first score ≥ --target-psnr, after \
         --max-seconds of training, or at --iterations. Evaluation time is not counted as training \
         time. Prints the time to the target, the PSNR curve, seconds per iteration by phase, and \
@@ -32,6 +35,12 @@ struct BenchTrainCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Worker threads (0 = all cores).") var threads = 0
     @Flag(help: "Keep training after the target is reached.") var continueAfterTarget = false
     @Flag(help: "Print one JSON object instead of text.") var json = false
+    @Flag(help: """
+        Train jointly with the Unified-Lift objective on the scene's masks (object_mask/ or sam_masks/), \
+        as `train` does on a scene with masks, to measure what segmentation adds per step (the objective \
+        phase, and the 16 feature channels in forward and backward).
+        """)
+    var segmentation = false
 
     func validate() throws {
         try OptionCheck.real(targetPSNR, "--target-psnr", 0...1000, openBelow: true)
@@ -57,7 +66,9 @@ struct BenchTrainCommand: ParsableCommand {
         try config.validate()
         let sceneURL = URL(fileURLWithPath: scene)
         config.scenePath = sceneURL.standardizedFileURL.path
-        let loaded = try SceneLoader.load(sceneURL, options: config.sceneLoadOptions(background: .zero))
+        var loadOptions = config.sceneLoadOptions(background: .zero)
+        loadOptions.requireMasks = segmentation
+        let loaded = try SceneLoader.load(sceneURL, options: loadOptions)
         guard !loaded.trainIndices.isEmpty, !loaded.testIndices.isEmpty else {
             throw SplatError("the benchmark needs training and test views (the scene has \(loaded.trainIndices.count) and \(loaded.testIndices.count))",
                              path: sceneURL.path)
@@ -65,14 +76,22 @@ struct BenchTrainCommand: ParsableCommand {
         let views = try TrainingView.load(from: loaded, indices: loaded.trainIndices, downscale: resolution, threads: threads)
         let testViews = try TrainingView.load(from: loaded, indices: loaded.testIndices, downscale: resolution, threads: threads)
         let imagesMemory = ProcessMemory.residentBytes()
+        var objective: LiftObjective?
+        if segmentation {
+            var liftConfig = LiftConfig()
+            liftConfig.seed = config.seed
+            let maps = try LiftTrainingLabels.load(from: loaded, indices: loaded.trainIndices, downscale: resolution)
+            objective = try LiftObjective(config: liftConfig, labelMaps: maps)
+        }
         let state = TrainState.initial(config: config, views: views, points: loaded.points, pointColors: loaded.pointColors,
-                                       sceneExtent: loaded.sceneExtent, featureCount: 0)
+                                       sceneExtent: loaded.sceneExtent, featureCount: objective?.featureCount ?? 0)
         let backend = CPURasterizer()
-        let trainer = try Trainer(config: config, views: views, state: state, backend: backend)
+        let trainer = try Trainer(config: config, views: views, state: state, backend: backend, objective: objective)
         let camera = views[0].camera
         let threadCount = threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads
         let header = "bench train: \(sceneURL.standardizedFileURL.lastPathComponent), \(views.count) train + \(testViews.count) test views at "
-            + "\(camera.width)x\(camera.height), \(state.gaussians.count) initial Gaussians, \(threadCount) thread(s), "
+            + "\(camera.width)x\(camera.height), \(state.gaussians.count) initial Gaussians, "
+            + (segmentation ? "joint training (Unified-Lift objective), " : "RGB only, ") + "\(threadCount) thread(s), "
             + "target \(targetPSNR) dB, load average \(String(format: "%.2f", loadAverage()))"
         // With --json, progress goes to stderr so stdout stays one JSON object.
         let say: (String) -> Void = json ? { FileHandle.standardError.write(Data(($0 + "\n").utf8)) } : { print($0); fflush(nil) }
@@ -95,8 +114,8 @@ struct BenchTrainCommand: ParsableCommand {
         }
         let p = report.secondsPerIteration
         print(String(format: "seconds per iteration %.4f: project %.4f, bin %.4f, forward %.4f, backward %.4f, loss %.4f, "
-                     + "optimizer %.4f, densify %.4f, other %.4f", p.total, p.project, p.bin, p.forward, p.backward, p.loss,
-                     p.optimizer, p.densify, p.other))
+                     + "objective %.4f, optimizer %.4f, densify %.4f, other %.4f", p.total, p.project, p.bin, p.forward,
+                     p.backward, p.loss, p.objective, p.optimizer, p.densify, p.other))
         let mib = { (bytes: Int) in Double(bytes) / 1_048_576 }
         print(String(format: "Gaussians %d (max %d); wall %.1f s with evaluations", report.gaussians, report.maxGaussians,
                      report.wallSeconds))
