@@ -31,7 +31,8 @@ machine. What it does:
      memory per step is bounded by blocks × pixels × chunk.
    Forward is timed under torch.no_grad(); forward+backward is a forward with autograd followed by
    backward() of Σ upstream·output, random upstream gradients on colour and features, into means,
-   log-scales, rotations, opacity logits, SH and features. Wall and process CPU time, median and
+   log-scales, rotations, opacity logits, SH and features; as in SplatLift's default (what `bench
+   raster` times), the features' gradients stop at the features and do not reach α and the geometry. Wall and process CPU time, median and
    minimum over --repeat runs after one warm-up.
    Two settings keep a shared machine from slowing the peer unfairly: OMP_WAIT_POLICY=PASSIVE
    (unless set; spinning OpenMP threads lose whole time slices when the machine is loaded) and
@@ -333,9 +334,12 @@ def bin_blocks(s, block=8):
     return gid, end - per_block, end, (bx, by)
 
 
-def blend(s, features, gid, start, end, grid, block=8, chunk=32, alpha_threshold=1 / 255, min_transmittance=1e-4):
+def blend(s, features, gid, start, end, grid, block=8, chunk=32, alpha_threshold=1 / 255, min_transmittance=1e-4,
+          features_reach_geometry=False):
     """Front-to-back blending of colour and features for every block at once, `chunk` Gaussians of
-    each block per step. Returns (H, W, 3 + C) (black background)."""
+    each block per step. Returns (H, W, 3 + C) (black background). As in SplatLift's default
+    (RenderOptions.featureGradientsReachGeometry = false, what `bench raster` times), the features'
+    gradients reach the features only, not α and the geometry, unless features_reach_geometry."""
     bx, by = grid
     n_blocks, pix = bx * by, block * block
     h, w = s["height"], s["width"]
@@ -386,7 +390,11 @@ def blend(s, features, gid, start, end, grid, block=8, chunk=32, alpha_threshold
         log1m = torch.log1p(-alpha)
         cum = F.threshold(log_t[:, :, None] + torch.cumsum(log1m, dim=2), log_min, -math.inf)  # log T after; -inf: stopped
         weight = alpha * torch.exp(cum - log1m)                                      # α·T before
-        acc = acc + torch.matmul(weight, blk[:, :, 7:])
+        if features_reach_geometry or ch == 3:
+            acc = acc + torch.matmul(weight, blk[:, :, 7:])
+        else:   # features blended with weights that carry no gradient back (Unified-Lift's blocking)
+            acc = acc + torch.cat([torch.matmul(weight, blk[:, :, 7:10]),
+                                   torch.matmul(weight.detach(), blk[:, :, 10:])], dim=2)
         log_t = cum[:, :, -1]
         with torch.no_grad():
             going = ((log_t > -math.inf) & inside[active]).any(dim=1) & (counts[active] > (step + 1) * chunk)
@@ -402,7 +410,7 @@ def blend(s, features, gid, start, end, grid, block=8, chunk=32, alpha_threshold
     return image.reshape(by * block, bx * block, ch)[:h, :w]
 
 
-def render(p, cam, block=8, chunk=32, timings=None):
+def render(p, cam, block=8, chunk=32, timings=None, features_reach_geometry=False):
     """(H, W, 3 + C) colour and features of the parameters `p` from `cam`; stage seconds into `timings`."""
     clock = time.perf_counter
     t0 = clock()
@@ -410,7 +418,8 @@ def render(p, cam, block=8, chunk=32, timings=None):
     t1 = clock()
     gid, start, end, grid = bin_blocks(s, block)
     t2 = clock()
-    image = blend(s, p["features"], gid, start, end, grid, block=block, chunk=chunk)
+    image = blend(s, p["features"], gid, start, end, grid, block=block, chunk=chunk,
+                  features_reach_geometry=features_reach_geometry)
     t3 = clock()
     if timings is not None:
         timings.update(project=t1 - t0, bin=t2 - t1, blend=t3 - t2, entries=int(gid.numel()))

@@ -90,6 +90,21 @@ class RendererTests(unittest.TestCase):
             self.assertTrue(bool(torch.isfinite(v.grad).all()), name)
             self.assertGreater(float(v.grad.abs().max()), 0, name)
 
+    def test_feature_gradients_stop_at_the_features(self):
+        """Upstream on the features only: the features get gradients, geometry and colour none
+        (SplatLift's default RenderOptions.featureGradientsReachGeometry = false), unless asked."""
+        cam, scene = self.scene()
+        up = torch.zeros(HEIGHT, WIDTH, 3 + scene["features"].shape[1])
+        up[..., 3:] = torch.randn(HEIGHT, WIDTH, scene["features"].shape[1], generator=torch.Generator().manual_seed(2))
+        for reach in (False, True):
+            p = bench_peers.parameters(scene, requires_grad=True)
+            (bench_peers.render(p, cam, features_reach_geometry=reach) * up).sum().backward()
+            self.assertGreater(float(p["features"].grad.abs().max()), 0)
+            self.assertEqual(float(p["sh"].grad.abs().max()), 0)
+            for name in ("means", "log_scales", "rotations", "opacity_logits"):
+                moved = float(p[name].grad.abs().max()) > 0
+                self.assertEqual(moved, reach, f"{name} with features_reach_geometry={reach}")
+
 
 @unittest.skipIf(torch is None, "torch is not installed: scripts/tests/test_bench_peers.py skipped")
 @unittest.skipIf(BINARY is None, "no splatlift binary ($SPLATLIFT or .build/*/splatlift)")
