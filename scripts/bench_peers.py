@@ -373,37 +373,42 @@ def blend(s, features, gid, start, end, grid, block=8, chunk=32, alpha_threshold
                                     -0.5 * (a * px * px + c * py * py) - b * px * py,
                                     cat(s["opacity"])[padded_ids]], dim=2),
                        cat(torch.cat([s["colour"], features], dim=1))[padded_ids]], dim=2)
-    table = table.view(n_blocks, steps, chunk, 7 + ch)
+    # One tensor per step: indexing a step's active rows then costs its backward one step's
+    # zeros, not the whole table's (unbind's backward stacks the steps' gradients once).
+    table = table.view(n_blocks, steps, chunk, 7 + ch).unbind(1)
     below = float(np.nextafter(np.float32(alpha_threshold), np.float32(0)))    # α ≥ 1/255 ⟺ α > below
     log_min = float(np.nextafter(np.float32(math.log(min_transmittance)), np.float32(-1)))
     active = torch.nonzero(counts > 0).squeeze(1)
+    split = not features_reach_geometry and ch > 3 and torch.is_grad_enabled()   # colour in acc, features in acc_f
     log_t = torch.zeros(active.numel(), pix)
-    acc = torch.zeros(active.numel(), pix, ch)
+    acc = torch.zeros(active.numel(), pix, 3 if split else ch)
+    acc_f = torch.zeros(active.numel(), pix, ch - 3 if split else 0)
     done_ids, done_acc = [], []
     for step in range(steps):
         if not active.numel():
             break
-        blk = table[active, step]                                                    # (A, chunk, 7 + ch)
+        blk = table[step][active]                                                    # (A, chunk, 7 + ch)
         power = torch.matmul(monomials, blk[:, :, :6].transpose(1, 2))               # (A, pix, chunk)
         alpha = torch.clamp_max(blk[:, None, :, 6] * torch.exp(power), 0.99)
         alpha = F.threshold(alpha, below, 0.0)                                       # α < 1/255: skipped
         log1m = torch.log1p(-alpha)
         cum = F.threshold(log_t[:, :, None] + torch.cumsum(log1m, dim=2), log_min, -math.inf)  # log T after; -inf: stopped
         weight = alpha * torch.exp(cum - log1m)                                      # α·T before
-        if features_reach_geometry or ch == 3:
+        if not split:
             acc = acc + torch.matmul(weight, blk[:, :, 7:])
         else:   # features blended with weights that carry no gradient back (Unified-Lift's blocking)
-            acc = acc + torch.cat([torch.matmul(weight, blk[:, :, 7:10]),
-                                   torch.matmul(weight.detach(), blk[:, :, 10:])], dim=2)
+            acc = acc + torch.matmul(weight, blk[:, :, 7:10])
+            acc_f = acc_f + torch.matmul(weight.detach(), blk[:, :, 10:])
         log_t = cum[:, :, -1]
         with torch.no_grad():
             going = ((log_t > -math.inf) & inside[active]).any(dim=1) & (counts[active] > (step + 1) * chunk)
         if not bool(going.all()):
             done_ids.append(active[~going])
-            done_acc.append(acc[~going])
-            active, acc, log_t = active[going], acc[going], log_t[going]
+            done_acc.append((acc[~going], acc_f[~going]))
+            active, acc, acc_f, log_t = active[going], acc[going], acc_f[going], log_t[going]
     ids = torch.cat(done_ids) if done_ids else torch.zeros(0, dtype=torch.long)
-    rows = torch.cat(done_acc + [torch.zeros(1, pix, ch)])
+    rows = torch.cat([torch.cat([c for c, _ in done_acc] + [torch.zeros(1, pix, acc.shape[2])]),
+                      torch.cat([f for _, f in done_acc] + [torch.zeros(1, pix, acc_f.shape[2])])], dim=2)
     where = torch.full((n_blocks,), ids.numel(), dtype=torch.long)                   # empty blocks: the zero row
     where[ids] = torch.arange(ids.numel())
     image = rows[where].view(by, bx, block, block, ch).permute(0, 2, 1, 3, 4)
