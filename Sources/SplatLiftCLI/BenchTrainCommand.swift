@@ -14,8 +14,7 @@ struct BenchTrainCommand: ParsableCommand {
         abstract: "Time training with the default recipe until the mean test-view PSNR reaches a target.",
         discussion: """
         Trains the scene's training views (RGB only unless --segmentation; nothing written to disk), \
-        scores the test \
-        views every --eval-every iterations, and stops at the first score ≥ --target-psnr, after \
+        scores the test views every --eval-every iterations, and stops at the first score ≥ --target-psnr, after \
         --max-seconds of training, or at --iterations. Evaluation time is not counted as training \
         time. Prints the time to the target, the PSNR curve, seconds per iteration by phase, and \
         the peak memory: above the memory once the images are loaded, per Gaussian of the most \
