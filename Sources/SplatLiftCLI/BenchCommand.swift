@@ -17,9 +17,7 @@ func loadAverage() -> Double {
     return Double(first) ?? 0
 }
 
-/// The median of benchmark timings: the middle value, or the mean of the middle two (0 when empty).
-func medianValue(_ values: [Double]) -> Double {
-    let v = values.sorted()
-    guard !v.isEmpty else { return 0 }
-    return v.count % 2 == 1 ? v[v.count / 2] : 0.5 * (v[v.count / 2 - 1] + v[v.count / 2])
+/// The worker threads a `--threads` value means (0 = all cores), as benchmarks print it.
+func effectiveThreadCount(_ threads: Int) -> Int {
+    threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads
 }

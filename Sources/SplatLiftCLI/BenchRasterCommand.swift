@@ -93,7 +93,7 @@ struct BenchRasterCommand: ParsableCommand {
         let forwardRate = Double(stats.forwardEvaluations) / (median { $0.forward } / 1000)
         let backwardRate = Double(stats.backwardEvaluations) / (median { $0.backwardRaster } / 1000)
         let load = loadAverage()
-        let effectiveThreads = threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads
+        let effectiveThreads = effectiveThreadCount(threads)
         let report = roofline ? RasterRooflineReport(
             peaks: RasterRooflineReport.measure(threads: effectiveThreads),
             model: RasterWorkModel(gaussians: gaussians, visible: stats.visible, tileEntries: stats.tileEntries,

@@ -9,7 +9,7 @@ extension BenchRasterCommand {
     static let sweepSizes = [(320, 240), (640, 480), (1280, 720)]
 
     func runSweep() throws {
-        let effectiveThreads = threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads
+        let effectiveThreads = effectiveThreadCount(threads)
         if !json {
             print("bench raster --sweep: one training step (RGB, SH degree 3), \(effectiveThreads) thread(s), "
                   + "\(repeats) step(s) after a warm-up, seed \(seed), load average \(String(format: "%.2f", loadAverage()))")

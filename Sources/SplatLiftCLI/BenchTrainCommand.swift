@@ -87,7 +87,7 @@ struct BenchTrainCommand: ParsableCommand {
         let backend = CPURasterizer()
         let trainer = try Trainer(config: config, views: views, state: state, backend: backend, objective: objective)
         let camera = views[0].camera
-        let threadCount = threads == 0 ? ProcessInfo.processInfo.activeProcessorCount : threads
+        let threadCount = effectiveThreadCount(threads)
         let header = "bench train: \(sceneURL.standardizedFileURL.lastPathComponent), \(views.count) train + \(testViews.count) test views at "
             + "\(camera.width)x\(camera.height), \(state.gaussians.count) initial Gaussians, "
             + (segmentation ? "joint training (Unified-Lift objective), " : "RGB only, ") + "\(threadCount) thread(s), "

@@ -104,3 +104,10 @@ public struct Stopwatch {
         return (Double(w - wall) / 1e6, Double(c &- cpu) / 1e6)
     }
 }
+
+/// The median of benchmark timings: the middle value, or the mean of the middle two (0 when empty).
+public func medianValue(_ values: [Double]) -> Double {
+    let v = values.sorted()
+    guard !v.isEmpty else { return 0 }
+    return v.count % 2 == 1 ? v[v.count / 2] : 0.5 * (v[v.count / 2 - 1] + v[v.count / 2])
+}

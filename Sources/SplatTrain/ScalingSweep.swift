@@ -54,12 +54,11 @@ public enum ScalingSweep {
             }
         }
         let peak = max(0, ProcessMemory.peakResidentBytes() - baseline)
-        let sorted = times.sorted()
         let one = GaussianParams(count: 1, shDegree: 3)
         let floatsPerGaussian = one.means.count + one.logScales.count + one.rotations.count + one.opacityLogits.count
             + one.sh.count
-        return Point(gaussians: gaussians, width: width, height: height, secondsPerStep: sorted[sorted.count / 2],
-                     minSecondsPerStep: sorted[0], peakBytes: peak, bytesPerGaussian: Double(peak) / Double(gaussians),
+        return Point(gaussians: gaussians, width: width, height: height, secondsPerStep: medianValue(times),
+                     minSecondsPerStep: times.min() ?? 0, peakBytes: peak, bytesPerGaussian: Double(peak) / Double(gaussians),
                      parameterAndAdamBytesPerGaussian: 3 * floatsPerGaussian * MemoryLayout<Float>.size)
     }
 }
