@@ -63,6 +63,11 @@ public struct LiftConfig: Codable, Sendable, Equatable {
     /// Segments need strictly more samples than this to enter the contrastive loss.
     public var minSegmentSamples: Int = 20
     public var normGradient: NormGradient = .detached
+    /// SplatLift's option: on a view of more pixels than this, the confidence map, the ID mapping
+    /// and the association losses read this many of its pixels, drawn uniformly without replacement
+    /// at each step; 0 reads every pixel (the released code). Only with gradient blocking, where
+    /// that branch trains the codebook alone (docs/PERFORMANCE.md "What joint training adds").
+    public var codebookPixels: Int = 16_384
     /// SplatLift's option: a mask drawn at most `minSegmentSamples` times but with at least this many
     /// pixels enters the contrastive loss with all of its pixels (each drawn once), so objects of a
     /// few dozen pixels per view always take part instead of about half the time (or never). nil:
@@ -99,6 +104,8 @@ public struct LiftConfig: Codable, Sendable, Equatable {
         sampleCount = try c.decodeIfPresent(Int.self, forKey: .sampleCount) ?? d.sampleCount
         minSegmentSamples = try c.decodeIfPresent(Int.self, forKey: .minSegmentSamples) ?? d.minSegmentSamples
         normGradient = try c.decodeIfPresent(NormGradient.self, forKey: .normGradient) ?? .detached
+        // A lift.json from before the option read every pixel; a resumed run keeps doing so.
+        codebookPixels = try c.decodeIfPresent(Int.self, forKey: .codebookPixels) ?? 0
         wholeMaskMinimum = try c.decodeIfPresent(Int.self, forKey: .wholeMaskMinimum) ?? d.wholeMaskMinimum
         weights = try c.decodeIfPresent(LiftWeights.self, forKey: .weights) ?? d.weights
         codebookInitScale = try c.decodeIfPresent(Double.self, forKey: .codebookInitScale) ?? d.codebookInitScale
@@ -122,6 +129,7 @@ public struct LiftConfig: Codable, Sendable, Equatable {
         try check(tau > 0 && tau < 1, "tau must be in (0, 1), got \(tau)")
         try check(codebookInitScale >= 0 && codebookInitScale.isFinite, "codebookInitScale must be ≥ 0, got \(codebookInitScale)")
         try check(sampleCount >= 1, "sampleCount must be positive, got \(sampleCount)")
+        try check(codebookPixels >= 0, "codebookPixels must be ≥ 0 (0: every pixel), got \(codebookPixels)")
         try check(minSegmentSamples >= 0, "minSegmentSamples must be ≥ 0, got \(minSegmentSamples)")
         try check((wholeMaskMinimum ?? 1) >= 1, "wholeMaskMinimum must be ≥ 1 pixel, got \(wholeMaskMinimum ?? 0)")
         try check(codebookLearningRate >= 0 && codebookLearningRate.isFinite, "codebookLearningRate must be ≥ 0")

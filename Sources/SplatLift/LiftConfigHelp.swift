@@ -11,6 +11,7 @@ extension LiftConfig {
         public static let normGradient = "Contrastive gradient through f̂ = F/‖F‖: detached (the norm held constant, as Unified-Lift's code) or exact. Default \(defaults.normGradient.rawValue)."
         public static let wholeSmallMasks = "Masks drawn at most \(defaults.minSegmentSamples) times for the contrastive loss but with at least this many pixels take part with all their pixels (default: the released rule, such masks are left out)."
         public static let codebookInitScale = "Start the codebook at this multiple of the released initialisation (default \(defaults.codebookInitScale), the released code): entries no mask is ever mapped to then never win a pixel."
+        public static let codebookPixels = "Pixels of a view the confidence map, ID mapping and association losses read per step, drawn at random when the view has more; 0 reads all, as the released code (default \(defaults.codebookPixels)). Applies with gradient blocking, where they train only the codebook."
         public static let codebookSize = "Codebook entries L, the maximum number of objects (default \(defaults.codebookSize))."
     }
 }

@@ -37,6 +37,11 @@ public final class LiftObjective: FeatureObjective {
     private let contrastive = ContrastiveLoss()
     private let confidenceMap = ConfidenceMap()
     private let logitsPass = CodebookLogitsPass()
+    /// The pixels the codebook branch read in the last step, when it drew a sample.
+    private(set) var pixelSample = CodebookPixelSample()
+    private let sampledPixelMajor = ScratchBuffer<Float>(fill: 0)
+    private let sampledNormalized = ScratchBuffer<Float>(fill: 0)
+    private let sampledNorms = ScratchBuffer<Float>(fill: 0)
     private var samples: [Int32] = []
     private var codebookGradient: [Float] = []
 
@@ -120,11 +125,9 @@ public final class LiftObjective: FeatureObjective {
 
         let weights = config.weights
         let raw = pixelMajor.reserve(n * d), hat = normalized.reserve(n * d), norm = norms.reserve(n)
-        let conf = confidence.reserve(n), omega = keep.reserve(n)
         var terms: [String: Double] = [:]
         var association = AssociationLoss.Result()
         var timings = LiftTimings(), clock = Stopwatch()
-        let entries = config.codebookSize
         features.withUnsafeBufferPointer { fBuffer in
             featureGradient.withUnsafeMutableBufferPointer { gBuffer in
                 view.index.withUnsafeBufferPointer { labelBuffer in
@@ -145,32 +148,31 @@ public final class LiftObjective: FeatureObjective {
                             gradientScale: Float(weights.contrastive), gradient: g, threads: threads)
                         timings.contrastive = clock.lap()
                         guard config.objective == .unifiedLift else { return }
-                        let kept: Int
-                        if config.filtering {
-                            kept = confidenceMap.compute(normalized: hat, pixelCount: n, featureCount: d, labels: labels,
-                                                         labelCount: view.labelCount,
-                                                         threshold: config.confidenceThreshold,
-                                                         confidence: conf, keep: omega, threads: threads)
+                        var branch: CodebookBranch
+                        if config.gradientBlocking && config.codebookPixels > 0 && n > config.codebookPixels {
+                            pixelSample.draw(from: view, count: config.codebookPixels, rng: &rng)
+                            let m = pixelSample.pixelCount
+                            let sampleRaw = sampledPixelMajor.reserve(m * d), sampleHat = sampledNormalized.reserve(m * d)
+                            let sampleNorm = sampledNorms.reserve(m)
+                            pixelSample.gather(raw, width: d, into: sampleRaw)
+                            pixelSample.gather(hat, width: d, into: sampleHat)
+                            pixelSample.gather(norm, width: 1, into: sampleNorm)
+                            branch = pixelSample.labels.withUnsafeBufferPointer { sampleLabels in
+                                runCodebookBranch(CodebookBranchInputs(
+                                    raw: sampleRaw, hat: sampleHat, norms: sampleNorm, pixelCount: m, featureCount: d,
+                                    labels: sampleLabels.baseAddress!, labelCount: pixelSample.labelCount,
+                                    areas: pixelSample.areas), featureGradient: g, timings: &timings, clock: &clock)
+                            }
+                            branch.association.pseudoEntries = pixelSample.viewEntries(
+                                branch.association.pseudoEntries, viewLabelCount: view.labelCount)
                         } else {
-                            omega.update(repeating: 1, count: n)
-                            kept = n
+                            branch = runCodebookBranch(CodebookBranchInputs(
+                                raw: raw, hat: hat, norms: norm, pixelCount: n, featureCount: d, labels: labels,
+                                labelCount: view.labelCount, areas: view.areas),
+                                featureGradient: g, timings: &timings, clock: &clock)
                         }
-                        terms["confident_fraction"] = Double(kept) / Double(n)
-                        timings.confidence = clock.lap()
-                        let rows = min(view.labelCount, entries)
-                        logitsPass.run(features: raw, pixelCount: n, featureCount: d, codebook: codebookModel.values,
-                                       entries: entries, labels: labels, rows: rows, keep: omega,
-                                       wantExpectation: !config.gradientBlocking, threads: threads)
-                        timings.logits = clock.lap()
-                        let inputs = AssociationLoss.Inputs(
-                            features: raw, normalized: hat, norms: norm, pixelCount: n, featureCount: d, labels: labels,
-                            labelCount: view.labelCount, areas: view.areas, keep: omega, keptCount: kept)
-                        association = AssociationLoss.evaluate(
-                            inputs, pass: logitsPass, codebook: codebookModel.values, entries: entries,
-                            mapping: config.mapping, classWeight: weights.classification,
-                            concentrationWeight: weights.concentration, gradientBlocking: config.gradientBlocking,
-                            featureGradient: g, codebookGradient: &codebookGradient)
-                        timings.association = clock.lap()
+                        terms["confident_fraction"] = branch.confidentFraction
+                        association = branch.association
                     }
                 }
             }
@@ -180,6 +182,53 @@ public final class LiftObjective: FeatureObjective {
         lastPseudoEntries = association.pseudoEntries
         lastTimings = timings
         return terms
+    }
+
+    /// The pixels the codebook branch reads: the whole view, or `pixelSample`'s gathered rows.
+    private struct CodebookBranchInputs {
+        var raw, hat, norms: UnsafeMutablePointer<Float>
+        var pixelCount, featureCount: Int
+        var labels: UnsafePointer<UInt16>
+        var labelCount: Int
+        var areas: [Int]
+    }
+
+    private struct CodebookBranch {
+        var association: AssociationLoss.Result
+        var confidentFraction: Double
+    }
+
+    /// METHOD.md §1.3(b)-(c) on `x`: the confidence map (or Ω = every pixel), the logits of all L
+    /// entries, the ID mapping and the association losses, which write the codebook gradient (and,
+    /// without gradient blocking, add to `featureGradient`, whose pixels are then the view's).
+    private func runCodebookBranch(_ x: CodebookBranchInputs, featureGradient g: UnsafeMutablePointer<Float>,
+                                   timings: inout LiftTimings, clock: inout Stopwatch) -> CodebookBranch {
+        let n = x.pixelCount, d = x.featureCount, entries = config.codebookSize
+        let conf = confidence.reserve(n), omega = keep.reserve(n)
+        let kept: Int
+        if config.filtering {
+            kept = confidenceMap.compute(normalized: x.hat, pixelCount: n, featureCount: d, labels: x.labels,
+                                         labelCount: x.labelCount, threshold: config.confidenceThreshold,
+                                         confidence: conf, keep: omega, threads: threads)
+        } else {
+            omega.update(repeating: 1, count: n)
+            kept = n
+        }
+        timings.confidence = clock.lap()
+        logitsPass.run(features: x.raw, pixelCount: n, featureCount: d, codebook: codebookModel.values,
+                       entries: entries, labels: x.labels, rows: min(x.labelCount, entries), keep: omega,
+                       wantExpectation: !config.gradientBlocking, threads: threads)
+        timings.logits = clock.lap()
+        let inputs = AssociationLoss.Inputs(
+            features: x.raw, normalized: x.hat, norms: x.norms, pixelCount: n, featureCount: d, labels: x.labels,
+            labelCount: x.labelCount, areas: x.areas, keep: omega, keptCount: kept)
+        let association = AssociationLoss.evaluate(
+            inputs, pass: logitsPass, codebook: codebookModel.values, entries: entries,
+            mapping: config.mapping, classWeight: config.weights.classification,
+            concentrationWeight: config.weights.concentration, gradientBlocking: config.gradientBlocking,
+            featureGradient: g, codebookGradient: &codebookGradient)
+        timings.association = clock.lap()
+        return CodebookBranch(association: association, confidentFraction: Double(kept) / Double(n))
     }
 
     /// Writes the codebook and its Adam state to `url` (normally `<model>/codebook.json`), atomically.

@@ -22,9 +22,12 @@ struct BenchLiftCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Timed objective steps.") var steps = 50
     @Option(parsing: .unconditional, help: "Random seed of the feature maps and the objective.") var seed: UInt64 = 0
     @Flag(help: "Print one JSON object instead of text.") var json = false
+    @Option(parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.codebookPixels, valueName: "pixels"))
+    var codebookPixels = LiftConfig().codebookPixels
 
     func validate() throws {
         try OptionCheck.int(resolution, "--resolution", OptionCheck.downscale)
+        try OptionCheck.int(codebookPixels, "--codebook-pixels", 0...Int.max)
         try OptionCheck.int(steps, "--steps", 1...1_000_000)
     }
 
@@ -35,6 +38,7 @@ struct BenchLiftCommand: ParsableCommand {
             let maps = try LiftTrainingLabels.load(from: loaded, indices: loaded.trainIndices, downscale: resolution)
             var config = LiftConfig()
             config.seed = seed
+            config.codebookPixels = codebookPixels
             let objective = try LiftObjective(config: config, labelMaps: maps)
             let features = maps.enumerated().map { Self.featureMap(for: $0.element, seed: seed &+ UInt64($0.offset)) }
             var gradient: [Float] = []

@@ -40,6 +40,8 @@ struct BenchTrainCommand: ParsableCommand {
         phase, and the 16 feature channels in forward and backward).
         """)
     var segmentation = false
+    @Option(parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.codebookPixels, valueName: "pixels"))
+    var codebookPixels = LiftConfig().codebookPixels
 
     func validate() throws {
         try OptionCheck.real(targetPSNR, "--target-psnr", 0...1000, openBelow: true)
@@ -47,6 +49,7 @@ struct BenchTrainCommand: ParsableCommand {
         try OptionCheck.int(iterations, "--iterations", 1...100_000_000)
         try OptionCheck.int(evalEvery, "--eval-every", 1...Int.max)
         try OptionCheck.int(resolution, "--resolution", OptionCheck.downscale)
+        try OptionCheck.int(codebookPixels, "--codebook-pixels", 0...Int.max)
         try OptionCheck.int(threads, "--threads", OptionCheck.threads)
     }
 
@@ -79,6 +82,7 @@ struct BenchTrainCommand: ParsableCommand {
         if segmentation {
             var liftConfig = LiftConfig()
             liftConfig.seed = config.seed
+            liftConfig.codebookPixels = codebookPixels
             let maps = try LiftTrainingLabels.load(from: loaded, indices: loaded.trainIndices, downscale: resolution)
             objective = try LiftObjective(config: liftConfig, labelMaps: maps)
         }

@@ -41,6 +41,9 @@ struct LiftOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.codebookSize))
     var codebookSize: Int?
 
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.codebookPixels, valueName: "pixels"))
+    var codebookPixels: Int?
+
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.codebookInitScale))
     var codebookInitScale: Double?
 
@@ -54,13 +57,15 @@ struct LiftOptions: ParsableArguments {
         try OptionCheck.real(featureLR, "--feature-lr", 0...1e6)
         try OptionCheck.real(featureLRFinal, "--feature-lr-final", 0...1e6)
         try OptionCheck.int(wholeSmallMasks, "--whole-small-masks", 1...Int.max)
+        try OptionCheck.int(codebookPixels, "--codebook-pixels", 0...Int.max)
         do { try liftConfig?.validate() } catch { throw ValidationErrorLine("\(error)") }
     }
 
     /// The objective's settings from the defaults and these options; nil when none was given.
     var liftConfig: LiftConfig? {
         guard objective != nil || mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil
-                || codebookInitScale != nil || normGradient != nil || wholeSmallMasks != nil else { return nil }
+                || codebookInitScale != nil || normGradient != nil || wholeSmallMasks != nil || codebookPixels != nil
+        else { return nil }
         var config = LiftConfig()
         if let objective { config.objective = objective }
         if let mapping { config.mapping = mapping }
@@ -71,6 +76,7 @@ struct LiftOptions: ParsableArguments {
         if let codebookInitScale { config.codebookInitScale = codebookInitScale }
         if let normGradient { config.normGradient = normGradient }
         if let wholeSmallMasks { config.wholeMaskMinimum = wholeSmallMasks }
+        if let codebookPixels { config.codebookPixels = codebookPixels }
         return config
     }
 }
