@@ -68,7 +68,9 @@ extension TrainingRun {
                          + "τ \(liftConfig.tau), filtering \(liftConfig.filtering ? "on" : "off"), "
                          + "gradient blocking \(liftConfig.gradientBlocking ? "on" : "off"), codebook \(liftConfig.codebookSize)x\(liftConfig.featureCount), "
                          + "objective \(liftConfig.objective.rawValue)"
-                         + (liftConfig.wholeMaskMinimum.map { ", small masks whole from \($0) px" } ?? ""))
+                         + (liftConfig.wholeMaskMinimum.map { ", small masks whole from \($0) px" } ?? "")
+                         + (liftConfig.gradientBlocking && liftConfig.codebookPixels > 0
+                            ? ", codebook branch on at most \(liftConfig.codebookPixels) pixels per view" : ""))
         return training
     }
 }
