@@ -5,7 +5,8 @@ import SplatTrain
 
 /// The Unified-Lift feature objective (METHOD.md §1.3-§1.4): per step on one view it computes the
 /// contrastive loss and norm regulariser on the rendered features, the confidence map, the
-/// area-aware ID mapping and the association losses, writes the weighted dL/dF
+/// area-aware ID mapping and the association losses (on at most `codebookPixels` pixels of the
+/// view, `CodebookPixelSample`), writes the weighted dL/dF
 /// (w_contra·dL_contra + w_reg·dL_reg, plus the association terms when gradient blocking is off),
 /// and steps the codebook's own Adam on w_class·dL_class/dC + w_concen·dL_concen/dC. With
 /// `config.objective == .contrastive` it stops after the contrastive loss and the regulariser and
