@@ -236,12 +236,14 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
     let tileSlots = rowRange + 2 * count
     tileSlots.update(repeating: 0, count: count * slotStride)
     // Per-entry channel accumulators, the segment's upstream pixel-major (8 pixels × blocks), a
-    // lane buffer and the segment's upstream planes (colour, features).
-    let chanAcc = scratch.channelSums.reserve(count * blocks + segment * blocks + 1 + nch)
+    // lane buffer, the segment's upstream planes (colour, features) and per-entry lane sums of
+    // the geometry moments (`GeometryMoments`).
+    let chanAcc = scratch.channelSums.reserve(count * (blocks + GeometryMoments.count) + segment * blocks + 1 + nch)
     chanAcc.update(repeating: V8(), count: count * blocks)
     let gSeg = chanAcc + count * blocks
     let wBuf = UnsafeMutableRawPointer(gSeg + segment * blocks).assumingMemoryBound(to: Float.self)
     let g = gSeg + segment * blocks + 1
+    let moments = g + nch
     let n = ctx.pack(tile: tile, into: packed, rows: rowRange)
     let x0 = (tile % ctx.tilesX) * tileSize, y0 = (tile / ctx.tilesX) * tileSize
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
@@ -250,6 +252,7 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
     let hw = ctx.width * ctx.height
     let thr = ctx.alphaThreshold
     let geometry = up.needsGeometry
+    if geometry { moments.update(repeating: V8(), count: count * GeometryMoments.count) }
     let hasColor = up.color != nil, hasFeatures = up.features != nil && nch > 3
     let hasDepth = up.depth != nil
     let featureAlpha = hasFeatures && up.featuresReachGeometry
@@ -295,7 +298,6 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
         let list = lists + q * n
         var idx = Int(segmentCount[q]) - 1
         while idx >= 0 && list[idx] >= lastMax { idx -= 1 }
-        let xFirst = Float(sx0)
         while idx >= 0 {
             let k = Int(list[idx])
             idx -= 1
@@ -313,33 +315,25 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
             let inv = 1 / oneMinus
             t.replace(with: t * inv, where: valid)
             let w = V8(repeating: 0).replacing(with: alpha * t, where: valid)
-            // Channel sums over the pixels of the entry's α interval on this row (others have w = 0;
-            // the interval is the widened one of `buildSegmentLists`, rounded outwards).
+            // Channel sums over the segment's pixels, a fixed trip count (lanes outside the α
+            // interval have w = 0 and add exact zeros): no branch on the interval's width.
             do {
-                let rem = e[Packed.twoL] - e[Packed.cEff] * dy * dy
-                let half = rem > 0 ? (rem * e[Packed.invA]).squareRoot() * 1.001 + 0.02 : 0.02
-                let center = e[Packed.px] - e[Packed.b] * e[Packed.invA] * dy - xFirst
-                var lo = (center - half).rounded(.down), hi = (center + half).rounded(.up)
-                if !(lo >= 0) { lo = 0 }
-                if !(hi <= Float(sl - 1)) { hi = Float(sl - 1) }
-                if lo <= hi {
-                    UnsafeMutableRawPointer(wBuf).storeBytes(of: w, as: V8.self)
-                    let acc = chanAcc + k * blocks
-                    var a0 = V8(), a1 = a0, a2 = a0, a3 = a0
-                    for l in Int(lo)...Int(hi) {
-                        let wl = V8(repeating: wBuf[l])
-                        let gl = gSeg + l * blocks
-                        a0 = a0.addingProduct(wl, gl[0])
-                        if blocks > 1 { a1 = a1.addingProduct(wl, gl[1]) }
-                        if blocks > 2 { a2 = a2.addingProduct(wl, gl[2]) }
-                        if blocks > 3 { a3 = a3.addingProduct(wl, gl[3]) }
-                        if blocks > 4 { for m in 4..<blocks { acc[m] = acc[m].addingProduct(wl, gl[m]) } }
-                    }
-                    acc[0] += a0
-                    if blocks > 1 { acc[1] += a1 }
-                    if blocks > 2 { acc[2] += a2 }
-                    if blocks > 3 { acc[3] += a3 }
+                UnsafeMutableRawPointer(wBuf).storeBytes(of: w, as: V8.self)
+                let acc = chanAcc + k * blocks
+                var a0 = V8(), a1 = a0, a2 = a0, a3 = a0
+                for l in 0..<sl {
+                    let wl = V8(repeating: wBuf[l])
+                    let gl = gSeg + l * blocks
+                    a0 = a0.addingProduct(wl, gl[0])
+                    if blocks > 1 { a1 = a1.addingProduct(wl, gl[1]) }
+                    if blocks > 2 { a2 = a2.addingProduct(wl, gl[2]) }
+                    if blocks > 3 { a3 = a3.addingProduct(wl, gl[3]) }
+                    if blocks > 4 { for m in 4..<blocks { acc[m] = acc[m].addingProduct(wl, gl[m]) } }
                 }
+                acc[0] += a0
+                if blocks > 1 { acc[1] += a1 }
+                if blocks > 2 { acc[2] += a2 }
+                if blocks > 3 { acc[3] += a3 }
             }
             if geometry {
                 let ch = e + Packed.channels
@@ -353,18 +347,21 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
                 // α = min(0.99, o·G): no gradient through the clamp.
                 let live = valid .& (oG .< 0.99)
                 let eg = V8(repeating: 0).replacing(with: dAlpha * gauss, where: live)   // dL/dα · G
-                let egdx = eg * dx
-                let sums = hsum3(eg, egdx, egdx * dx)
-                let sumE = sums.x, sumEdx = sums.y, sumEdx2 = sums.z
-                // power = −½(a·dx² + c·dy²) − b·dx·dy, dx = x − px: dG/dpx = G·(a·dx + b·dy).
-                let slot = tileSlots + k * slotStride
-                slot[Slot.opacity] += sumE
-                slot[Slot.px] += o * (a * sumEdx + b * dy * sumE)
-                slot[Slot.py] += o * (b * sumEdx + c * dy * sumE)
-                slot[Slot.a] += -0.5 * o * sumEdx2
-                slot[Slot.b] += -o * dy * sumEdx
-                slot[Slot.c] += -0.5 * o * dy * dy * sumE
+                let egdx = eg * dx, dyv = V8(repeating: dy)
+                let m = moments + k * GeometryMoments.count
+                m[GeometryMoments.e] += eg
+                m[GeometryMoments.edx] += egdx
+                m[GeometryMoments.edx2] = m[GeometryMoments.edx2].addingProduct(egdx, dx)
+                m[GeometryMoments.edy] = m[GeometryMoments.edy].addingProduct(eg, dyv)
+                m[GeometryMoments.edxdy] = m[GeometryMoments.edxdy].addingProduct(egdx, dyv)
+                m[GeometryMoments.edy2] = m[GeometryMoments.edy2].addingProduct(eg * dyv, dyv)
             }
+        }
+    }
+    if geometry {
+        for k in 0..<n {
+            GeometryMoments.addGradients(moments + k * GeometryMoments.count, entry: packed + k * stride,
+                                         into: tileSlots + k * slotStride)
         }
     }
     // Channel sums into the slots: colour, features (when their upstream was given), depth.
@@ -376,6 +373,29 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
         if hasDepth { slot[Slot.depth] = acc[nch] }
     }
     return (evaluations, UnsafeBufferPointer(start: tileSlots, count: count * slotStride))
+}
+
+/// Per-entry lane sums over a tile's evaluations of e = dL/dα·G (α unclamped) times the moments of
+/// the pixel offset (dx, dy): Σe, Σe·dx, Σe·dx², Σe·dy, Σe·dx·dy, Σe·dy². Kept as SIMD8 vectors
+/// and reduced once per entry and tile, instead of a horizontal sum per evaluation.
+enum GeometryMoments {
+    static let e = 0, edx = 1, edx2 = 2, edy = 3, edxdy = 4, edy2 = 5
+    static let count = 6
+
+    /// power = −½(a·dx² + c·dy²) − b·dx·dy, dx = x − px, dy = y − py, α = o·exp(power):
+    /// dL/do = Σe, dL/dpx = o·(a·Σe·dx + b·Σe·dy), dL/dpy = o·(b·Σe·dx + c·Σe·dy),
+    /// dL/da = −½o·Σe·dx², dL/db = −o·Σe·dx·dy, dL/dc = −½o·Σe·dy².
+    @inline(__always)
+    static func addGradients(_ m: UnsafePointer<V8>, entry e: UnsafePointer<Float>, into slot: UnsafeMutablePointer<Float>) {
+        let first = hsum3(m[Self.e], m[edx], m[edx2]), second = hsum3(m[edy], m[edxdy], m[edy2])
+        let a = e[Packed.a], b = e[Packed.b], c = e[Packed.c], o = e[Packed.opacity]
+        slot[Slot.opacity] = first.x
+        slot[Slot.px] = o * (a * first.y + b * second.x)
+        slot[Slot.py] = o * (b * first.y + c * second.x)
+        slot[Slot.a] = -0.5 * o * first.z
+        slot[Slot.b] = -o * second.y
+        slot[Slot.c] = -0.5 * o * second.z
+    }
 }
 
 /// Adds tile `tile`'s entry slots into their Gaussians' rows of `sums` (stride `slotStride`); a
