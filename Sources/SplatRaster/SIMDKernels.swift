@@ -18,6 +18,14 @@ typealias VM8 = SIMDMask<VI8>
 /// True when any lane of the mask is set.
 @inline(__always) func anyLane8(_ m: VM8) -> Bool { anyBits8(unsafeBitCast(m, to: VI8.self)) }
 
+/// The mask as bits, lane i in bit i.
+@inline(__always) func laneBits8(_ m: VM8) -> UInt32 {
+    let v = unsafeBitCast(m, to: VI8.self) & VI8(1, 2, 4, 8, 16, 32, 64, 128)
+    let q = v.lowHalf | v.highHalf
+    let p = q.lowHalf | q.highHalf
+    return UInt32(bitPattern: p.x | p.y)
+}
+
 /// min(x, hi) lane-wise.
 @inline(__always) func vmin8(_ x: V8, _ hi: Float) -> V8 { x.replacing(with: hi, where: x .> hi) }
 

@@ -72,15 +72,14 @@ struct PixelBuffers: @unchecked Sendable {
 /// Pixels per SIMD8 row segment of the tile kernels.
 let segment = 8
 let laneIndex8 = V8(0, 1, 2, 3, 4, 5, 6, 7)
-let laneIndexI8 = VI8(0, 1, 2, 3, 4, 5, 6, 7)
 
 /// Per-segment lists of a tile's entries. A segment is 8 pixels of a row (segment 2r + s is row
 /// r, columns 8s..<8s+8 of the tile); segment q's entries worth evaluating, in increasing k (front
 /// to back), are `lists[q·n ..< q·n + segmentCount[q]]`. An entry is listed on a segment when the
 /// row lies in its α ellipse's row range and the ellipse's interval on that row meets the
-/// segment's columns, made once per tile instead of per row walk. On row y the ellipse dᵀQd ≤ 2L
-/// is the interval dx ∈ −b·dy/a ± √((2L − (c − b²/a)·dy²)/a), widened by a margin so a
-/// contributing pixel is never skipped.
+/// segment's columns, made once per tile instead of per row walk, eight rows per SIMD8 vector. On
+/// row y the ellipse dᵀQd ≤ 2L is the interval dx ∈ −b·dy/a ± √((2L − (c − b²/a)·dy²)/a), widened
+/// by a margin so a contributing pixel is never skipped.
 @inline(__always)
 func buildSegmentLists(_ n: Int, _ packed: UnsafeMutablePointer<Float>, stride: Int,
                        _ rowRange: UnsafeMutablePointer<Float>, x0: Int, y0: Int, lanes: Int, rows: Int,
@@ -90,35 +89,44 @@ func buildSegmentLists(_ n: Int, _ packed: UnsafeMutablePointer<Float>, stride: 
     let a0 = Float(x0), a1 = Float(x0 + min(segment, lanes) - 1)
     let twoSegments = lanes > segment
     let b0 = Float(x0 + segment), b1 = Float(x0 + lanes - 1)
+    let rowGroups = (rows + 7) / 8
+    @inline(__always) func append(_ k: Int, _ bits: UInt32, rowOffset: Int, segment s: Int) {
+        var bits = bits
+        while bits != 0 {
+            let q = 2 * (rowOffset + bits.trailingZeroBitCount) + s, c = Int(segmentCount[q])
+            lists[q * n + c] = Int32(k)
+            segmentCount[q] = Int32(c + 1)
+            bits &= bits - 1
+        }
+    }
     for k in 0..<n {
         let lo = rowRange[2 * k], hi = rowRange[2 * k + 1]
         if !(lo <= yBottom && hi >= yTop) { continue }
-        // A conservative row span (clamped before converting), then the exact per-row tests.
-        let rFirst = lo <= yTop ? 0 : max(0, Int(lo - yTop) - 1)
-        let rLast = hi >= yBottom ? rows - 1 : min(rows - 1, Int(hi - yTop) + 1)
-        if rFirst > rLast { continue }
         let e = packed + k * stride
         let px = e[Packed.px], py = e[Packed.py], twoL = e[Packed.twoL], cEff = e[Packed.cEff]
         let invA = e[Packed.invA], bInvA = e[Packed.b] * invA
-        for r in rFirst...rLast {
-            let y = Float(y0 + r)
-            if y < lo || y > hi { continue }
-            // On row y the ellipse is dx ∈ −b·dy/a ± √((2L − (c − b²/a)·dy²)/a), widened by a margin.
-            let dy = y - py
+        // The tile's rows eight at a time, one per lane.
+        for group in 0..<rowGroups {
+            let rowOffset = 8 * group
+            let ys = laneIndex8 + Float(y0 + rowOffset)
+            let inRows = (ys .>= lo) .& (ys .<= min(hi, yBottom))   // (SIMD8 integer compares go scalar)
+            if !anyLane8(inRows) { continue }
+            // On row y the ellipse is dx ∈ center ± h, h = √((2L − (c − b²/a)·dy²)/a), widened to
+            // 1.001·h + 0.02 (h = 0 when the root's argument is not positive). It meets columns
+            // [c0, c1] when the gap D = max(c0 − center, center − c1) is at most the widened half
+            // width: D ≤ 0.02, or (D − 0.02)² ≤ 1.001²·h², with no square root.
+            let dy = ys - py
             let rem = twoL - cEff * dy * dy
-            let half = rem > 0 ? (rem * invA).squareRoot() * 1.001 + 0.02 : 0.02
+            let squaredHalf = (rem * invA) * (1.001 * 1.001)
+            let hasWidth = rem .> 0
             let center = px - bInvA * dy
-            let left = center - half, right = center + half
-            if !(right < a0 || left > a1) {
-                let q = 2 * r, c = Int(segmentCount[q])
-                lists[q * n + c] = Int32(k)
-                segmentCount[q] = Int32(c + 1)
+            @inline(__always) func meets(_ c0: Float, _ c1: Float) -> UInt32 {
+                let gapToLeft = c0 - center, gapToRight = center - c1
+                let gap = gapToLeft.replacing(with: gapToRight, where: gapToRight .> gapToLeft) - 0.02
+                return laneBits8(inRows .& ((gap .<= 0) .| (hasWidth .& (gap * gap .<= squaredHalf))))
             }
-            if twoSegments && !(right < b0 || left > b1) {
-                let q = 2 * r + 1, c = Int(segmentCount[q])
-                lists[q * n + c] = Int32(k)
-                segmentCount[q] = Int32(c + 1)
-            }
+            append(k, meets(a0, a1), rowOffset: rowOffset, segment: 0)
+            if twoSegments { append(k, meets(b0, b1), rowOffset: rowOffset, segment: 1) }
         }
     }
 }
@@ -150,7 +158,7 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
         let y = Float(y0 + r)
         let xs = laneIndex8 + Float(sx0)
         var t = V8(repeating: 1)
-        var done: VM8 = laneIndexI8 .>= Int32(sl)
+        var done: VM8 = laneIndex8 .>= Float(sl)
         var last = VI8(repeating: 0), contributors = VI8(repeating: 0)
         for ch in 0...nch { acc[ch] = V8(repeating: 0) }
         let list = lists + q * n
