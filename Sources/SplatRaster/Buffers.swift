@@ -9,6 +9,8 @@ final class TileScratch: @unchecked Sendable {
     /// Per-row entry lists of the tile (`buildRowLists`) and their lengths.
     let lists = ScratchBuffer<Int32>(fill: 0)
     let rowCount = ScratchBuffer<Int32>(fill: 0)
+    /// The forward's compacted lists of the tiles this scratch rendered, for the backward.
+    let keptLists = SegmentListArena()
     /// Backward: per-entry channel accumulators, the row's pixel-major upstream and a lane buffer.
     let channelSums = ScratchBuffer<SIMD8<Float>>(fill: .zero)
 }

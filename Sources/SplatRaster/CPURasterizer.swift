@@ -49,6 +49,7 @@ public final class CPURasterizer: RasterBackend {
     /// Per-Gaussian sums of the entries' screen-space gradients (stride `Slot.features` + features).
     private let sums = ScratchBuffer<Float>(fill: 0)
     private let orderedSums = OrderedTileSums()
+    private let segmentLists = SegmentListStore()
     private let tileWork = ScratchBuffer<Int>(fill: 0)
     private var color: [Float] = [], features: [Float] = [], depth: [Float] = [], alpha: [Float] = []
     private var contributors: [Int32] = [], radii: [Float] = []
@@ -94,6 +95,7 @@ public final class CPURasterizer: RasterBackend {
             let ctx = tileContext()
             let pool = self.pool
             let work = SendablePointer(tileWork.reserve(bins.tileCount))
+            segmentLists.reset(tileCount: bins.tileCount)
             parallelChunks(bins.tileCount, threads: threads) { tile in
                 let scratch = pool.take()
                 work.base[tile] = forwardTile(tile, ctx, px, scratch)
@@ -230,7 +232,7 @@ public final class CPURasterizer: RasterBackend {
                     channels: 3 + renderedFeatures, featureCount: renderedFeatures,
                     alphaThreshold: options.alphaThreshold, background: options.background,
                     tileStart: bins.tileStart.pointer, entries: bins.entries.pointer, records: state.records.pointer,
-                    rect: state.rect.pointer)
+                    rect: state.rect.pointer, segmentLists: segmentLists)
     }
 }
 

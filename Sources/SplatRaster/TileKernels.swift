@@ -28,6 +28,8 @@ struct TileContext: @unchecked Sendable {
     var records: UnsafeMutablePointer<Float>
     /// Tile rectangles (a Gaussian's first tile starts its gradient sums).
     var rect: UnsafeMutablePointer<Int32>
+    /// The forward keeps each tile's segment lists here; the backward reads them.
+    var segmentLists: SegmentListStore
 }
 
 extension TileContext {
@@ -146,6 +148,7 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
     let lists = scratch.lists.reserve(max(n * 2 * tileSize, 1)), segmentCount = scratch.rowCount.reserve(2 * tileSize)
     buildSegmentLists(n, packed, stride: stride, rowRange, x0: x0, y0: y0, lanes: lanes, rows: rows, lists, segmentCount)
+    let kept = ctx.segmentLists.keep(tile: tile, n: n, lists: lists, segmentCount: segmentCount, into: scratch.keptLists)
     let hw = ctx.width * ctx.height
     let thr = ctx.alphaThreshold
     let nch = ctx.channels
@@ -161,8 +164,8 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
         var done: VM8 = laneIndex8 .>= Float(sl)
         var last = VI8(repeating: 0), contributors = VI8(repeating: 0)
         for ch in 0...nch { acc[ch] = V8(repeating: 0) }
-        let list = lists + q * n
-        for idx in 0..<Int(segmentCount[q]) {
+        let list = kept.entries(q)
+        for idx in 0..<kept.count(q) {
             let k = Int(list[idx])
             let e = packed + k * stride
             evaluations += sl
@@ -255,8 +258,7 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
     let n = ctx.pack(tile: tile, into: packed, rows: rowRange)
     let x0 = (tile % ctx.tilesX) * tileSize, y0 = (tile / ctx.tilesX) * tileSize
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
-    let lists = scratch.lists.reserve(max(n * 2 * tileSize, 1)), segmentCount = scratch.rowCount.reserve(2 * tileSize)
-    buildSegmentLists(n, packed, stride: stride, rowRange, x0: x0, y0: y0, lanes: lanes, rows: rows, lists, segmentCount)
+    guard let kept = ctx.segmentLists.lists(of: tile) else { preconditionFailure("backward of tile \(tile) before its forward") }
     let hw = ctx.width * ctx.height
     let thr = ctx.alphaThreshold
     let geometry = up.needsGeometry
@@ -303,8 +305,8 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
         sFinal *= tFinal
         var t = tFinal
         var suffix = V8(repeating: 0)   // Σ_{j behind} w_j·P_j
-        let list = lists + q * n
-        var idx = Int(segmentCount[q]) - 1
+        let list = kept.entries(q)
+        var idx = kept.count(q) - 1
         while idx >= 0 && list[idx] >= lastMax { idx -= 1 }
         while idx >= 0 {
             let k = Int(list[idx])

@@ -256,4 +256,53 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
         let again = r.render(g, camera: camera, options: options())
         #expect(first.color == again.color && first.features == again.features)
     }
+
+    /// The backward reads the segment lists its render kept: after other renders (another size,
+    /// so other tiles) and a render of the same scene again, its gradients are bit-identical.
+    @Test func backwardUsesTheLatestRendersSegmentLists() {
+        let cam = RasterScenes.camera(width: 150, height: 110)
+        let g = RasterScenes.gaussians(2000, camera: cam, featureCount: 16, seed: 7)
+        let up = RasterScenes.upstream(width: cam.width, height: cam.height, featureCount: 16)
+        let r = CPURasterizer()
+        _ = r.render(g, camera: cam, options: options(threads: 2))
+        var first = GaussianGradients(count: 0, featureCount: 0)
+        r.backward(g, upstream: up, into: &first)
+        let smallCamera = RasterScenes.camera(width: 20, height: 20)
+        _ = r.render(RasterScenes.gaussians(10, camera: smallCamera, featureCount: 16), camera: smallCamera,
+                     options: options(threads: 2))
+        _ = r.render(g, camera: cam, options: options(threads: 2))
+        var again = GaussianGradients(count: 0, featureCount: 0)
+        r.backward(g, upstream: up, into: &again)
+        #expect(first.means == again.means && first.opacityLogits == again.opacityLogits)
+        #expect(first.sh == again.sh && first.features == again.features && first.means.contains { $0 != 0 })
+    }
+
+    /// Kept lists read back as built, for tiles whose arena grew (and moved) after they were kept.
+    @Test func keptSegmentListsSurviveArenaGrowth() {
+        let store = SegmentListStore(), arena = SegmentListArena()
+        store.reset(tileCount: 40)
+        let n = 50, segments = SegmentLists.segments
+        func built(_ tile: Int) -> (lists: [Int32], counts: [Int32]) {
+            var lists = [Int32](repeating: -1, count: n * segments), counts = [Int32](repeating: 0, count: segments)
+            for q in 0..<segments {
+                counts[q] = Int32((tile * 7 + q * 3) % (n + 1))
+                for c in 0..<Int(counts[q]) { lists[q * n + c] = Int32(c * (tile + 1) % n) }
+            }
+            return (lists, counts)
+        }
+        for tile in 0..<40 {
+            let (lists, counts) = built(tile)
+            _ = store.keep(tile: tile, n: n, lists: lists, segmentCount: counts, into: arena)
+        }
+        for tile in 0..<40 {
+            let (lists, counts) = built(tile)
+            let kept = try! #require(store.lists(of: tile))
+            for q in 0..<segments {
+                #expect(kept.count(q) == Int(counts[q]))
+                #expect((0..<kept.count(q)).allSatisfy { kept.entries(q)[$0] == lists[q * n + $0] })
+            }
+        }
+        store.reset(tileCount: 40)
+        #expect(store.lists(of: 3) == nil)
+    }
 }
