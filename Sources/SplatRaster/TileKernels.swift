@@ -134,9 +134,9 @@ func buildSegmentLists(_ n: Int, _ packed: UnsafeMutablePointer<Float>, stride: 
 }
 
 /// Front-to-back blending of one tile (3DGS renderCUDA), 8 pixels of a row segment per SIMD8
-/// vector, each segment walking only its own entry list (`buildSegmentLists`) and stopping when
-/// all its pixels have terminated. Returns the number of Gaussian-pixel evaluations (segments
-/// evaluated × pixels in them).
+/// vector, each segment walking only its own entry list (`buildSegmentLists`, kept in
+/// `ctx.segmentLists` for the backward) and stopping when all its pixels have terminated. Returns
+/// the number of Gaussian-pixel evaluations (segments evaluated × pixels in them).
 func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch: TileScratch) -> Int {
     let count = Int(ctx.tileStart[tile + 1] - ctx.tileStart[tile])
     let stride = ctx.stride
@@ -224,8 +224,8 @@ struct UpstreamPlanes: @unchecked Sendable {
 }
 
 /// Back-to-front replay of one tile (3DGS renderCUDA backward), 8 pixels of a row segment per
-/// SIMD8 vector, each segment walking its own entry list (`buildSegmentLists`) backwards from its
-/// last contributor. Accumulates each entry's gradients in a slot (stride
+/// SIMD8 vector, each segment walking the entry list its forward kept backwards from its last
+/// contributor. Accumulates each entry's gradients in a slot (stride
 /// `Slot.features + featureCount`, in entry order) in `scratch`.
 ///
 /// The per-channel sums Σ_pixels w·dL/dchannel (colour, features, depth) are not reduced across
