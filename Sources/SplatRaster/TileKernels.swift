@@ -35,23 +35,26 @@ struct TileContext: @unchecked Sendable {
 extension TileContext {
     var stride: Int { Packed.channels + channels }
 
-    /// Copies tile `tile`'s records into `out` and each entry's first and last image row worth
-    /// evaluating into `rows` (an empty range when its α ellipse misses the tile's columns).
+    /// Copies the first `width` floats of tile `tile`'s records into `out` (`width` apart) and,
+    /// when `rows` is given, each entry's first and last image row worth evaluating into it (an
+    /// empty range when its α ellipse misses the tile's columns).
     @inline(__always)
-    func pack(tile: Int, into out: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<Float>) -> Int {
+    func pack(tile: Int, into out: UnsafeMutablePointer<Float>, width: Int, rows: UnsafeMutablePointer<Float>?) -> Int {
         let start = Int(tileStart[tile]), end = Int(tileStart[tile + 1])
         let stride = self.stride
         let colX0 = Float((tile % tilesX) * tileSize), colX1 = colX0 + Float(tileSize - 1)
         for k in 0..<(end - start) {
             let rec = records + Int(entries[start + k]) * stride
-            let e = out + k * stride
-            // SIMD8 blocks (the record and packed buffers have 8 floats of padding): no memmove call.
+            let e = out + k * width
+            // SIMD8 blocks (the record and packed buffers have 8 floats of padding; a block past
+            // `width` is overwritten by the next entry): no memmove call.
             var j = 0
-            while j < stride {
+            while j < width {
                 UnsafeMutableRawPointer(e + j).storeBytes(of: UnsafeRawPointer(rec + j).loadUnaligned(as: V8.self),
                                                           as: V8.self)
                 j += 8
             }
+            guard let rows else { continue }
             let x = e[Packed.px], hx = e[Packed.halfX], y = e[Packed.py], hy = e[Packed.halfY]
             if hx >= 0 && x + hx >= colX0 && x - hx <= colX1 {
                 rows[2 * k] = y - hy; rows[2 * k + 1] = y + hy
@@ -143,7 +146,7 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
     let packed = scratch.entries.reserve(count * (stride + 2) + 16)
     let rowRange = packed + count * stride + 8
     let acc = scratch.vectors8.reserve(ctx.channels + 1)
-    let n = ctx.pack(tile: tile, into: packed, rows: rowRange)
+    let n = ctx.pack(tile: tile, into: packed, width: stride, rows: rowRange)
     let x0 = (tile % ctx.tilesX) * tileSize, y0 = (tile / ctx.tilesX) * tileSize
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
     let lists = scratch.lists.reserve(max(n * 2 * tileSize, 1)), segmentCount = scratch.rowCount.reserve(2 * tileSize)
@@ -238,13 +241,16 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
     let start = Int(ctx.tileStart[tile]), count = Int(ctx.tileStart[tile + 1]) - start
     if count == 0 { return (0, UnsafeBufferPointer(start: nil, count: 0)) }
     let slotStride = Slot.features + ctx.featureCount
-    let stride = ctx.stride
     let nch = ctx.channels, nf = ctx.featureCount
+    let hasColor = up.color != nil, hasFeatures = up.features != nil && nch > 3
+    let hasDepth = up.depth != nil
+    let featureAlpha = hasFeatures && up.featuresReachGeometry
+    // Entries keep their feature values only when the features' upstream reaches α (dL/dα's P).
+    let stride = featureAlpha ? ctx.stride : Packed.channels + 3
     // Channel blocks: colour 0..<3, features 3..<nch, depth nch, in SIMD8 blocks.
     let blocks = (nch + 1 + 7) / 8
-    let packed = scratch.entries.reserve(count * (stride + 2 + slotStride) + 16)
-    let rowRange = packed + count * stride + 8
-    let tileSlots = rowRange + 2 * count
+    let packed = scratch.entries.reserve(count * (stride + slotStride) + 16)
+    let tileSlots = packed + count * stride + 8
     tileSlots.update(repeating: 0, count: count * slotStride)
     // Per-entry channel accumulators, the segment's upstream pixel-major (8 pixels × blocks), a
     // lane buffer, the segment's upstream planes (colour, features) and per-entry lane sums of
@@ -255,7 +261,7 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
     let wBuf = UnsafeMutableRawPointer(gSeg + segment * blocks).assumingMemoryBound(to: Float.self)
     let g = gSeg + segment * blocks + 1
     let moments = g + nch
-    let n = ctx.pack(tile: tile, into: packed, rows: rowRange)
+    let n = ctx.pack(tile: tile, into: packed, width: stride, rows: nil)
     let x0 = (tile % ctx.tilesX) * tileSize, y0 = (tile / ctx.tilesX) * tileSize
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
     guard let kept = ctx.segmentLists.lists(of: tile) else { preconditionFailure("backward of tile \(tile) before its forward") }
@@ -263,9 +269,6 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
     let thr = ctx.alphaThreshold
     let geometry = up.needsGeometry
     if geometry { moments.update(repeating: V8(), count: count * GeometryMoments.count) }
-    let hasColor = up.color != nil, hasFeatures = up.features != nil && nch > 3
-    let hasDepth = up.depth != nil
-    let featureAlpha = hasFeatures && up.featuresReachGeometry
     let bg = ctx.background
     let width8 = 8 * blocks
     let gFlat = UnsafeMutableRawPointer(gSeg).assumingMemoryBound(to: Float.self)
