@@ -1,48 +1,41 @@
 import Foundation
 
-/// Every tile's segment lists (`buildSegmentLists`) as the forward made them, kept for the
-/// backward of the same render so it does not build them again. A tile's lists are compacted into
-/// the arena of the worker scratch that ran its forward (no allocation per tile once the arenas
-/// have grown); `reset` at the start of a render makes the arenas reusable.
+/// Every tile's segment lists (`buildSegmentLists`), as far as the forward walked them before its
+/// pixels terminated, kept for the backward of the same render so it does not build them again.
+/// A tile's lists are compacted into the arena of the worker scratch that ran its forward (blocks
+/// that never move and are reused by later renders); `reset` at the start of a render forgets them.
 final class SegmentListStore: @unchecked Sendable {
-    private var arena = UnsafeMutablePointer<Unmanaged<SegmentListArena>?>.allocate(capacity: 0)
-    private var offset = UnsafeMutablePointer<Int>.allocate(capacity: 0)
+    private var tiles = UnsafeMutablePointer<UnsafePointer<Int32>?>.allocate(capacity: 0)
     private var capacity = 0
     /// Arenas filled under an older generation are empty for this render.
     private var generation = 0
 
-    deinit {
-        arena.deallocate()
-        offset.deallocate()
-    }
+    deinit { tiles.deallocate() }
 
     /// Forgets the previous render's lists and makes room for `tileCount` tiles.
     func reset(tileCount: Int) {
         if tileCount > capacity {
-            arena.deallocate(); offset.deallocate()
-            arena = .allocate(capacity: tileCount); offset = .allocate(capacity: tileCount)
+            tiles.deallocate()
+            tiles = .allocate(capacity: tileCount)
             capacity = tileCount
         }
-        arena.initialize(repeating: nil, count: tileCount)
+        tiles.initialize(repeating: nil, count: tileCount)
         generation += 1
     }
 
     /// The kept lists of `tile` (nil before its forward ran).
-    func lists(of tile: Int) -> SegmentLists? {
-        arena[tile].map { SegmentLists(storage: UnsafePointer($0.takeUnretainedValue().storage + offset[tile])) }
-    }
+    func lists(of tile: Int) -> SegmentLists? { tiles[tile].map(SegmentLists.init) }
 
-    /// Keeps tile `tile`'s lists, given as `buildSegmentLists` wrote them (segment q at
-    /// `lists[q·n ...]`, `segmentCount[q]` entries), in `into` (the running tile's scratch arena)
-    /// and returns the compacted copy, valid while this tile's forward holds that scratch.
+    /// Keeps tile `tile`'s lists, laid out as `buildSegmentLists` writes them (segment q at
+    /// `lists[q·n ...]`, its first `segmentCount[q]` entries), in `arena` (the running tile's
+    /// scratch).
     func keep(tile: Int, n: Int, lists: UnsafePointer<Int32>, segmentCount: UnsafePointer<Int32>,
-              into target: SegmentListArena) -> SegmentLists {
-        if target.generation != generation { target.used = 0; target.generation = generation }
+              into arena: SegmentListArena) {
+        if arena.generation != generation { arena.rewind(); arena.generation = generation }
         let segments = SegmentLists.segments
         var total = segments + 1
         for q in 0..<segments { total += Int(segmentCount[q]) }
-        let start = target.grow(by: total)
-        let storage = target.storage + start
+        let storage = arena.allocate(total)
         var position = segments + 1
         for q in 0..<segments {
             storage[q] = Int32(position)
@@ -51,33 +44,37 @@ final class SegmentListStore: @unchecked Sendable {
             position += count
         }
         storage[segments] = Int32(position)
-        arena[tile] = Unmanaged.passUnretained(target)
-        offset[tile] = start
-        return SegmentLists(storage: UnsafePointer(storage))
+        tiles[tile] = UnsafePointer(storage)
     }
 }
 
-/// A worker's storage for the segment lists of the tiles it rendered (`SegmentListStore`).
+/// A worker's storage for the segment lists of the tiles it rendered (`SegmentListStore`): blocks
+/// handed out front to back and never moved, so kept lists stay where they are while later tiles
+/// are added; `rewind` makes all of them free again without giving memory back.
 final class SegmentListArena: @unchecked Sendable {
-    private(set) var storage = UnsafeMutablePointer<Int32>.allocate(capacity: 0)
-    private var capacity = 0
-    var used = 0
+    private static let blockElements = 32_768
+    private var blocks: [(base: UnsafeMutablePointer<Int32>, capacity: Int)] = []
+    private var current = 0, used = 0
     var generation = 0
 
-    deinit { storage.deallocate() }
+    deinit { for block in blocks { block.base.deallocate() } }
 
-    /// Appends `count` uninitialised elements and returns their offset (moves `storage` when it grows).
-    func grow(by count: Int) -> Int {
-        if used + count > capacity {
-            let larger = max(used + count, capacity + capacity / 2)
-            let moved = UnsafeMutablePointer<Int32>.allocate(capacity: larger)
-            moved.update(from: storage, count: used)
-            storage.deallocate()
-            storage = moved
-            capacity = larger
+    func rewind() { current = 0; used = 0 }
+
+    /// Room for `count` elements, uninitialised.
+    func allocate(_ count: Int) -> UnsafeMutablePointer<Int32> {
+        while current < blocks.count {
+            if used + count <= blocks[current].capacity {
+                defer { used += count }
+                return blocks[current].base + used
+            }
+            current += 1
+            used = 0
         }
-        defer { used += count }
-        return used
+        let capacity = max(count, Self.blockElements)
+        blocks.append((.allocate(capacity: capacity), capacity))
+        used = count
+        return blocks[current].base
     }
 }
 

@@ -137,9 +137,10 @@ func buildSegmentLists(_ n: Int, _ packed: UnsafeMutablePointer<Float>, stride: 
 }
 
 /// Front-to-back blending of one tile (3DGS renderCUDA), 8 pixels of a row segment per SIMD8
-/// vector, each segment walking only its own entry list (`buildSegmentLists`, kept in
-/// `ctx.segmentLists` for the backward) and stopping when all its pixels have terminated. Returns
-/// the number of Gaussian-pixel evaluations (segments evaluated × pixels in them).
+/// vector, each segment walking only its own entry list (`buildSegmentLists`) and stopping when
+/// all its pixels have terminated; the part of each list it walked is kept in `ctx.segmentLists`
+/// for the backward. Returns the number of Gaussian-pixel evaluations (segments evaluated ×
+/// pixels in them).
 func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch: TileScratch) -> Int {
     let count = Int(ctx.tileStart[tile + 1] - ctx.tileStart[tile])
     let stride = ctx.stride
@@ -151,7 +152,6 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
     let lists = scratch.lists.reserve(max(n * 2 * tileSize, 1)), segmentCount = scratch.rowCount.reserve(2 * tileSize)
     buildSegmentLists(n, packed, stride: stride, rowRange, x0: x0, y0: y0, lanes: lanes, rows: rows, lists, segmentCount)
-    let kept = ctx.segmentLists.keep(tile: tile, n: n, lists: lists, segmentCount: segmentCount, into: scratch.keptLists)
     let hw = ctx.width * ctx.height
     let thr = ctx.alphaThreshold
     let nch = ctx.channels
@@ -167,8 +167,10 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
         var done: VM8 = laneIndex8 .>= Float(sl)
         var last = VI8(repeating: 0), contributors = VI8(repeating: 0)
         for ch in 0...nch { acc[ch] = V8(repeating: 0) }
-        let list = kept.entries(q)
-        for idx in 0..<kept.count(q) {
+        let list = lists + q * n
+        // Entries walked before every pixel terminated: all the backward replays of this segment.
+        var walked = Int(segmentCount[q])
+        for idx in 0..<walked {
             let k = Int(list[idx])
             let e = packed + k * stride
             evaluations += sl
@@ -183,7 +185,7 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
             if anyLane8(stop) {
                 done = done .| stop
                 valid = valid .& .!stop
-                if !anyLane8(.!done) { break }
+                if !anyLane8(.!done) { walked = idx + 1; break }
             }
             let w = V8(repeating: 0).replacing(with: alpha * t, where: valid)
             t.replace(with: testT, where: valid)
@@ -193,6 +195,7 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
             last.replace(with: VI8(repeating: Int32(k + 1)), where: valid)
             contributors.replace(with: contributors &+ 1, where: valid)
         }
+        segmentCount[q] = Int32(walked)
         let row = (y0 + r) * ctx.width + sx0
         for l in 0..<sl {
             let p = row + l
@@ -208,6 +211,7 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
             px.contributors[p] = contributors[l]
         }
     }
+    ctx.segmentLists.keep(tile: tile, n: n, lists: lists, segmentCount: segmentCount, into: scratch.keptLists)
     return evaluations
 }
 
