@@ -312,11 +312,11 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
         sFinal *= tFinal
         var t = tFinal
         var suffix = V8(repeating: 0)   // Σ_{j behind} w_j·P_j
-        let list = kept.entries(q)
-        var idx = kept.count(q) - 1
-        while idx >= 0 && list[idx] >= lastMax { idx -= 1 }
-        while idx >= 0 {
-            let k = Int(list[idx])
+        let list = kept.entries, first = kept.start(q)
+        var idx = first + kept.count(q) - 1
+        while idx >= first && list[idx] >= Int(lastMax) { idx -= 1 }
+        while idx >= first {
+            let k = list[idx]
             idx -= 1
             let e = packed + k * stride
             evaluations += sl

@@ -277,29 +277,33 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
         #expect(first.sh == again.sh && first.features == again.features && first.means.contains { $0 != 0 })
     }
 
-    /// Kept lists read back as built, across the arena's blocks, and are forgotten by the next reset.
-    @Test func keptSegmentListsSurviveArenaGrowth() {
+    /// Kept lists read back as built, across the arena's blocks, with 16-bit entry indices and (in
+    /// tiles of more than 65,536 entries) 32-bit ones, and are forgotten by the next reset.
+    @Test func keptSegmentListsReadBackAsBuilt() {
         let store = SegmentListStore(), arena = SegmentListArena()
         store.reset(tileCount: 40)
-        let n = 3000, segments = SegmentLists.segments
+        let segments = SegmentLists.segments
+        func entries(_ tile: Int) -> Int { tile % 13 == 0 ? 70_000 : 3000 }
         func built(_ tile: Int) -> (lists: [Int32], counts: [Int32]) {
+            let n = entries(tile)
             var lists = [Int32](repeating: -1, count: n * segments), counts = [Int32](repeating: 0, count: segments)
             for q in 0..<segments {
-                counts[q] = Int32((tile * 7 + q * 3) % (n + 1))
-                for c in 0..<Int(counts[q]) { lists[q * n + c] = Int32(c * (tile + 1) % n) }
+                counts[q] = Int32((tile * 7 + q * 3) % min(n + 1, 3001))
+                for c in 0..<Int(counts[q]) { lists[q * n + c] = Int32((c + 1) * (tile + 1) * 7919 % n) }
             }
             return (lists, counts)
         }
         for tile in 0..<40 {
             let (lists, counts) = built(tile)
-            store.keep(tile: tile, n: n, lists: lists, segmentCount: counts, into: arena)
+            store.keep(tile: tile, n: entries(tile), lists: lists, segmentCount: counts, into: arena)
         }
         for tile in 0..<40 {
             let (lists, counts) = built(tile)
             let kept = try! #require(store.lists(of: tile))
+            let n = entries(tile)
             for q in 0..<segments {
                 #expect(kept.count(q) == Int(counts[q]))
-                #expect((0..<kept.count(q)).allSatisfy { kept.entries(q)[$0] == lists[q * n + $0] })
+                #expect((0..<kept.count(q)).allSatisfy { kept.entries[kept.start(q) + $0] == Int(lists[q * n + $0]) })
             }
         }
         store.reset(tileCount: 40)
