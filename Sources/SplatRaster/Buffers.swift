@@ -6,12 +6,13 @@ final class TileScratch: @unchecked Sendable {
     let entries = ScratchBuffer<Float>(fill: 0)
     let vectors = ScratchBuffer<SIMD16<Float>>(fill: .zero)
     let vectors8 = ScratchBuffer<SIMD8<Float>>(fill: .zero)
-    /// Per-row entry lists of the tile (`buildRowLists`) and their lengths.
+    /// The tile's per-segment entry lists (`buildSegmentLists`) and their lengths.
     let lists = ScratchBuffer<Int32>(fill: 0)
     let rowCount = ScratchBuffer<Int32>(fill: 0)
     /// The forward's compacted lists of the tiles this scratch rendered, for the backward.
     let keptLists = SegmentListArena()
-    /// Backward: per-entry channel accumulators, the row's pixel-major upstream and a lane buffer.
+    /// Backward: per-entry channel and geometry-moment accumulators, the segment's pixel-major
+    /// upstream and a lane buffer.
     let channelSums = ScratchBuffer<SIMD8<Float>>(fill: .zero)
 }
 
