@@ -4,15 +4,16 @@ import SplatMath
 /// Scratch for one tile kernel: the tile's packed entries and a few row vectors.
 final class TileScratch: @unchecked Sendable {
     let entries = ScratchBuffer<Float>(fill: 0)
-    let vectors = ScratchBuffer<SIMD16<Float>>(fill: .zero)
-    let vectors8 = ScratchBuffer<SIMD8<Float>>(fill: .zero)
+    /// Forward: the blending weights of a segment's contributing entries, and those entries.
+    let weights = ScratchBuffer<SIMD8<Float>>(fill: .zero)
+    let weightEntries = ScratchBuffer<Int32>(fill: 0)
     /// The tile's per-segment entry lists (`buildSegmentLists`) and their lengths.
     let lists = ScratchBuffer<Int32>(fill: 0)
     let rowCount = ScratchBuffer<Int32>(fill: 0)
     /// The forward's compacted lists of the tiles this scratch rendered, for the backward.
     let keptLists = SegmentListArena()
     /// Backward: per-entry channel and geometry-moment accumulators, the segment's pixel-major
-    /// upstream and a lane buffer.
+    /// upstream and a lane buffer. Forward: a block's channel sums.
     let channelSums = ScratchBuffer<SIMD8<Float>>(fill: .zero)
 }
 

@@ -139,19 +139,25 @@ func buildSegmentLists(_ n: Int, _ packed: UnsafeMutablePointer<Float>, stride: 
 /// Front-to-back blending of one tile (3DGS renderCUDA), 8 pixels of a row segment per SIMD8
 /// vector, each segment walking only its own entry list (`buildSegmentLists`) and stopping when
 /// all its pixels have terminated; the part of each list it walked is kept in `ctx.segmentLists`
-/// for the backward. Returns the number of Gaussian-pixel evaluations (segments evaluated ×
-/// pixels in them).
+/// for the backward. Two phases per segment: the walk computes each contributing entry's blending
+/// weights w (SIMD8 over the pixels) and keeps them; then the channels are summed, Σ w·value, in
+/// blocks of 4 channels whose accumulators stay in registers (all 3 + 16 do not fit in the 16 ymm
+/// registers next to the walk's). Returns the number of Gaussian-pixel evaluations (segments
+/// evaluated × pixels in them).
 func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch: TileScratch) -> Int {
     let count = Int(ctx.tileStart[tile + 1] - ctx.tileStart[tile])
     let stride = ctx.stride
     let packed = scratch.entries.reserve(count * (stride + 2) + 16)
     let rowRange = packed + count * stride + 8
-    let acc = scratch.vectors8.reserve(ctx.channels + 1)
     let n = ctx.pack(tile: tile, into: packed, width: stride, rows: rowRange)
     let x0 = (tile % ctx.tilesX) * tileSize, y0 = (tile / ctx.tilesX) * tileSize
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
     let lists = scratch.lists.reserve(max(n * 2 * tileSize, 1)), segmentCount = scratch.rowCount.reserve(2 * tileSize)
     buildSegmentLists(n, packed, stride: stride, rowRange, x0: x0, y0: y0, lanes: lanes, rows: rows, lists, segmentCount)
+    // The walk's weights and the entries they belong to (at most n per segment).
+    let weights = scratch.weights.reserve(max(n, 1))
+    let weightEntries = scratch.weightEntries.reserve(max(n, 1))
+    let sums = scratch.channelSums.reserve(4)
     let hw = ctx.width * ctx.height
     let thr = ctx.alphaThreshold
     let nch = ctx.channels
@@ -166,7 +172,8 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
         var t = V8(repeating: 1)
         var done: VM8 = laneIndex8 .>= Float(sl)
         var last = VI8(repeating: 0), contributors = VI8(repeating: 0)
-        for ch in 0...nch { acc[ch] = V8(repeating: 0) }
+        var depth = V8(repeating: 0)
+        var m = 0
         let list = lists + q * n
         // Entries walked before every pixel terminated: all the backward replays of this segment.
         var walked = Int(segmentCount[q])
@@ -189,30 +196,63 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
             }
             let w = V8(repeating: 0).replacing(with: alpha * t, where: valid)
             t.replace(with: testT, where: valid)
-            let ch = e + Packed.channels
-            for j in 0..<nch { acc[j] = acc[j].addingProduct(w, V8(repeating: ch[j])) }
-            acc[nch] = acc[nch].addingProduct(w, V8(repeating: e[Packed.depth]))
+            weights[m] = w
+            weightEntries[m] = Int32(k)
+            m += 1
+            depth = depth.addingProduct(w, V8(repeating: e[Packed.depth]))
             last.replace(with: VI8(repeating: Int32(k + 1)), where: valid)
             contributors.replace(with: contributors &+ 1, where: valid)
         }
         segmentCount[q] = Int32(walked)
-        let row = (y0 + r) * ctx.width + sx0
-        for l in 0..<sl {
-            let p = row + l
-            let tl = t[l]
-            px.color[p] = acc[0][l] + tl * bg.x
-            px.color[hw + p] = acc[1][l] + tl * bg.y
-            px.color[2 * hw + p] = acc[2][l] + tl * bg.z
-            for j in 3..<max(3, nch) { px.features[(j - 3) * hw + p] = acc[j][l] }
-            px.depth[p] = acc[nch][l]
-            px.alpha[p] = 1 - tl
-            px.finalT[p] = tl
-            px.last[p] = last[l]
-            px.contributors[p] = contributors[l]
+        // Channels in blocks of 4 (colour over the background seen through T_final).
+        let p = (y0 + r) * ctx.width + sx0
+        var block = 0
+        while block < nch {
+            channelSums4(m, weights, weightEntries, packed + Packed.channels + block, stride: stride, into: sums)
+            for j in 0..<min(4, nch - block) {
+                let ch = block + j
+                if ch < 3 {
+                    store(sums[j] + t * bg[ch], to: px.color + ch * hw, at: p, count: sl)
+                } else {
+                    store(sums[j], to: px.features + (ch - 3) * hw, at: p, count: sl)
+                }
+            }
+            block += 4
         }
+        store(depth, to: px.depth, at: p, count: sl)
+        store(1 - t, to: px.alpha, at: p, count: sl)
+        store(t, to: px.finalT, at: p, count: sl)
+        store(last, to: px.last, at: p, count: sl)
+        store(contributors, to: px.contributors, at: p, count: sl)
     }
     ctx.segmentLists.keep(tile: tile, n: n, lists: lists, segmentCount: segmentCount, into: scratch.keptLists)
     return evaluations
+}
+
+/// Σ_i weights[i]·values(entry i)[j] for the 4 channels j of a block, into `out[j]`; `values`
+/// points at the block's first channel in packed entry 0. The accumulators stay in registers (8
+/// of them spilled one, measured slower). Reading past a block's last channel is harmless: the
+/// packed buffer is padded and those sums are not used.
+@inline(__always)
+private func channelSums4(_ m: Int, _ weights: UnsafePointer<V8>, _ entries: UnsafePointer<Int32>,
+                          _ values: UnsafePointer<Float>, stride: Int, into out: UnsafeMutablePointer<V8>) {
+    var c0 = V8(), c1 = c0, c2 = c0, c3 = c0
+    for i in 0..<m {
+        let w = weights[i], v = values + Int(entries[i]) * stride
+        c0 = c0.addingProduct(w, V8(repeating: v[0])); c1 = c1.addingProduct(w, V8(repeating: v[1]))
+        c2 = c2.addingProduct(w, V8(repeating: v[2])); c3 = c3.addingProduct(w, V8(repeating: v[3]))
+    }
+    out[0] = c0; out[1] = c1; out[2] = c2; out[3] = c3
+}
+
+/// Stores the first `count` lanes of `v` at `plane + at` (one vector store when all 8).
+@inline(__always)
+func store<T: SIMDScalar>(_ v: SIMD8<T>, to plane: UnsafeMutablePointer<T>, at: Int, count: Int) {
+    if count == segment {
+        UnsafeMutableRawPointer(plane + at).storeBytes(of: v, as: SIMD8<T>.self)
+    } else {
+        for l in 0..<count { plane[at + l] = v[l] }
+    }
 }
 
 /// Upstream gradients of one render, planar H·W; nil planes were not requested.
