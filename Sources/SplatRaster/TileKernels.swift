@@ -95,22 +95,15 @@ func buildSegmentLists(_ n: Int, _ packed: UnsafeMutablePointer<Float>, stride: 
     let twoSegments = lanes > segment
     let b0 = Float(x0 + segment), b1 = Float(x0 + lanes - 1)
     let rowGroups = (rows + 7) / 8
-    @inline(__always) func append(_ k: Int, _ bits: UInt32, rowOffset: Int, segment s: Int) {
-        var bits = bits
-        while bits != 0 {
-            let q = 2 * (rowOffset + bits.trailingZeroBitCount) + s, c = Int(segmentCount[q])
-            lists[q * n + c] = Int32(k)
-            segmentCount[q] = Int32(c + 1)
-            bits &= bits - 1
-        }
-    }
     for k in 0..<n {
         let lo = rowRange[2 * k], hi = rowRange[2 * k + 1]
         if !(lo <= yBottom && hi >= yTop) { continue }
         let e = packed + k * stride
         let px = e[Packed.px], py = e[Packed.py], twoL = e[Packed.twoL], cEff = e[Packed.cEff]
         let invA = e[Packed.invA], bInvA = e[Packed.b] * invA
-        // The tile's rows eight at a time, one per lane.
+        // Bit r of left/right: the entry meets row r's left/right segment. The tile's rows eight
+        // at a time, one per lane.
+        var left: UInt32 = 0, right: UInt32 = 0
         for group in 0..<rowGroups {
             let rowOffset = 8 * group
             let ys = laneIndex8 + Float(y0 + rowOffset)
@@ -130,8 +123,19 @@ func buildSegmentLists(_ n: Int, _ packed: UnsafeMutablePointer<Float>, stride: 
                 let gap = gapToLeft.replacing(with: gapToRight, where: gapToRight .> gapToLeft) - 0.02
                 return laneBits8(inRows .& ((gap .<= 0) .| (hasWidth .& (gap * gap .<= squaredHalf))))
             }
-            append(k, meets(a0, a1), rowOffset: rowOffset, segment: 0)
-            if twoSegments { append(k, meets(b0, b1), rowOffset: rowOffset, segment: 1) }
+            left |= meets(a0, a1) << rowOffset
+            if twoSegments { right |= meets(b0, b1) << rowOffset }
+        }
+        // Append k on the rows between the first and last met, without a branch per row: the
+        // slot after a list's end is written either way and kept only when the bit is set.
+        let met = left | right
+        if met == 0 { continue }
+        for r in met.trailingZeroBitCount...(31 - met.leadingZeroBitCount) {
+            let q = 2 * r, c0 = Int(segmentCount[q]), c1 = Int(segmentCount[q + 1])
+            lists[q * n + c0] = Int32(k)
+            segmentCount[q] = Int32(c0) + Int32(truncatingIfNeeded: (left >> r) & 1)
+            lists[(q + 1) * n + c1] = Int32(k)
+            segmentCount[q + 1] = Int32(c1) + Int32(truncatingIfNeeded: (right >> r) & 1)
         }
     }
 }
