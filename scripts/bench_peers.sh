@@ -3,13 +3,16 @@
 #
 #   scripts/bench_peers.sh SCENE [-n ITERATIONS] [--runs K] [-r RESOLUTION] [--threads T]
 #                                [--bin SPLATLIFT] [--max-seconds S] [--eval-every E]
+#                                [--opensplat-args "ARGS"]
 #
 # OpenSplat (https://github.com/pierotofy/OpenSplat, C++/libtorch, AGPLv3) is not shipped with
 # SplatLift: build it from its public source (the script prints how when it is missing and exits
 # 2) and put `opensplat` on PATH or in $OPENSPLAT. Then, --runs times, alternately:
 #
 #   1. OpenSplat trains SCENE's training views on the CPU: `opensplat COPY --cpu -n ITERATIONS
-#      -d RESOLUTION --keep-crs -o OUT.ply`, where COPY is SCENE with its test views removed (same
+#      -d RESOLUTION --keep-crs ARGS -o OUT.ply` (ARGS default `--num-downscales 0`: OpenSplat's own
+#      default trains at 1/4 and then 1/2 resolution for its first 3,000 and 6,000 steps, so a run
+#      of a few thousand steps never sees full-resolution images and scores ~19 dB), where COPY is SCENE with its test views removed (same
 #      split rule as SplatLift: split.json, else the transforms file's train/test_filenames, else
 #      every 8th view by name; COLMAP images.bin or transforms.json frames filtered, the rest
 #      linked). Its training time is the wall time from its first "Step" line to its last (image
@@ -33,6 +36,7 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCENE="" ITERS=2000 RUNS=2 RES=1 THREADS=0 BIN="${SPLATLIFT:-$ROOT/.build/release/splatlift}" MAXSEC=7200 EVERY=50
+OS_ARGS="--num-downscales 0"
 while [ $# -gt 0 ]; do
   case "$1" in
     -h|--help) usage; exit 0 ;;
@@ -43,6 +47,7 @@ while [ $# -gt 0 ]; do
     --bin) BIN="$2"; shift 2 ;;
     --max-seconds) MAXSEC="$2"; shift 2 ;;
     --eval-every) EVERY="$2"; shift 2 ;;
+    --opensplat-args) OS_ARGS="$2"; shift 2 ;;
     -*) echo "bench_peers.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
     *) if [ -n "$SCENE" ]; then echo "bench_peers.sh: one SCENE only (see --help)" >&2; exit 64; fi
        SCENE="$1"; shift ;;
@@ -190,11 +195,12 @@ PY
 
 json_field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); v=d$2; print('' if v is None else v)" "$1"; }
 
-echo "bench_peers.sh: $SCENE, OpenSplat -n $ITERS --cpu, -r $RES, threads ${THREADS/#0/all}, $RUNS run(s) each, load average $(cut -d' ' -f1 /proc/loadavg)"
+echo "bench_peers.sh: $SCENE, OpenSplat -n $ITERS --cpu $OS_ARGS, -r $RES, threads ${THREADS/#0/all}, $RUNS run(s) each, load average $(cut -d' ' -f1 /proc/loadavg)"
 printf '  %-4s %10s %12s %10s %14s %12s %8s\n' run OS_iters OS_train_s OS_PSNR SL_to_PSNR_s SL_iters ratio
 RATIOS=()
 for k in $(seq 1 "$RUNS"); do
-  OS_TIMES="$(timed_opensplat "$OPENSPLAT" "$WORK/train-scene" --cpu -n "$ITERS" -d "$RES" --keep-crs \
+  # shellcheck disable=SC2086  # OS_ARGS is a list of words
+  OS_TIMES="$(timed_opensplat "$OPENSPLAT" "$WORK/train-scene" --cpu -n "$ITERS" -d "$RES" --keep-crs $OS_ARGS \
                 -o "$WORK/opensplat-$k.ply")"
   read -r OS_TRAIN OS_WALL <<< "$OS_TIMES"
   cp "$WORK/opensplat-$k.ply" "$EVAL_PLY"
