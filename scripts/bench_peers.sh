@@ -66,6 +66,10 @@ Build it from its public source (https://github.com/pierotofy/OpenSplat, README 
   git clone https://github.com/pierotofy/OpenSplat && cd OpenSplat && mkdir build && cd build
   cmake -DCMAKE_PREFIX_PATH=/path/to/libtorch -DGPU_RUNTIME=CPU -DCMAKE_BUILD_TYPE=Release .. && make -j$(nproc)
   # (CMake also fetches nlohmann_json, nanoflann and cxxopts from GitHub)
+  # With a pip torch (a CUDA build, torch >= 2.10) two fixes are needed, both in a file passed as
+  # -DCMAKE_PROJECT_INCLUDE=fix.cmake: `add_library(torch::cudart INTERFACE IMPORTED)` (its CMake
+  # config then skips the CUDA toolkit search) and `set(CMAKE_CXX17_STANDARD_COMPILE_OPTION
+  # "-std=c++20")` (its headers need C++20; OpenSplat asks for C++17). docs/PERFORMANCE.md, "Peers".
 Then: OPENSPLAT=$PWD/opensplat scripts/bench_peers.sh SCENE   (see scripts/bench_peers.sh --help)
 EOF
   exit 2
@@ -203,7 +207,27 @@ for k in $(seq 1 "$RUNS"); do
   OS_TIMES="$(timed_opensplat "$OPENSPLAT" "$WORK/train-scene" --cpu -n "$ITERS" -d "$RES" --keep-crs $OS_ARGS \
                 -o "$WORK/opensplat-$k.ply")"
   read -r OS_TRAIN OS_WALL <<< "$OS_TIMES"
-  cp "$WORK/opensplat-$k.ply" "$EVAL_PLY"
+  # OpenSplat's CPU run can leave Gaussians with NaN parameters, which `splatlift eval` refuses:
+  # drop them (their count is printed), as a renderer that skips them would.
+  python3 - "$WORK/opensplat-$k.ply" "$EVAL_PLY" <<'PY'
+import numpy as np, sys
+src, dst = sys.argv[1], sys.argv[2]
+data = open(src, "rb").read()
+end = data.index(b"end_header\n") + len(b"end_header\n")
+header = data[:end].decode().splitlines()
+props = [l.split()[2] for l in header if l.startswith("property")]
+if not all(l.split()[1] == "float" for l in header if l.startswith("property")) \
+        or "format binary_little_endian 1.0" not in header:
+    sys.exit("bench_peers.sh: %s: expected a binary little-endian PLY of float properties" % src)
+count = int(next(l.split()[2] for l in header if l.startswith("element vertex")))
+v = np.frombuffer(data, dtype="<f4", count=count * len(props), offset=end).reshape(count, len(props))
+keep = np.isfinite(v).all(axis=1)
+if not keep.all():
+    print("  (OpenSplat's PLY: %d of %d Gaussians have non-finite parameters and are dropped)"
+          % (count - keep.sum(), count), file=sys.stderr)
+text = "\n".join("element vertex %d" % keep.sum() if l.startswith("element vertex") else l for l in header) + "\n"
+open(dst, "wb").write(text.encode() + v[keep].tobytes())
+PY
   "$BIN" eval "$WORK/eval-model" --split test > "$WORK/eval-$k.log" 2>&1 \
     || { echo "bench_peers.sh: splatlift eval of OpenSplat's PLY failed: $(tail -1 "$WORK/eval-$k.log")" >&2; exit 1; }
   OS_PSNR="$(json_field "$WORK/eval-model/metrics.json" '["rendering"]["psnr"]')"

@@ -130,13 +130,13 @@ public struct RasterWorkModel: Sendable {
 
     /// Blended channels: RGB + features, plus depth.
     var blended: Int { 3 + channels + 1 }
-    /// Per Gaussian-pixel evaluation of the forward: dx and the quadratic form 6, exp 17 (range
-    /// reduction 4, degree-6 polynomial as 6 FMAs, scale 1), α 1, T·(1−α) 2, w 1, and one FMA per
+    /// Per Gaussian-pixel evaluation of the forward: dx and the quadratic form 6, exp 13 (range
+    /// reduction 4, degree-4 polynomial as 4 FMAs, scale 1), α 1, T·(1−α) 2, w 1, and one FMA per
     /// blended channel.
-    public var forwardFlopsPerEvaluation: Int { 27 + 2 * blended }
-    /// Per evaluation of the backward: the forward's 24 up to w, 1/(1−α) and T 2, one FMA per
+    public var forwardFlopsPerEvaluation: Int { 23 + 2 * blended }
+    /// Per evaluation of the backward: the forward's 20 up to w, 1/(1−α) and T 2, one FMA per
     /// channel sum, P over RGB 5, dL/dα 4, suffix 2, dL/dα·G and its dx, dx² moments 6.
-    public var backwardFlopsPerEvaluation: Int { 43 + 2 * blended }
+    public var backwardFlopsPerEvaluation: Int { 39 + 2 * blended }
 
     /// (FLOPs, bytes) of each stage.
     public var project: (flops: Double, bytes: Double) {

@@ -173,5 +173,16 @@ class RefusalTests(unittest.TestCase):
         self.assertIn("PyTorch is not installed" if torch is None else "splatlift binary not found", lines[0])
 
 
+class OpenSplatScriptTests(unittest.TestCase):
+    def test_missing_opensplat_is_refused_with_the_build_recipe(self):
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        env = dict(os.environ, OPENSPLAT="/nonexistent/opensplat", PATH="/usr/bin:/bin")
+        run = subprocess.run(["bash", os.path.join(root, "scripts", "bench_peers.sh"), root],
+                             env=env, capture_output=True, text=True)
+        self.assertEqual(run.returncode, 2)
+        self.assertTrue(run.stderr.startswith("bench_peers.sh: OpenSplat not found"), run.stderr)
+        self.assertIn("-DGPU_RUNTIME=CPU", run.stderr)
+
+
 if __name__ == "__main__":
     unittest.main()
