@@ -4,9 +4,8 @@ import SplatMath
 /// Scratch for one tile kernel: the tile's packed entries and a few row vectors.
 final class TileScratch: @unchecked Sendable {
     let entries = ScratchBuffer<Float>(fill: 0)
-    /// Forward: the blending weights of a segment's contributing entries, and those entries.
+    /// Forward: the blending weights of a segment's contributing entries.
     let weights = ScratchBuffer<SIMD8<Float>>(fill: .zero)
-    let weightEntries = ScratchBuffer<Int32>(fill: 0)
     /// The tile's per-segment entry lists (`buildSegmentLists`) and their lengths.
     let lists = ScratchBuffer<Int32>(fill: 0)
     let rowCount = ScratchBuffer<Int32>(fill: 0)

@@ -142,8 +142,8 @@ func buildSegmentLists(_ n: Int, _ packed: UnsafeMutablePointer<Float>, stride: 
 
 /// Front-to-back blending of one tile (3DGS renderCUDA), 8 pixels of a row segment per SIMD8
 /// vector, each segment walking only its own entry list (`buildSegmentLists`) and stopping when
-/// all its pixels have terminated; the part of each list it walked is kept in `ctx.segmentLists`
-/// for the backward. Two phases per segment: the walk computes each contributing entry's blending
+/// all its pixels have terminated; the entries of each list that blended into some pixel are kept
+/// in `ctx.segmentLists` for the backward. Two phases per segment: the walk computes each contributing entry's blending
 /// weights w (SIMD8 over the pixels) and keeps them; then the channels are summed, Σ w·value, in
 /// blocks of 4 channels whose accumulators stay in registers (all 3 + 16 do not fit in the 16 ymm
 /// registers next to the walk's). Returns the number of Gaussian-pixel evaluations (segments
@@ -158,9 +158,8 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
     let lanes = min(tileSize, ctx.width - x0), rows = min(tileSize, ctx.height - y0)
     let lists = scratch.lists.reserve(max(n * 2 * tileSize, 1)), segmentCount = scratch.rowCount.reserve(2 * tileSize)
     buildSegmentLists(n, packed, stride: stride, rowRange, x0: x0, y0: y0, lanes: lanes, rows: rows, lists, segmentCount)
-    // The walk's weights and the entries they belong to (at most n per segment).
+    // The walk's weights (at most n per segment).
     let weights = scratch.weights.reserve(max(n, 1))
-    let weightEntries = scratch.weightEntries.reserve(max(n, 1))
     let sums = scratch.channelSums.reserve(4)
     let hw = ctx.width * ctx.height
     let thr = ctx.alphaThreshold
@@ -179,9 +178,7 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
         var depth = V8(repeating: 0)
         var m = 0
         let list = lists + q * n
-        // Entries walked before every pixel terminated: all the backward replays of this segment.
-        var walked = Int(segmentCount[q])
-        for idx in 0..<walked {
+        for idx in 0..<Int(segmentCount[q]) {
             let k = Int(list[idx])
             let e = packed + k * stride
             evaluations += sl
@@ -196,23 +193,26 @@ func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch:
             if anyLane8(stop) {
                 done = done .| stop
                 valid = valid .& .!stop
-                if !anyLane8(.!done) { walked = idx + 1; break }
+                if !anyLane8(.!done) { break }
             }
             let w = V8(repeating: 0).replacing(with: alpha * t, where: valid)
             t.replace(with: testT, where: valid)
+            // The list is compacted in place to the entries that blend (m ≤ idx): the channel
+            // sums read it, and the backward replays only these (an entry with no valid lane here
+            // has none there either: its lanes are invalid or behind their last contributor).
             weights[m] = w
-            weightEntries[m] = Int32(k)
+            list[m] = Int32(k)
             m += 1
             depth = depth.addingProduct(w, V8(repeating: e[Packed.depth]))
             last.replace(with: VI8(repeating: Int32(k + 1)), where: valid)
             contributors.replace(with: contributors &+ 1, where: valid)
         }
-        segmentCount[q] = Int32(walked)
+        segmentCount[q] = Int32(m)
         // Channels in blocks of 4 (colour over the background seen through T_final).
         let p = (y0 + r) * ctx.width + sx0
         var block = 0
         while block < nch {
-            channelSums4(m, weights, weightEntries, packed + Packed.channels + block, stride: stride, into: sums)
+            channelSums4(m, weights, list, packed + Packed.channels + block, stride: stride, into: sums)
             for j in 0..<min(4, nch - block) {
                 let ch = block + j
                 if ch < 3 {
