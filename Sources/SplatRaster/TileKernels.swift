@@ -143,11 +143,11 @@ func buildSegmentLists(_ n: Int, _ packed: UnsafeMutablePointer<Float>, stride: 
 /// Front-to-back blending of one tile (3DGS renderCUDA), 8 pixels of a row segment per SIMD8
 /// vector, each segment walking only its own entry list (`buildSegmentLists`) and stopping when
 /// all its pixels have terminated; the entries of each list that blended into some pixel are kept
-/// in `ctx.segmentLists` for the backward. Two phases per segment: the walk computes each contributing entry's blending
-/// weights w (SIMD8 over the pixels) and keeps them; then the channels are summed, Σ w·value, in
-/// blocks of 4 channels whose accumulators stay in registers (all 3 + 16 do not fit in the 16 ymm
-/// registers next to the walk's). Returns the number of Gaussian-pixel evaluations (segments
-/// evaluated × pixels in them).
+/// in `ctx.segmentLists` for the backward. Two phases per segment: the walk computes each
+/// contributing entry's blending weights w (SIMD8 over the pixels) and keeps them; then the
+/// channels are summed, Σ w·value, in blocks of 4 channels whose accumulators stay in registers
+/// (all 3 + 16 do not fit in the 16 ymm registers next to the walk's). Returns the number of
+/// Gaussian-pixel evaluations (segments evaluated × pixels in them).
 func forwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ scratch: TileScratch) -> Int {
     let count = Int(ctx.tileStart[tile + 1] - ctx.tileStart[tile])
     let stride = ctx.stride
