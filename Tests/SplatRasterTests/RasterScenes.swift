@@ -1,7 +1,7 @@
 import SplatMath
 @testable import SplatRaster
 
-/// Small seeded scenes for the rasterizer tests.
+/// Small seeded scenes for the rasterizer tests, and what the tests read from a backward.
 enum RasterScenes {
     /// A 70×50 camera (partial tiles on both axes) looking roughly along +z from near the origin.
     static func camera(width: Int = 70, height: Int = 50) -> PinholeCamera {
@@ -40,6 +40,20 @@ enum RasterScenes {
         let hw = width * height
         func plane(_ k: Int) -> [Float] { (0..<k * hw).map { _ in Float(rng.normal()) } }
         return RenderUpstream(color: plane(3), features: plane(featureCount), depth: plane(1), alpha: plane(1))
+    }
+
+    /// The gradients `backend` gives for `upstream` after its latest render of `g`.
+    static func gradients(_ backend: RasterBackend, _ g: GaussianParams, _ upstream: RenderUpstream) -> GaussianGradients {
+        var grads = GaussianGradients(count: 0, featureCount: 0)
+        backend.backward(g, upstream: upstream, into: &grads)
+        return grads
+    }
+
+    /// Whether every gradient array of `a` and `b` is bit-identical.
+    static func bitIdentical(_ a: GaussianGradients, _ b: GaussianGradients) -> Bool {
+        a.means == b.means && a.logScales == b.logScales && a.rotations == b.rotations
+            && a.opacityLogits == b.opacityLogits && a.sh == b.sh && a.features == b.features
+            && a.screenMeanGradNorm == b.screenMeanGradNorm
     }
 }
 
