@@ -123,6 +123,7 @@ public final class CPURasterizer: RasterBackend {
         var clock = Stopwatch()
         let slotStride = Slot.features + renderedFeatures
         let sumsPtr = SendablePointer(sums.reserve(max(state.count * slotStride, 1)))
+        sumsPtr.base.update(repeating: 0, count: state.count * slotStride)
         let ordered = orderedSums
         ordered.reset()
         withOptionalPointer(upstream.color, 3 * hw) { gc in
@@ -232,7 +233,7 @@ public final class CPURasterizer: RasterBackend {
                     channels: 3 + renderedFeatures, featureCount: renderedFeatures,
                     alphaThreshold: options.alphaThreshold, background: options.background,
                     tileStart: bins.tileStart.pointer, entries: bins.entries.pointer, records: state.records.pointer,
-                    rect: state.rect.pointer, segmentLists: segmentLists)
+                    segmentLists: segmentLists)
     }
 }
 

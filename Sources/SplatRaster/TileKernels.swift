@@ -1,3 +1,4 @@
+import CPrefetch
 import Foundation
 
 /// Layout of one Gaussian record (and packed tile entry): geometry, the half extents of the
@@ -26,8 +27,6 @@ struct TileContext: @unchecked Sendable {
     var tileStart: UnsafeMutablePointer<Int32>
     var entries: UnsafeMutablePointer<Int32>
     var records: UnsafeMutablePointer<Float>
-    /// Tile rectangles (a Gaussian's first tile starts its gradient sums).
-    var rect: UnsafeMutablePointer<Int32>
     /// The forward keeps each tile's segment lists here; the backward reads them.
     var segmentLists: SegmentListStore
 }
@@ -459,21 +458,22 @@ enum GeometryMoments {
     }
 }
 
-/// Adds tile `tile`'s entry slots into their Gaussians' rows of `sums` (stride `slotStride`); a
-/// Gaussian's first tile (row-major) starts its row, as 0 + slot, the float sum a zeroed
-/// accumulator would give.
+/// Adds tile `tile`'s entry slots into their Gaussians' rows of `sums` (stride `slotStride`,
+/// zeroed before the first tile). The rows are scattered over the whole array: each is
+/// prefetched a few entries ahead, so their cache misses overlap instead of stalling one by one.
 func addTileSlots(_ tile: Int, _ slots: UnsafeBufferPointer<Float>, _ ctx: TileContext,
                   _ sums: UnsafeMutablePointer<Float>, slotStride: Int) {
     guard let slots = slots.baseAddress else { return }
     let start = Int(ctx.tileStart[tile]), count = Int(ctx.tileStart[tile + 1]) - start
+    let ahead = 8
+    @inline(__always) func row(_ k: Int) -> UnsafeMutablePointer<Float> { sums + Int(ctx.entries[start + k]) * slotStride }
     for k in 0..<count {
-        let i = Int(ctx.entries[start + k])
-        let firstTile = Int(ctx.rect[4 * i + 1]) * ctx.tilesX + Int(ctx.rect[4 * i]) == tile
-        let sum = sums + i * slotStride, slot = slots + k * slotStride
-        if firstTile {
-            for j in 0..<slotStride { sum[j] = 0 + slot[j] }
-        } else {
-            for j in 0..<slotStride { sum[j] += slot[j] }
+        if k + ahead < count {
+            let next = row(k + ahead)
+            splat_prefetch_for_write(next)
+            splat_prefetch_for_write(next + slotStride - 1)
         }
+        let sum = row(k), slot = slots + k * slotStride
+        for j in 0..<slotStride { sum[j] += slot[j] }
     }
 }
