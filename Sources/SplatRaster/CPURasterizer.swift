@@ -238,7 +238,8 @@ public final class CPURasterizer: RasterBackend {
 }
 
 /// The per-Gaussian end of the backward: each Gaussian's summed screen-space gradient through the
-/// projection to its parameters. Without a render every gradient is zero.
+/// projection to its parameters (`ProjectionBackward`, 8 Gaussians at a time). Without a render
+/// every gradient is zero.
 private struct GradientPass: @unchecked Sendable {
     let state: ProjectionState
     let view: ViewConstants?
@@ -248,23 +249,31 @@ private struct GradientPass: @unchecked Sendable {
 
     /// Gradients of Gaussians `rows` into rows 0..<rows.count of `o`.
     func run(_ rows: Range<Int>, _ p: ParamPointers, _ o: GradPointers) {
-        for (r, i) in rows.enumerated() {
-            if let view, state.radius.pointer[i] > 0 { project(i, into: r, p, o, view) } else { zero(r, o) }
+        let slotStride = Slot.features + featureSlots
+        let projection = view.map {
+            ProjectionBackward(view: $0, shDegree: shDegree, state: state, sums: sums, slotStride: slotStride)
+        }
+        var r = 0
+        while r < rows.count {
+            let lanes = min(8, rows.count - r), first = rows.lowerBound + r
+            var visible: UInt32 = 0
+            if projection != nil {
+                for l in 0..<lanes where state.radius.pointer[first + l] > 0 { visible |= 1 << l }
+            }
+            if let projection, visible != 0 { projection.run(first: first, lanes: lanes, visible: visible, p, o, row: r) }
+            for l in 0..<lanes {
+                if visible & (1 << l) != 0 { copyFeatures(first + l, into: r + l, o, slotStride: slotStride) } else { zero(r + l, o) }
+            }
+            r += lanes
         }
     }
 
-    @inline(__always)
-    private func project(_ i: Int, into r: Int, _ p: ParamPointers, _ o: GradPointers, _ view: ViewConstants) {
-        let sum = sums + i * (Slot.features + featureSlots)
-        let g = ScreenGradient(px: sum[Slot.px], py: sum[Slot.py], a: sum[Slot.a], b: sum[Slot.b], c: sum[Slot.c],
-                               opacity: sum[Slot.opacity], depth: sum[Slot.depth],
-                               r: sum[Slot.color], g: sum[Slot.color + 1], bl: sum[Slot.color + 2])
-        let fg = o.features + r * featureCount
+    private func copyFeatures(_ i: Int, into r: Int, _ o: GradPointers, slotStride: Int) {
+        let sum = sums + i * slotStride, fg = o.features + r * featureCount
         for j in 0..<featureCount { fg[j] = 0 }
         if needFeatures {
             for j in 0..<min(featureCount, featureSlots) { fg[j] = sum[Slot.features + j] }
         }
-        o.screenMeanGradNorm[r] = Projection.backward(i, g, p, view: view, shDegree: shDegree, state: state, out: o, row: r)
     }
 
     private func zero(_ r: Int, _ o: GradPointers) {

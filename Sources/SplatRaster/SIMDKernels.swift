@@ -55,3 +55,30 @@ typealias VM8 = SIMDMask<VI8>
     let s = SIMD8(lowHalf: ab.evenHalf + ab.oddHalf, highHalf: cz.evenHalf + cz.oddHalf)
     return s.evenHalf + s.oddHalf
 }
+
+/// Writes the transpose of the 8×8 block whose row r is `rows[r·rowStride ..< +8]` to
+/// `columns[c·columnStride ..< +8]` (column c). Three rounds of splitting each pair of vectors
+/// into even and odd lanes rotate the 6 bits of an element's index (row, column) by 3: 24
+/// shuffles instead of 64 scalar moves.
+@inline(__always) func transpose8(_ rows: UnsafePointer<Float>, rowStride: Int,
+                                  into columns: UnsafeMutablePointer<Float>, columnStride: Int) {
+    var a0 = load8(rows), a1 = load8(rows + rowStride), a2 = load8(rows + 2 * rowStride)
+    var a3 = load8(rows + 3 * rowStride), a4 = load8(rows + 4 * rowStride), a5 = load8(rows + 5 * rowStride)
+    var a6 = load8(rows + 6 * rowStride), a7 = load8(rows + 7 * rowStride)
+    for _ in 0..<3 {
+        let p0 = SIMD16(lowHalf: a0, highHalf: a1), p1 = SIMD16(lowHalf: a2, highHalf: a3)
+        let p2 = SIMD16(lowHalf: a4, highHalf: a5), p3 = SIMD16(lowHalf: a6, highHalf: a7)
+        (a0, a1, a2, a3) = (p0.evenHalf, p1.evenHalf, p2.evenHalf, p3.evenHalf)
+        (a4, a5, a6, a7) = (p0.oddHalf, p1.oddHalf, p2.oddHalf, p3.oddHalf)
+    }
+    store8(a0, columns); store8(a1, columns + columnStride); store8(a2, columns + 2 * columnStride)
+    store8(a3, columns + 3 * columnStride); store8(a4, columns + 4 * columnStride)
+    store8(a5, columns + 5 * columnStride); store8(a6, columns + 6 * columnStride)
+    store8(a7, columns + 7 * columnStride)
+}
+
+@inline(__always) private func load8(_ p: UnsafePointer<Float>) -> V8 { UnsafeRawPointer(p).loadUnaligned(as: V8.self) }
+
+@inline(__always) private func store8(_ v: V8, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V8.self)
+}

@@ -346,7 +346,14 @@ func backwardTile(_ tile: Int, _ ctx: TileContext, _ px: PixelBuffers, _ up: Ups
             for j in 0..<3 { for l in 0..<sl { gFlat[l * width8 + j] = c[j * hw + segStart + l] } }
         }
         if hasFeatures, let f = up.features {
-            for j in 0..<nf { for l in 0..<sl { gFlat[l * width8 + 3 + j] = f[j * hw + segStart + l] } }
+            var j = 0
+            if sl == segment {
+                while j + 8 <= nf {
+                    transpose8(f + j * hw + segStart, rowStride: hw, into: gFlat + 3 + j, columnStride: width8)
+                    j += 8
+                }
+            }
+            for j in j..<nf { for l in 0..<sl { gFlat[l * width8 + 3 + j] = f[j * hw + segStart + l] } }
         }
         if let d = up.depth { for l in 0..<sl { gFlat[l * width8 + nch] = d[segStart + l] } }
         // T_final·(dL/dA − bg·dL/dC): what every α sees through the final transmittance.

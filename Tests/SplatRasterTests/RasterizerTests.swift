@@ -94,7 +94,8 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
     /// Fast against reference: every output and every gradient within 1e-4 relative.
     @Test(arguments: [false, true])
     func fastMatchesReference(featuresReachGeometry: Bool) {
-        let g = RasterScenes.gaussians(120, camera: camera)
+        // 11 feature channels: the backward's transposed block of 8 and 3 channels after it.
+        let g = RasterScenes.gaussians(120, camera: camera, featureCount: 11)
         let o = options(reach: featuresReachGeometry)
         let fast = CPURasterizer()
         let out = fast.render(g, camera: camera, options: o)
