@@ -5,12 +5,13 @@
 #                                [--bin SPLATLIFT] [--max-seconds S] [--eval-every E]
 #                                [--opensplat-args "ARGS"]
 #
-# OpenSplat (https://github.com/pierotofy/OpenSplat, C++/libtorch, AGPLv3) is not shipped with
+# OpenSplat (https://github.com/WebODM/OpenSplat, C++/libtorch, AGPLv3; use v1.2.0 or later) is not shipped with
 # SplatLift: build it from its public source (the script prints how when it is missing and exits
 # 2) and put `opensplat` on PATH or in $OPENSPLAT. Then, --runs times, alternately:
 #
 #   1. OpenSplat trains SCENE's training views on the CPU: `opensplat COPY --cpu -n ITERATIONS
-#      -d RESOLUTION --keep-crs ARGS -o OUT.ply` (ARGS default `--num-downscales 0`: OpenSplat's own
+#      -d RESOLUTION [--keep-crs] ARGS -o OUT.ply` (--keep-crs where the build has it: before 1.2.0
+#      OpenSplat re-centred the scene unless told; ARGS default `--num-downscales 0`: OpenSplat's own
 #      default trains at 1/4 and then 1/2 resolution for its first 3,000 and 6,000 steps, so a run
 #      of a few thousand steps never sees full-resolution images and scores ~19 dB), where COPY is SCENE with its test views removed (same
 #      split rule as SplatLift: split.json, else the transforms file's train/test_filenames, else
@@ -58,22 +59,26 @@ OPENSPLAT="${OPENSPLAT:-$(command -v opensplat || true)}"
 if [ -z "$OPENSPLAT" ] || [ ! -x "$OPENSPLAT" ]; then
   cat >&2 <<'EOF'
 bench_peers.sh: OpenSplat not found (no `opensplat` on PATH and $OPENSPLAT unset or not executable).
-Build it from its public source (https://github.com/pierotofy/OpenSplat, README "Build" / "CPU"):
+Build it from its public source, v1.2.0 or later (https://github.com/WebODM/OpenSplat, README "Build" / "CPU"):
   apt-get install build-essential cmake git libopencv-dev      # OpenCV from Debian
   # libtorch for the CPU: the LibTorch "CPU" archive from pytorch.org (Get Started > LibTorch),
   # unpacked to /path/to/libtorch; a pip-installed torch also ships one: its cmake prefix is
   #   python3 -c 'import torch; print(torch.utils.cmake_prefix_path)'
-  git clone https://github.com/pierotofy/OpenSplat && cd OpenSplat && mkdir build && cd build
+  git clone -b v1.2.0 https://github.com/WebODM/OpenSplat && cd OpenSplat && mkdir build && cd build
   cmake -DCMAKE_PREFIX_PATH=/path/to/libtorch -DGPU_RUNTIME=CPU -DCMAKE_BUILD_TYPE=Release .. && make -j$(nproc)
   # (CMake also fetches nlohmann_json, nanoflann and cxxopts from GitHub)
-  # With a pip torch (a CUDA build, torch >= 2.10) two fixes are needed, both in a file passed as
-  # -DCMAKE_PROJECT_INCLUDE=fix.cmake: `add_library(torch::cudart INTERFACE IMPORTED)` (its CMake
-  # config then skips the CUDA toolkit search) and `set(CMAKE_CXX17_STANDARD_COMPILE_OPTION
-  # "-std=c++20")` (its headers need C++20; OpenSplat asks for C++17). docs/PERFORMANCE.md, "Peers".
+  # With a pip torch (a CUDA build) add `add_library(torch::cudart INTERFACE IMPORTED)` in a file
+  # passed as -DCMAKE_PROJECT_INCLUDE=fix.cmake, so its CMake config skips the CUDA toolkit search.
+  # Not 1.1.5 (pierotofy/OpenSplat) with a libtorch newer than ~2.5: its CPU rasterizer reads the
+  # depths of a strided tensor as contiguous, sorts by the wrong keys and stalls near 20 dB
+  # (fixed in 1.2.0). docs/PERFORMANCE.md, "Peers".
 Then: OPENSPLAT=$PWD/opensplat scripts/bench_peers.sh SCENE   (see scripts/bench_peers.sh --help)
 EOF
   exit 2
 fi
+# 1.2.0 keeps the scene's frame unless given --center; earlier versions needed --keep-crs.
+KEEP_CRS=""
+if "$OPENSPLAT" --help 2>&1 | grep -q -- "--keep-crs"; then KEEP_CRS="--keep-crs"; fi
 if [ ! -x "$BIN" ]; then
   echo "bench_peers.sh: splatlift binary not found at $BIN: build it (swift build -c release) or pass --bin PATH (or set \$SPLATLIFT)" >&2
   exit 2
@@ -204,7 +209,7 @@ printf '  %-4s %10s %12s %10s %14s %12s %8s\n' run OS_iters OS_train_s OS_PSNR S
 RATIOS=()
 for k in $(seq 1 "$RUNS"); do
   # shellcheck disable=SC2086  # OS_ARGS is a list of words
-  OS_TIMES="$(timed_opensplat "$OPENSPLAT" "$WORK/train-scene" --cpu -n "$ITERS" -d "$RES" --keep-crs $OS_ARGS \
+  OS_TIMES="$(timed_opensplat "$OPENSPLAT" "$WORK/train-scene" --cpu -n "$ITERS" -d "$RES" $KEEP_CRS $OS_ARGS \
                 -o "$WORK/opensplat-$k.ply")"
   read -r OS_TRAIN OS_WALL <<< "$OS_TIMES"
   # OpenSplat's CPU run can leave Gaussians with NaN parameters, which `splatlift eval` refuses:

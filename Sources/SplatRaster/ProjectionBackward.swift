@@ -22,16 +22,13 @@ struct ProjectionBackward {
     func run(first: Int, lanes: Int, visible: UInt32, _ p: ParamPointers, _ o: GradPointers, row: Int) {
         let v = view
         // Gather: lanes past `lanes` repeat the last Gaussian (computed, never written).
-        var mx = V8(), my = V8(), mz = V8(), ls0 = V8(), ls1 = V8(), ls2 = V8()
-        var qw = V8(), qx = V8(), qy = V8(), qz = V8(), op = V8()
+        let geometry = GeometryLanes(p, first: first, lanes: lanes)
+        let (mx, my, mz) = (geometry.mx, geometry.my, geometry.mz)
+        var op = V8()
         var gpx = V8(), gpy = V8(), ga0 = V8(), gb0 = V8(), gc0 = V8(), gop = V8(), gdepth = V8()
         var gr = V8(), gg = V8(), gb = V8()
         for l in 0..<8 {
             let i = first + min(l, lanes - 1)
-            mx[l] = p.means[3 * i]; my[l] = p.means[3 * i + 1]; mz[l] = p.means[3 * i + 2]
-            ls0[l] = p.logScales[3 * i]; ls1[l] = p.logScales[3 * i + 1]; ls2[l] = p.logScales[3 * i + 2]
-            qw[l] = p.rotations[4 * i]; qx[l] = p.rotations[4 * i + 1]
-            qy[l] = p.rotations[4 * i + 2]; qz[l] = p.rotations[4 * i + 3]
             op[l] = state.records.pointer[i * state.recordStride + Packed.opacity]
             let sum = sums + i * slotStride
             gpx[l] = sum[Slot.px]; gpy[l] = sum[Slot.py]
@@ -42,9 +39,7 @@ struct ProjectionBackward {
             gg[l] = clamped[1] != 0 ? 0 : sum[Slot.color + 1]
             gb[l] = clamped[2] != 0 ? 0 : sum[Slot.color + 2]
         }
-        let tx = v.r00 * mx + v.r01 * my + v.r02 * mz + v.t0
-        let ty = v.r10 * mx + v.r11 * my + v.r12 * mz + v.t1
-        let tz = v.r20 * mx + v.r21 * my + v.r22 * mz + v.t2
+        let (tx, ty, tz) = geometry.viewSpace(v)
         var gmx = V8(), gmy = V8(), gmz = V8()
 
         // Colour: SH coefficients and the viewing direction.
@@ -85,42 +80,16 @@ struct ProjectionBackward {
         }
 
         // The 3D and 2D covariances, as the forward computed them.
-        var sc0 = V8(), sc1 = V8(), sc2 = V8()
-        for l in 0..<8 {
-            sc0[l] = Foundation.exp(ls0[l]); sc1[l] = Foundation.exp(ls1[l]); sc2[l] = Foundation.exp(ls2[l])
-        }
-        let qNorm = atLeast(sqrt8(qw * qw + qx * qx + qy * qy + qz * qz), 1e-12)
-        let qInv = one / qNorm
-        let w = qw * qInv, x = qx * qInv, y = qy * qInv, z = qz * qInv
-        // R (row-major) of the unit quaternion (`Covariance3D.rotation`); M = R·diag(s); Σ = M·Mᵀ.
-        let xx = x * x, yy = y * y, zz = z * z, xy = x * y, xz = x * z, yz = y * z
-        let wx = w * x, wy = w * y, wz = w * z
-        let r0 = one - two * (yy + zz), r1 = two * (xy - wz), r2 = two * (xz + wy)
-        let r3 = two * (xy + wz), r4 = one - two * (xx + zz), r5 = two * (yz - wx)
-        let r6 = two * (xz - wy), r7 = two * (yz + wx), r8 = one - two * (xx + yy)
-        let m00 = r0 * sc0, m01 = r1 * sc1, m02 = r2 * sc2
-        let m10 = r3 * sc0, m11 = r4 * sc1, m12 = r5 * sc2
-        let m20 = r6 * sc0, m21 = r7 * sc1, m22 = r8 * sc2
-        let s00 = m00 * m00 + m01 * m01 + m02 * m02, s01 = m00 * m10 + m01 * m11 + m02 * m12
-        let s02 = m00 * m20 + m01 * m21 + m02 * m22, s11 = m10 * m10 + m11 * m11 + m12 * m12
-        let s12 = m10 * m20 + m11 * m21 + m12 * m22, s22 = m20 * m20 + m21 * m21 + m22 * m22
-        // EWA Jacobian with tx/tz, ty/tz clamped to 1.3·tan(fov/2).
-        let invZ = one / tz
-        let rx = tx * invZ, ry = ty * invZ
-        let clampX = (rx .< -v.limX) .| (rx .> v.limX), clampY = (ry .< -v.limY) .| (ry .> v.limY)
-        let txc = rx.replacing(with: -v.limX, where: rx .< -v.limX).replacing(with: v.limX, where: rx .> v.limX) * tz
-        let tyc = ry.replacing(with: -v.limY, where: ry .< -v.limY).replacing(with: v.limY, where: ry .> v.limY) * tz
-        let j00 = v.fx * invZ, j02 = -v.fx * txc * invZ * invZ
-        let j11 = v.fy * invZ, j12 = -v.fy * tyc * invZ * invZ
-        let t0x = j00 * v.r00 + j02 * v.r20, t0y = j00 * v.r01 + j02 * v.r21, t0z = j00 * v.r02 + j02 * v.r22
-        let t1x = j11 * v.r10 + j12 * v.r20, t1y = j11 * v.r11 + j12 * v.r21, t1z = j11 * v.r12 + j12 * v.r22
-        let u0 = s00 * t0x + s01 * t0y + s02 * t0z, u1 = s01 * t0x + s11 * t0y + s12 * t0z
-        let u2 = s02 * t0x + s12 * t0y + s22 * t0z
-        let w0 = s00 * t1x + s01 * t1y + s02 * t1z, w1 = s01 * t1x + s11 * t1y + s12 * t1z
-        let w2 = s02 * t1x + s12 * t1y + s22 * t1z
-        let a = t0x * u0 + t0y * u1 + t0z * u2 + lowPass
-        let b = t0x * w0 + t0y * w1 + t0z * w2
-        let c = t1x * w0 + t1y * w1 + t1z * w2 + lowPass
+        let cv = Covariance8(geometry, tx: tx, ty: ty, tz: tz, view: v)
+        let (a, b, c) = (cv.a, cv.b, cv.c)
+        let (t0x, t0y, t0z, t1x, t1y, t1z) = (cv.t0x, cv.t0y, cv.t0z, cv.t1x, cv.t1y, cv.t1z)
+        let (u0, u1, u2, w0, w1, w2) = (cv.u0, cv.u1, cv.u2, cv.w0, cv.w1, cv.w2)
+        let (w, x, y, z, qInv) = (cv.w, cv.x, cv.y, cv.z, cv.qInv)
+        let (sc0, sc1, sc2) = (cv.s0, cv.s1, cv.s2)
+        let (r0, r1, r2, r3, r4, r5, r6, r7, r8) = (cv.r0, cv.r1, cv.r2, cv.r3, cv.r4, cv.r5, cv.r6, cv.r7, cv.r8)
+        let (m00, m01, m02, m10, m11, m12, m20, m21, m22) = (cv.m00, cv.m01, cv.m02, cv.m10, cv.m11, cv.m12,
+                                                             cv.m20, cv.m21, cv.m22)
+        let invZ = cv.invZ, txc = cv.txc, tyc = cv.tyc
 
         // Conic → 2D covariance (true partials of the inverse).
         let det = a * c - b * b
@@ -150,10 +119,10 @@ struct ProjectionBackward {
         var gtx = gpx * v.fx * invZ, gty = gpy * v.fy * invZ
         var gtz = -(gpx * v.fx * tx + gpy * v.fy * ty) * invZ2 + gdepth
         gtz += -dJ00 * v.fx * invZ2 - dJ11 * v.fy * invZ2
-        gtz = (gtz + dJ02 * two * v.fx * tx * invZ3).replacing(with: gtz + dJ02 * v.fx * txc * invZ3, where: clampX)
-        gtx = (gtx + -dJ02 * v.fx * invZ2).replacing(with: gtx, where: clampX)
-        gtz = (gtz + dJ12 * two * v.fy * ty * invZ3).replacing(with: gtz + dJ12 * v.fy * tyc * invZ3, where: clampY)
-        gty = (gty + -dJ12 * v.fy * invZ2).replacing(with: gty, where: clampY)
+        gtz = (gtz + dJ02 * two * v.fx * tx * invZ3).replacing(with: gtz + dJ02 * v.fx * txc * invZ3, where: cv.clampX)
+        gtx = (gtx + -dJ02 * v.fx * invZ2).replacing(with: gtx, where: cv.clampX)
+        gtz = (gtz + dJ12 * two * v.fy * ty * invZ3).replacing(with: gtz + dJ12 * v.fy * tyc * invZ3, where: cv.clampY)
+        gty = (gty + -dJ12 * v.fy * invZ2).replacing(with: gty, where: cv.clampY)
         gmx += v.r00 * gtx + v.r10 * gty + v.r20 * gtz
         gmy += v.r01 * gtx + v.r11 * gty + v.r21 * gtz
         gmz += v.r02 * gtx + v.r12 * gty + v.r22 * gtz
@@ -208,16 +177,6 @@ struct ProjectionBackward {
         }
     }
 }
-
-// Float constants: integer literals in the long SIMD8 expressions overwhelm the type checker.
-private let one: Float = 1, two: Float = 2, three: Float = 3, four: Float = 4, six: Float = 6, eight: Float = 8
-private let half: Float = 0.5
-
-/// max(x, floor) lane-wise.
-@inline(__always) private func atLeast(_ x: V8, _ floor: Float) -> V8 { x.replacing(with: floor, where: x .< floor) }
-
-/// √x lane-wise.
-@inline(__always) private func sqrt8(_ x: V8) -> V8 { x.squareRoot() }
 
 /// `SphericalHarmonics.basis` and `.basisBackward` on SIMD8 lanes, the same operations in the
 /// same order as the generic scalar versions.
