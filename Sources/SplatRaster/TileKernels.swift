@@ -43,6 +43,13 @@ extension TileContext {
         let stride = self.stride
         let colX0 = Float((tile % tilesX) * tileSize), colX1 = colX0 + Float(tileSize - 1)
         for k in 0..<(end - start) {
+            // The records lie anywhere in the array: fetch the one 8 entries ahead (its two
+            // cache lines) so the misses overlap.
+            if start + k + 8 < end {
+                let ahead = records + Int(entries[start + k + 8]) * stride
+                splat_prefetch_for_write(ahead)
+                splat_prefetch_for_write(ahead + stride - 1)
+            }
             let rec = records + Int(entries[start + k]) * stride
             let e = out + k * width
             // SIMD8 blocks (the record and packed buffers have 8 floats of padding; a block past
