@@ -1,7 +1,8 @@
 import Foundation
 
 /// Every tile's segment lists (`buildSegmentLists`), reduced by the forward to the entries that
-/// blended into some pixel of the segment before its pixels terminated, kept for the backward of the same render so it does not build them again.
+/// blended into some pixel of the segment before its pixels terminated, kept for the backward of
+/// the same render so it does not build them again.
 /// A tile's lists are compacted into the arena of the worker scratch that ran its forward (blocks
 /// that never move and are reused by later renders); `reset` at the start of a render forgets them.
 final class SegmentListStore: @unchecked Sendable {

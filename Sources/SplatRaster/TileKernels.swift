@@ -45,11 +45,7 @@ extension TileContext {
         for k in 0..<(end - start) {
             // The records lie anywhere in the array: fetch the one 8 entries ahead (its two
             // cache lines) so the misses overlap.
-            if start + k + 8 < end {
-                let ahead = records + Int(entries[start + k + 8]) * stride
-                splat_prefetch_for_write(ahead)
-                splat_prefetch_for_write(ahead + stride - 1)
-            }
+            if start + k + 8 < end { prefetchRow(records + Int(entries[start + k + 8]) * stride, floats: stride) }
             let rec = records + Int(entries[start + k]) * stride
             let e = out + k * width
             // SIMD8 blocks (the record and packed buffers have 8 floats of padding; a block past
@@ -482,12 +478,15 @@ func addTileSlots(_ tile: Int, _ slots: UnsafeBufferPointer<Float>, _ ctx: TileC
     let ahead = 8
     @inline(__always) func row(_ k: Int) -> UnsafeMutablePointer<Float> { sums + Int(ctx.entries[start + k]) * slotStride }
     for k in 0..<count {
-        if k + ahead < count {
-            let next = row(k + ahead)
-            splat_prefetch_for_write(next)
-            splat_prefetch_for_write(next + slotStride - 1)
-        }
+        if k + ahead < count { prefetchRow(row(k + ahead), floats: slotStride) }
         let sum = row(k), slot = slots + k * slotStride
         for j in 0..<slotStride { sum[j] += slot[j] }
     }
+}
+
+/// Prefetches the cache lines of a row of `floats` floats (at most two lines: the rows here are
+/// shorter than 32 floats).
+@inline(__always) private func prefetchRow(_ row: UnsafePointer<Float>, floats: Int) {
+    splat_prefetch_for_write(row)
+    splat_prefetch_for_write(row + floats - 1)
 }
