@@ -308,10 +308,13 @@ def _(d, s, m):
 def _(d, s, m):
     write(f"{s}/sam_masks/{first(s + '/sam_masks')}", png(5, 4, [b"\x01" * 5] * 4))
     return ["info", s]
-@case("mask", "RGB mask with differing channels")
+@case("mask", "the photo itself as a mask")
 def _(d, s, m):
-    name = first(s + "/images")
-    write(f"{s}/sam_masks/{first(s + '/sam_masks')}", png(64, 48, [b"\x01\x02\x03" * 64] * 48, color_type=2))
+    shutil.copyfile(f"{s}/images/{first(s + '/images')}", f"{s}/sam_masks/{first(s + '/sam_masks')}")
+    return ["train", s, "--out", f"{d}/fresh", "--iterations", "1"]
+@case("mask", "translucent colour mask")
+def _(d, s, m):
+    write(f"{s}/sam_masks/{first(s + '/sam_masks')}", png(64, 48, [b"\x01\x02\x03\x80" * 64] * 48, color_type=6))
     return ["train", s, "--out", f"{d}/fresh", "--iterations", "1"]
 @case("mask", "JPEG bytes as a mask")
 def _(d, s, m):

@@ -33,24 +33,57 @@ import Testing
         #expect(try ImageIO.readLabelMap(url).labels == ids.map(Int32.init))
     }
 
-    @Test func equalChannelsAreAcceptedAndDifferentOnesRejected() throws {
+    @Test func sixteenBitColourNeedsEqualChannels() throws {
         let ids = edgeIds
         let rgb16 = ids.flatMap { [$0, $0, $0, 65535] }
         let url16 = try write(ImageTestPNGEncoder.encode(width: 4, height: 4, bitDepth: 16, colorType: 6, samples: rgb16))
         #expect(try ImageIO.readLabelMap(url16).labels == ids.map(Int32.init))
-        let rgb8 = ids.flatMap { [$0 % 256, $0 % 256, $0 % 256] }
-        let url8 = try write(ImageTestPNGEncoder.encode(width: 4, height: 4, bitDepth: 8, colorType: 2, samples: rgb8))
-        #expect(try ImageIO.readLabelMap(url8).labels == ids.map { Int32($0 % 256) })
-
-        var mixed = rgb8
-        mixed[5 * 3 + 1] += 1
-        let bad = try write(ImageTestPNGEncoder.encode(width: 4, height: 4, bitDepth: 8, colorType: 2, samples: mixed))
+        var mixed = rgb16
+        mixed[5 * 4 + 1] += 1
+        let bad = try write(ImageTestPNGEncoder.encode(width: 4, height: 4, bitDepth: 16, colorType: 6, samples: mixed))
         let error = #expect(throws: SplatError.self) { try ImageIO.readLabelMap(bad) }
-        #expect(error?.description.contains("single-channel") == true)
+        #expect(error?.description.contains("gray PNG") == true)
         #expect(error?.path == bad.path)
         let translucent = ids.flatMap { [$0 % 256, 100] }
         let ga = try write(ImageTestPNGEncoder.encode(width: 4, height: 4, bitDepth: 8, colorType: 4, samples: translucent))
         #expect(throws: SplatError.self) { try ImageIO.readLabelMap(ga) }
+    }
+
+    /// Colour-coded instance maps: the colour is the id (r·65536 + g·256 + b), the same colour the
+    /// same id in RGB, RGBA and palette files; black is 0.
+    @Test func eightBitColourIsThePackedColour() throws {
+        let colours: [[Int]] = [[0, 0, 0], [255, 0, 0], [0, 128, 255], [7, 7, 7], [255, 255, 255], [1, 2, 3]]
+        let pixels = (0..<16).map { colours[$0 * 5 % colours.count] }
+        let expected = pixels.map { Int32($0[0] << 16 | $0[1] << 8 | $0[2]) }
+        let rgb = try write(ImageTestPNGEncoder.encode(width: 4, height: 4, bitDepth: 8, colorType: 2, samples: pixels.flatMap { $0 }))
+        #expect(try ImageIO.readLabelMap(rgb).labels == expected)
+        let rgba = try write(ImageTestPNGEncoder.encode(width: 4, height: 4, bitDepth: 8, colorType: 6,
+                                                        samples: pixels.flatMap { $0 + [255] }))
+        #expect(try ImageIO.readLabelMap(rgba).labels == expected)
+        let palette = try write(ImageTestPNGEncoder.encode(width: 4, height: 4, bitDepth: 8, colorType: 3,
+                                                           samples: (0..<16).map { $0 * 5 % colours.count },
+                                                           palette: colours.map { $0.map(UInt8.init) }))
+        #expect(try ImageIO.readLabelMap(palette).labels == expected)
+
+        let translucent = try write(ImageTestPNGEncoder.encode(width: 4, height: 4, bitDepth: 8, colorType: 6,
+                                                               samples: pixels.flatMap { $0 + [200] }))
+        let error = #expect(throws: SplatError.self) { try ImageIO.readLabelMap(translucent) }
+        #expect(error?.description.contains("translucent") == true)
+    }
+
+    /// A photo given as a mask is refused by its number of colours: more than one per 100 pixels
+    /// (and more than 256).
+    @Test func photoIsRefused() throws {
+        // 160×120 = 19,200 pixels: at most 256 colours.
+        func map(colours: Int) throws -> URL {
+            let samples = (0..<(160 * 120)).flatMap { p -> [Int] in let c = p % colours; return [c & 255, c >> 8, 9] }
+            return try write(ImageTestPNGEncoder.encode(width: 160, height: 120, bitDepth: 8, colorType: 2, samples: samples))
+        }
+        #expect(Set(try ImageIO.readLabelMap(try map(colours: 256)).labels).count == 256)
+        let photo = try map(colours: 257)
+        let error = #expect(throws: SplatError.self) { try ImageIO.readLabelMap(photo) }
+        #expect(error?.description.contains("257 distinct colours, more than the 256") == true)
+        #expect(error?.path == photo.path)
     }
 
     @Test func writeReadRoundTrip() throws {

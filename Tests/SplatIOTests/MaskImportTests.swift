@@ -92,7 +92,7 @@ import Testing
         ("rle", "masks without image", "rle/view_z.json", "has no image view_z.* in"),
         ("coco.json", "polygon", "coco.json", "annotation 2: segmentation is a polygon"),
         ("coco.json", "image of another size", "coco.json", "file_name view_b.jpg in the annotations is 7x5 but view_b.png is 8x6"),
-        ("labels", "RGB label map", "labels/view_a.png", "single-channel"),
+        ("labels", "translucent colour label map", "labels/view_a.png", "translucent"),
     ])
     func badInputsAreOneLineErrorsNamingTheFile(source: String, breakage: String, file: String, message: String) throws {
         let root = try Self.fixtureCopy()
@@ -169,11 +169,12 @@ import Testing
         case "image of another size":
             try fm.removeItem(at: url("images/view_b.png"))
             try fm.copyItem(at: url("images/view_a.png"), to: url("images/view_b.png"))
-        case "RGB label map":
+        case "translucent colour label map":
             let gray = try ImageIO.readLabelMap(url("labels/view_a.png"))
             let n = gray.labels.count
             let pixels = (0..<3 * n).map { Float($0 < n ? gray.labels[$0] : 0) / 255 }
-            try ImageIO.writePNG(RGBImage(width: gray.width, height: gray.height, pixels: pixels), to: url("labels/view_a.png"))
+            try ImageIO.writePNG(RGBImage(width: gray.width, height: gray.height, pixels: pixels,
+                                          alpha: [Float](repeating: 0.5, count: n)), to: url("labels/view_a.png"))
         default: Issue.record("unknown breakage \(breakage)")
         }
     }

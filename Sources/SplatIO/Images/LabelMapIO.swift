@@ -3,10 +3,15 @@ import Foundation
 import SplatMath
 
 extension ImageIO {
-    /// Reads a label map: a single-channel PNG whose samples are the ids, exactly as stored
-    /// (16-bit files at full precision, no gamma conversion; 1/2/4-bit gray gives 0...2^d−1).
-    /// RGB, palette and alpha files are accepted only when every pixel has equal colour channels
-    /// and full alpha (the gray value is then the id); otherwise they are rejected.
+    /// Reads a label map: a PNG whose samples are the ids, exactly as stored (no gamma conversion).
+    /// - Gray (with or without full alpha): the gray value is the id (16-bit files at full
+    ///   precision; 1/2/4-bit gray gives 0...2^d−1).
+    /// - 8-bit colour (RGB, RGBA with full alpha, palette), the colour-coded instance maps many
+    ///   segmenters write: the colour is the id, r·65536 + g·256 + b, so black is 0 (no mask) and
+    ///   one colour means one instance in every file. At most `maximumColours(pixels:)` colours: more is
+    ///   a photo, not a label map.
+    /// - 16-bit colour: only with equal channels (the gray value is the id).
+    /// Anything else (translucent pixels, differing 16-bit channels) is rejected.
     public static func readLabelMap(_ url: URL) throws -> LabelMap {
         let path = url.path
         let data = try FileAccess.read(url)
@@ -25,17 +30,33 @@ extension ImageIO {
         let channels = decoded.format & PNG_FORMAT_FLAG_ALPHA != 0 ? 4 : 1
         // libpng scales low-bit-depth gray to 8 bits (v · 255/(2^d−1)); undo it.
         let divisor = header.colorType == 0 && header.bitDepth < 8 ? Int32(255 / ((1 << header.bitDepth) - 1)) : 1
+        // PNG colour types 2 (RGB), 3 (palette) and 6 (RGBA) have the colour bit.
+        let isColour = header.colorType & 2 != 0
         let labels: [Int32]?
         switch decoded.samples {
+        case .bytes(let bytes) where isColour:
+            labels = colourLabels(bytes)
+            let limit = maximumColours(pixels: decoded.width * decoded.height)
+            if let labels, case let colours = Set(labels).count, colours > limit {
+                throw SplatError("has \(colours) distinct colours, more than the \(limit) a colour-coded label map of its size "
+                    + "may have (one colour per instance): is it a photo, or a resampled map with blended edges?", path: path)
+            }
         case .bytes(let bytes): labels = grayLabels(bytes, channels: channels, divisor: divisor)
         case .words(let words): labels = grayLabels(words, channels: channels, divisor: 1)
         }
         guard let labels else {
-            throw SplatError("label map has several differing channels or transparent pixels "
-                + "(expected a single-channel gray PNG)", path: path)
+            throw SplatError(isColour && header.bitDepth == 8
+                ? "colour label map has translucent pixels (expected opaque colours, one per instance)"
+                : "label map has several differing channels or translucent pixels (expected a gray PNG, "
+                    + "or an 8-bit colour PNG with one colour per instance)", path: path)
         }
         return LabelMap(width: decoded.width, height: decoded.height, labels: labels)
     }
+
+    /// The most colours a colour-coded label map of `pixels` pixels may hold: one per 100 pixels on
+    /// average, and at least 256. Automatic segmenters give at most a few hundred masks per image;
+    /// photos (and maps resampled with blended edges) have one distinct colour per 5-30 pixels.
+    public static func maximumColours(pixels: Int) -> Int { max(256, pixels / 100) }
 
     /// Writes a label map as a 16-bit gray PNG (always 16-bit, whatever the largest id), atomically.
     /// Ids must lie in 0...65535.
@@ -58,6 +79,17 @@ extension ImageIO {
             try PNGCodec.encode(width: map.width, height: map.height, format: CPNG_FORMAT_LINEAR_Y,
                                 samples: $0, path: path)
         }
+    }
+
+    /// r·65536 + g·256 + b of RGBA samples as ids, or nil when a pixel's alpha is not full.
+    private static func colourLabels(_ samples: [UInt8]) -> [Int32]? {
+        let count = samples.count / 4
+        var labels = [Int32](repeating: 0, count: count)
+        for i in 0..<count {
+            guard samples[i * 4 + 3] == 255 else { return nil }
+            labels[i] = Int32(samples[i * 4]) << 16 | Int32(samples[i * 4 + 1]) << 8 | Int32(samples[i * 4 + 2])
+        }
+        return labels
     }
 
     /// The first channel as ids, or nil when a pixel's colour channels differ or its alpha is not full.
