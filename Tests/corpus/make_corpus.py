@@ -200,7 +200,11 @@ for reader in ("label-png", "image"):
     put(reader, "short-idat.png", png(4, 3, [b"\x01\x02\x03\x04"]))
     put(reader, "bad-bit-depth.png", png(4, 3, [b"\x01\x02\x03\x04"] * 3, bit_depth=7))
     put(reader, "jpeg-signature-only.jpg", b"\xff\xd8\xff\xe0" + b"\x00" * 64)
-put("label-png", "rgb-differing.png", png(2, 2, [b"\x01\x02\x03" * 2] * 2, color_type=2))
+put("label-png", "rgba-translucent.png", png(2, 2, [b"\x01\x02\x03\x80" * 2] * 2, color_type=6))
+put("label-png", "rgb16-differing.png", png(2, 2, [b"\x00\x01\x00\x02\x00\x03" * 2] * 2, color_type=2, bit_depth=16))
+# A photo, not a colour-coded map: 400 colours in 400 pixels (at most 256 allowed).
+put("label-png", "photo-colours.png", png(20, 20, [bytes(v for x in range(20) for v in (x * 12, y * 12, 7)) for y in range(20)],
+                                          color_type=2))
 put("label-png", "gray-alpha-transparent.png", png(2, 2, [b"\x01\x00" * 2] * 2, color_type=4))
 put("image", "text.jpg", "I am text, not a JPEG\n")
 
@@ -426,7 +430,7 @@ put("gt", "text.png", "ground truth, honest\n")
 put("gt", "truncated.png", png(8, 6, [b"\x01" * 8] * 6)[:45])
 put("gt", "wrong-size.png", png(4, 3, [b"\x01\x02\x03\x04"] * 3))
 put("gt", "huge-header.png", png(100000, 100000, [b"\x00"]))
-put("gt", "rgb-differing.png", png(8, 6, [b"\x01\x02\x03" * 8] * 6, color_type=2))
+put("gt", "rgba-translucent.png", png(8, 6, [b"\x01\x02\x03\x80" * 8] * 6, color_type=6))
 put("gt", "corrupt-idat.png", png(8, 6, [], idat=b"\xde\xad\xbe\xef" * 4))
 put("gt", "jpeg.png", b"\xff\xd8\xff\xe0" + b"\x00" * 64)
 
