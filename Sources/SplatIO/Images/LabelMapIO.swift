@@ -8,8 +8,8 @@ extension ImageIO {
     ///   precision; 1/2/4-bit gray gives 0...2^d−1).
     /// - 8-bit colour (RGB, RGBA with full alpha, palette), the colour-coded instance maps many
     ///   segmenters write: the colour is the id, r·65536 + g·256 + b, so black is 0 (no mask) and
-    ///   one colour means one instance in every file. At most `maximumColours(pixels:)` colours: more is
-    ///   a photo, not a label map.
+    ///   one colour means one instance in every file. At most `maximumColours(pixels:)` colours:
+    ///   more is a photo, not a label map.
     /// - 16-bit colour: only with equal channels (the gray value is the id).
     /// Anything else (translucent pixels, differing 16-bit channels) is rejected.
     public static func readLabelMap(_ url: URL) throws -> LabelMap {
@@ -37,9 +37,9 @@ extension ImageIO {
         case .bytes(let bytes) where isColour:
             labels = colourLabels(bytes)
             let limit = maximumColours(pixels: decoded.width * decoded.height)
-            if let labels, case let colours = Set(labels).count, colours > limit {
-                throw SplatError("has \(colours) distinct colours, more than the \(limit) a colour-coded label map of its size "
-                    + "may have (one colour per instance): is it a photo, or a resampled map with blended edges?", path: path)
+            if let labels, !hasAtMost(limit, distinct: labels) {
+                throw SplatError("has more than the \(limit) distinct colours a colour-coded label map of its size may "
+                    + "have (one colour per instance): is it a photo, or a resampled map with blended edges?", path: path)
             }
         case .bytes(let bytes): labels = grayLabels(bytes, channels: channels, divisor: divisor)
         case .words(let words): labels = grayLabels(words, channels: channels, divisor: 1)
@@ -55,8 +55,20 @@ extension ImageIO {
 
     /// The most colours a colour-coded label map of `pixels` pixels may hold: one per 100 pixels on
     /// average, and at least 256. Automatic segmenters give at most a few hundred masks per image;
-    /// photos (and maps resampled with blended edges) have one distinct colour per 5-30 pixels.
+    /// photos (and maps resampled with blended edges) have one distinct colour per 3-25 pixels.
     public static func maximumColours(pixels: Int) -> Int { max(256, pixels / 100) }
+
+    /// Whether `labels` holds at most `limit` distinct values. Only a pixel that differs from the
+    /// one before it can bring a new value (label maps are long runs), and it stops past the limit.
+    private static func hasAtMost(_ limit: Int, distinct labels: [Int32]) -> Bool {
+        var seen = Set<Int32>(), previous: Int32? = nil
+        for label in labels where label != previous {
+            previous = label
+            seen.insert(label)
+            if seen.count > limit { return false }
+        }
+        return true
+    }
 
     /// Writes a label map as a 16-bit gray PNG (always 16-bit, whatever the largest id), atomically.
     /// Ids must lie in 0...65535.
