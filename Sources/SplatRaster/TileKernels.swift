@@ -43,8 +43,8 @@ extension TileContext {
         let stride = self.stride
         let colX0 = Float((tile % tilesX) * tileSize), colX1 = colX0 + Float(tileSize - 1)
         for k in 0..<(end - start) {
-            // The records lie anywhere in the array: fetch the one 8 entries ahead (its two
-            // cache lines) so the misses overlap.
+            // The records lie anywhere in the array: fetch the one 8 entries ahead so the misses
+            // overlap.
             if start + k + 8 < end { prefetchRow(records + Int(entries[start + k + 8]) * stride, floats: stride) }
             let rec = records + Int(entries[start + k]) * stride
             let e = out + k * width
@@ -484,8 +484,10 @@ func addTileSlots(_ tile: Int, _ slots: UnsafeBufferPointer<Float>, _ ctx: TileC
     }
 }
 
-/// Prefetches the cache lines of a row of `floats` floats (at most two lines: the rows here are
-/// shorter than 32 floats).
+/// Prefetches the first and last cache lines of a row of `floats` floats. The rows here are
+/// shorter than 32 floats, so that is all of a row that starts early in a line; one starting late
+/// also spans a middle line; prefetching that one too, in both places, made the backward slower
+/// (session 22, docs/PERFORMANCE.md).
 @inline(__always) private func prefetchRow(_ row: UnsafePointer<Float>, floats: Int) {
     splat_prefetch_for_write(row)
     splat_prefetch_for_write(row + floats - 1)

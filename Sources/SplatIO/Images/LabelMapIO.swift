@@ -35,20 +35,22 @@ extension ImageIO {
         let labels: [Int32]?
         switch decoded.samples {
         case .bytes(let bytes) where isColour:
-            labels = colourLabels(bytes)
+            guard let colours = colourLabels(bytes) else {
+                throw SplatError("colour label map has translucent pixels (expected opaque colours, one per instance)",
+                                 path: path)
+            }
             let limit = maximumColours(pixels: decoded.width * decoded.height)
-            if let labels, !hasAtMost(limit, distinct: labels) {
+            guard hasAtMost(limit, distinct: colours) else {
                 throw SplatError("has more than the \(limit) distinct colours a colour-coded label map of its size may "
                     + "have (one colour per instance): is it a photo, or a resampled map with blended edges?", path: path)
             }
+            labels = colours
         case .bytes(let bytes): labels = grayLabels(bytes, channels: channels, divisor: divisor)
         case .words(let words): labels = grayLabels(words, channels: channels, divisor: 1)
         }
         guard let labels else {
-            throw SplatError(isColour && header.bitDepth == 8
-                ? "colour label map has translucent pixels (expected opaque colours, one per instance)"
-                : "label map has several differing channels or translucent pixels (expected a gray PNG, "
-                    + "or an 8-bit colour PNG with one colour per instance)", path: path)
+            throw SplatError("label map has several differing channels or translucent pixels (expected a gray PNG, "
+                + "or an 8-bit colour PNG with one colour per instance)", path: path)
         }
         return LabelMap(width: decoded.width, height: decoded.height, labels: labels)
     }
@@ -56,7 +58,7 @@ extension ImageIO {
     /// The most colours a colour-coded label map of `pixels` pixels may hold: one per 100 pixels on
     /// average, and at least 256. Automatic segmenters give at most a few hundred masks per image;
     /// photos (and maps resampled with blended edges) have one distinct colour per 3-25 pixels.
-    public static func maximumColours(pixels: Int) -> Int { max(256, pixels / 100) }
+    static func maximumColours(pixels: Int) -> Int { max(256, pixels / 100) }
 
     /// Whether `labels` holds at most `limit` distinct values. Only a pixel that differs from the
     /// one before it can bring a new value (label maps are long runs), and it stops past the limit.
