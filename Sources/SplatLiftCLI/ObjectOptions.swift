@@ -2,6 +2,7 @@ import ArgumentParser
 import SplatLift
 
 extension ObjectSettings.Candidates: ExpressibleByArgument {}
+extension ObjectSettings.AssociationVotes: ExpressibleByArgument {}
 
 /// The object-pipeline options of `train` and `group` (`ObjectSettings`: defaults and help texts
 /// live there). Each stage can be switched off to measure what it earns.
@@ -11,6 +12,9 @@ struct ObjectOptions: ParsableArguments {
 
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(ObjectSettings.Help.associationAgreement))
     var associationAgreement: Double?
+
+    @Option(name: .long, help: ArgumentHelp(ObjectSettings.Help.associationVotes))
+    var associationVotes: ObjectSettings.AssociationVotes?
 
     @Flag(name: .long, help: ArgumentHelp(ObjectSettings.Help.noEntryGrouping))
     var noEntryGrouping = false
@@ -41,6 +45,7 @@ struct ObjectOptions: ParsableArguments {
         var settings = ObjectSettings()
         if let candidates { settings.candidates = candidates }
         if let associationAgreement { settings.associationAgreement = associationAgreement }
+        if let associationVotes { settings.associationVotes = associationVotes }
         if noEntryGrouping { settings.entryGrouping = false }
         if let agreement { settings.agreement = agreement }
         if let support { settings.support = support }

@@ -122,10 +122,63 @@ private func referenceClusters(_ w: MaskWeights, agreement: Float) -> [Int] {
         let swapped = try SegmentLabels(width: w, height: h, labels: (0..<(w * h)).map { $0 % w < w / 2 ? 2 : 1 })
         let merged = try SegmentLabels(width: w, height: h, labels: [Int32](repeating: 5, count: w * h))
         let apart = try MaskAssociation.candidates(g, cameras: cameras, masks: [halves, swapped, halves, merged],
-                                                   backend: CPURasterizer(), agreement: 0.5, threads: 1)
+                                                   backend: CPURasterizer(), agreement: 0.5, votes: .viewMajority,
+                                                   threads: 1)
         #expect(Set(apart[0..<6]).count == 1 && Set(apart[10..<16]).count == 1 && apart[0] != apart[15])
         let together = try MaskAssociation.candidates(g, cameras: cameras, masks: [merged, merged, merged, merged],
-                                                      backend: CPURasterizer(), agreement: 0.5, threads: 1)
+                                                      backend: CPURasterizer(), agreement: 0.5, votes: .viewMajority,
+                                                      threads: 1)
         #expect(Set(together).count == 1)
+    }
+}
+
+@Suite struct AssociationVotingTests {
+    /// A Gaussian on a thin object spills 45 % of its weight onto the floor's mask beside it. In
+    /// three views the object has its own mask; in three more the segmenter missed it ("no mask"
+    /// holds 55 %). Summed weights give the floor 2.7 against 1.65; each view's majority gives the
+    /// object all three views that have a majority mask.
+    @Test func eachViewVotesForItsMajoritySegment() {
+        let views = 6
+        // Masks: view v has the object at 2v and the floor at 2v + 1 (the object's unused where missed).
+        let viewOfMask = (0..<(2 * views)).map { $0 / 2 }
+        var triples: [(gaussian: Int32, mask: Int32, weight: Float)] = []
+        for v in 0..<views {
+            if v < 3 { triples.append((0, Int32(2 * v), 0.55)) }
+            triples.append((0, Int32(2 * v + 1), 0.45))
+        }
+        let w = MaskWeights(gaussianCount: 1, viewCount: views, viewOfMask: viewOfMask,
+                            total: [Float](repeating: 1, count: views), triples: triples)
+        let clusterOfMask = viewOfMask.indices.map { $0 % 2 }     // cluster 0: the object, 1: the floor
+        let eligible = [true, true]
+        #expect(w.vote(clusterOfMask: clusterOfMask, eligible: eligible, rule: .weightSums) == [1])
+        #expect(w.vote(clusterOfMask: clusterOfMask, eligible: eligible, rule: .viewMajority) == [0])
+        // A view whose majority mask belongs to an ineligible cluster casts no vote: with the
+        // object's cluster ineligible no view votes (the nearest voted Gaussian's is taken later).
+        #expect(w.vote(clusterOfMask: clusterOfMask, eligible: [false, true], rule: .viewMajority) == [nil])
+        #expect(w.vote(clusterOfMask: clusterOfMask, eligible: [true, false], rule: .viewMajority) == [0])
+    }
+
+    /// The view-majority vote equals a dense per-view reference on random weights.
+    @Test(arguments: 0..<4)
+    func viewMajorityMatchesTheReference(seed: Int) {
+        let w = randomWeights(seed: UInt64(seed) &+ 90)
+        var rng = SplatRandom(seed: UInt64(seed) &+ 91)
+        let clusterOfMask = (0..<w.maskCount).map { _ in rng.int(below: 4) }
+        let eligible = [true, true, false, true]
+        let fast = w.vote(clusterOfMask: clusterOfMask, eligible: eligible, rule: .viewMajority)
+        let (n, views) = (w.gaussianCount, w.viewCount)
+        for i in 0..<n {
+            var votes = [Float](repeating: 0, count: 4)
+            for v in 0..<views {
+                var perMask = [Int: Float]()
+                for k in w.start[i]..<w.start[i + 1] where w.viewOfMask[Int(w.mask[k])] == v { perMask[Int(w.mask[k]), default: 0] += w.weight[k] }
+                let t = w.total[v * n + i], none = t - perMask.values.reduce(0, +)
+                guard let (m, top) = perMask.max(by: { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }),
+                      top >= none, eligible[clusterOfMask[m]] else { continue }
+                votes[clusterOfMask[m]] += t
+            }
+            let best = votes.indices.max { votes[$0] != votes[$1] ? votes[$0] < votes[$1] : $0 > $1 }!
+            #expect(fast[i] == (votes[best] > 0 ? Int32(best) : nil), "seed \(seed) Gaussian \(i)")
+        }
     }
 }

@@ -60,4 +60,20 @@ import SplatTestSupport
         try Data("{}".utf8).write(to: url)
         #expect { try ObjectTable.load(from: url) } throws: { ($0 as? SplatError)?.description.contains("objects.json") == true }
     }
+
+    /// A table written before the view-majority votes and the mask share were defaults (no such
+    /// keys) says what made it: weight-sum votes, every mask counting.
+    @Test func olderSettingsReadAsTheyWereMade() throws {
+        let url = try TestData.temporaryDirectory("objects-older").appendingPathComponent(ObjectTable.fileName)
+        try Self.table(entries: [[0], [1]], entryCount: 2).save(to: url)
+        var json = try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as! [String: Any]
+        var settings = json["settings"] as! [String: Any]
+        #expect(settings["associationVotes"] as? String == "view-majority" && settings["maskShare"] as? Double == 0.05)
+        settings["associationVotes"] = nil
+        settings["maskShare"] = nil
+        json["settings"] = settings
+        try JSONSerialization.data(withJSONObject: json).write(to: url)
+        let older = try ObjectTable.load(from: url).settings
+        #expect(older.associationVotes == nil && older.maskShare == nil)
+    }
 }

@@ -17,9 +17,16 @@ import SplatRaster
 /// Clusters of masks merge, closest first, while min(r(C → D), r(D → C)) > `agreement`, with the
 /// sums taken over the clusters' masks and, for seen(C, ·), over the views where D has a mask. A mask
 /// that merges two objects in one view joins the larger one (r from it is its share) and carries
-/// no evidence between the two. Every Gaussian then takes the cluster holding most of its weight,
-/// Σ_v Σ_{m ∈ C} W_v(m, i), among the clusters with masks in at least `minimumViews` views;
-/// Gaussians in no such mask take the nearest such Gaussian's.
+/// no evidence between the two.
+///
+/// Every Gaussian then takes a cluster among those with masks in at least `minimumViews` views
+/// (`ObjectSettings.AssociationVotes`). By default each view votes, with t_v(i), for the segment
+/// holding most of the Gaussian's weight there ("no mask" and the masks of clusters in fewer views
+/// vote for nothing): a Gaussian of a thin object, whose footprint spills onto the floor's mask
+/// beside it, still votes for its object in every view that masks the object. The alternative is
+/// the cluster holding most of its weight, Σ_v Σ_{m ∈ C} W_v(m, i), where the spill onto the
+/// floor's masks in every view can outweigh the object's own masks. Gaussians in no such mask take
+/// the nearest such Gaussian's.
 enum MaskAssociation {
     /// Gaussians with less total weight in a view than this (in pixels) count as unseen there.
     static let minimumWeight: Float = 0.05
@@ -30,11 +37,13 @@ enum MaskAssociation {
 
     /// Each Gaussian's candidate object (a cluster number).
     static func candidates(_ gaussians: GaussianParams, cameras: [PinholeCamera], masks: [SegmentLabels],
-                           backend: RasterBackend, agreement: Double, threads: Int) throws -> [Int32] {
+                           backend: RasterBackend, agreement: Double, votes: ObjectSettings.AssociationVotes,
+                           threads: Int) throws -> [Int32] {
         let weights = try MaskWeights(gaussians, cameras: cameras, masks: masks, backend: backend, threads: threads)
         var clusters = MaskClusters(weights)
         clusters.merge(while: Float(agreement))
-        let voted = weights.vote(clusterOfMask: clusters.clusterOfMask, eligible: clusters.viewCounts.map { $0 >= minimumViews })
+        let voted = weights.vote(clusterOfMask: clusters.clusterOfMask, eligible: clusters.viewCounts.map { $0 >= minimumViews },
+                                 rule: votes)
         return try GaussianVoting.fillUnseen(voted, means: gaussians.means) {
             throw SplatError("mask association: no Gaussian is seen in any training mask")
         }
@@ -75,7 +84,8 @@ struct MaskWeights {
         self.init(gaussianCount: n, viewCount: cameras.count, viewOfMask: viewOfMask, total: total, triples: triples)
     }
 
-    /// From W_v(m, i) as (Gaussian, global mask, weight) triples and t_v(i) at v·n + i.
+    /// From W_v(m, i) as (Gaussian, global mask, weight) triples, each Gaussian's in view order, and
+    /// t_v(i) at v·n + i.
     init(gaussianCount n: Int, viewCount: Int, viewOfMask: [Int], total: [Float], triples: [(gaussian: Int32, mask: Int32, weight: Float)]) {
         var start = [Int](repeating: 0, count: n + 1)
         for t in triples { start[Int(t.gaussian) + 1] += 1 }
@@ -115,13 +125,30 @@ struct MaskWeights {
         return (shared, seen)
     }
 
-    /// Each Gaussian's cluster with the most weight Σ_v Σ_{m ∈ C} W_v(m, i) among the `eligible`
-    /// clusters (nil: in no eligible cluster's mask).
-    func vote(clusterOfMask: [Int], eligible: [Bool]) -> [Int32?] {
+    /// Each Gaussian's cluster among the `eligible` ones (nil: in no eligible cluster's mask), by `rule`.
+    func vote(clusterOfMask: [Int], eligible: [Bool], rule: ObjectSettings.AssociationVotes) -> [Int32?] {
         (0..<gaussianCount).map { i in
             var votes = [Int: Float]()
-            for k in start[i]..<start[i + 1] where eligible[clusterOfMask[Int(mask[k])]] {
-                votes[clusterOfMask[Int(mask[k])], default: 0] += weight[k]
+            switch rule {
+            case .weightSums:
+                for k in start[i]..<start[i + 1] where eligible[clusterOfMask[Int(mask[k])]] {
+                    votes[clusterOfMask[Int(mask[k])], default: 0] += weight[k]
+                }
+            case .viewMajority:
+                // Entries are in view order: one run per view.
+                var k = start[i]
+                while k < start[i + 1] {
+                    let v = viewOfMask[Int(mask[k])]
+                    var inMasks: Float = 0, best = -1, bestWeight: Float = 0
+                    while k < start[i + 1] && viewOfMask[Int(mask[k])] == v {
+                        inMasks += weight[k]
+                        if weight[k] > bestWeight { (best, bestWeight) = (Int(mask[k]), weight[k]) }
+                        k += 1
+                    }
+                    let t = total[v * gaussianCount + i]
+                    guard best >= 0, bestWeight >= t - inMasks, eligible[clusterOfMask[best]] else { continue }
+                    votes[clusterOfMask[best], default: 0] += t
+                }
             }
             return votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }.map { Int32($0.key) }
         }

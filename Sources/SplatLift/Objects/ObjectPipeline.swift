@@ -114,6 +114,7 @@ public enum ObjectPipeline {
     static func maskObjects(_ inputs: Inputs, settings: ObjectSettings) throws -> ([Int32], ObjectTable.StageLog) {
         let candidates = try MaskAssociation.candidates(inputs.gaussians, cameras: inputs.cameras, masks: inputs.masks,
                                                         backend: inputs.backend, agreement: settings.associationAgreement,
+                                                        votes: settings.associationVotes ?? .weightSums,
                                                         threads: inputs.threads)
         // Dense candidate numbers 0..<C for the grouping's tables.
         let distinct = Set(candidates).sorted()

@@ -16,11 +16,23 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
         case clusters
     }
 
+    /// How the mask association gives each Gaussian its candidate (`MaskAssociation`).
+    public enum AssociationVotes: String, Codable, Sendable, CaseIterable {
+        /// Each training view votes, with the Gaussian's weight in it, for the segment holding most
+        /// of that weight; "no mask" and the masks of clusters from fewer than 3 views vote for nothing.
+        case viewMajority = "view-majority"
+        /// The cluster whose masks hold most of the Gaussian's weight, summed over the views.
+        case weightSums = "weight-sums"
+    }
+
     public var candidates = Candidates.masks
     /// Mask association: two mask clusters join while each holds more than this share of the
     /// other's co-visible Gaussians. Not a majority: a one-pixel dilation or erosion of the mask of
     /// an object of 50 pixels moves a third of its Gaussians in or out (SEGMENTATION.md).
     public var associationAgreement = 0.3
+    /// Mask association: how each Gaussian is voted its candidate. nil (tables written before the
+    /// option): weight sums.
+    public var associationVotes: AssociationVotes? = .viewMajority
     /// Clusters: HDBSCAN's minimum cluster size (`splatlift cluster` chooses it by a search).
     public var clusterSize: Int?
     /// Clusters: HDBSCAN's `min_samples` (nil: the minimum cluster size, HDBSCAN's default).
@@ -34,9 +46,9 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
     public var support = 0.05
     /// A mask is evidence for a pair only when it holds at least this share of each group's pixels
     /// in its view: a thin object renders thinner than its mask, so the floor under it can be its
-    /// mask's majority with a sliver of its own pixels (SEGMENTATION.md "Thin objects"). nil (the
-    /// default, measured there): every mask counts.
-    public var maskShare: Double? = nil
+    /// mask's majority with a sliver of its own pixels (SEGMENTATION.md "Thin objects"). 0, or nil
+    /// (tables written before it was the default): every mask counts.
+    public var maskShare: Double? = 0.05
     /// Stage 3: every Gaussian takes the object that holds most of its blending weight on the
     /// training views (SEGMENTATION.md "Gaussian voting"); off: the grouped argmax of its own feature.
     public var voting = true
@@ -66,9 +78,10 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
         public static let candidates = "Stage 1: candidate objects from the identity features' argmax entries (features), from the training masks associated across views through the Gaussians (masks), or from HDBSCAN clusters of the features (clusters: made by `splatlift cluster`). Default \(defaults.candidates.rawValue)."
         public static let noEntryGrouping = "Stage 2 off: every rendered codebook entry is its own object (the paper's argmax)."
         public static let associationAgreement = "Mask association: two mask clusters join while each holds more than this share of the other's co-visible Gaussians (0-1). Default \(defaults.associationAgreement)."
+        public static let associationVotes = "Mask association: each Gaussian's candidate is voted by every training view for the segment holding most of its weight there (view-majority) or is the cluster whose masks hold most of its weight over all views (weight-sums). Default \(defaults.associationVotes!.rawValue)."
         public static let agreement = "Entry grouping: share of co-visible pixels that must lie in shared masks (0-1). Default \(defaults.agreement)."
         public static let support = "Entry grouping: co-visible pixels needed, as a share of the smaller group's pixels (0-1). Default \(defaults.support)."
-        public static let maskShare = "Entry grouping: a mask speaks for two groups only when it holds at least this share of each one's pixels in its view (0-1). Default: off, every mask counts."
+        public static let maskShare = "Entry grouping: a mask speaks for two groups only when it holds at least this share of each one's pixels in its view (0-1; 0: every mask counts). Default \(defaults.maskShare!)."
         public static let noVoting = "Stage 3 off: a Gaussian's object is the grouped argmax of its own feature, not voted by its blending weights."
         public static let noMaskMajority = "Voting counts every pixel's own rendered id instead of its mask's majority id."
         public static let noSplitting = "Stage 4 off: objects whose Gaussians lie apart are kept whole."
