@@ -130,14 +130,22 @@ func buildSegmentLists(_ n: Int, _ packed: UnsafeMutablePointer<Float>, stride: 
         }
         // Append k on the rows between the first and last met, without a branch per row: the
         // slot after a list's end is written either way and kept only when the bit is set.
+        // Wrapping arithmetic and pointers advanced per row: no overflow check or multiply per row.
         let met = left | right
         if met == 0 { continue }
-        for r in met.trailingZeroBitCount...(31 - met.leadingZeroBitCount) {
-            let q = 2 * r, c0 = Int(segmentCount[q]), c1 = Int(segmentCount[q + 1])
-            lists[q * n + c0] = Int32(k)
-            segmentCount[q] = Int32(c0) + Int32(truncatingIfNeeded: (left >> r) & 1)
-            lists[(q + 1) * n + c1] = Int32(k)
-            segmentCount[q + 1] = Int32(c1) + Int32(truncatingIfNeeded: (right >> r) & 1)
+        let firstRow = met.trailingZeroBitCount, lastRow = 31 &- met.leadingZeroBitCount
+        let entry = Int32(truncatingIfNeeded: k)
+        var leftBits = left >> UInt32(firstRow), rightBits = right >> UInt32(firstRow)
+        var leftList = lists + 2 &* firstRow &* n
+        var count = segmentCount + 2 &* firstRow
+        for _ in firstRow...lastRow {
+            let c0 = Int(count[0]), c1 = Int(count[1])
+            leftList[c0] = entry
+            (leftList + n)[c1] = entry
+            count[0] = Int32(truncatingIfNeeded: c0) &+ Int32(truncatingIfNeeded: leftBits & 1)
+            count[1] = Int32(truncatingIfNeeded: c1) &+ Int32(truncatingIfNeeded: rightBits & 1)
+            leftBits >>= 1; rightBits >>= 1
+            leftList += 2 &* n; count += 2
         }
     }
 }
