@@ -69,10 +69,9 @@ enum Projection {
         let radius = (3 * lambda.squareRoot()).rounded(.up)
         let invZ = 1 / tz
         let px = v.fx * tx * invZ + v.cx - 0.5, py = v.fy * ty * invZ + v.cy - 0.5
-        guard let r = tileRect(px, py, radius, v) else { return }
+        // Visible when the 3σ square (3DGS `getRect`) meets a tile.
+        guard var r = tileRect(px, py, radius, v) else { return }
         s.radius.pointer[i] = radius
-        s.rect.pointer[4 * i] = r.0; s.rect.pointer[4 * i + 1] = r.1
-        s.rect.pointer[4 * i + 2] = r.2; s.rect.pointer[4 * i + 3] = r.3
         let rec = s.records.pointer + i * stride
         let opacity = 1 / (1 + Foundation.exp(-p.opacityLogits[i]))
         rec[Packed.px] = px; rec[Packed.py] = py
@@ -82,13 +81,21 @@ enum Projection {
         // |dx| ≤ √(2L·Σxx), |dy| ≤ √(2L·Σyy); with a margin so no contributing pixel is culled.
         if alphaThreshold > 0 {
             let l = Foundation.log(opacity / alphaThreshold)
-            rec[Packed.halfX] = l > 0 ? (2 * l * a).squareRoot() * 1.001 + 0.01 : -1
-            rec[Packed.halfY] = l > 0 ? (2 * l * c).squareRoot() * 1.001 + 0.01 : -1
+            let halfX: Float = l > 0 ? (2 * l * a).squareRoot() * 1.001 + 0.01 : -1
+            let halfY: Float = l > 0 ? (2 * l * c).squareRoot() * 1.001 + 0.01 : -1
+            rec[Packed.halfX] = halfX; rec[Packed.halfY] = halfY
             rec[Packed.twoL] = 2 * l
+            // Binned only into the tiles that both the square and the ellipse's bounding box meet:
+            // the other tiles of the square hold no pixel it blends into, so the image, the
+            // contributors and every gradient are the same with fewer tile entries. (No tile at
+            // all when α never reaches the threshold; the Gaussian stays visible, as in 3DGS.)
+            r = l > 0 ? intersection(r, tilesHoldingPixels(px, py, halfWidth: halfX, halfHeight: halfY, v)) : (r.0, r.1, r.0, r.1)
         } else {
             rec[Packed.halfX] = .infinity; rec[Packed.halfY] = .infinity
             rec[Packed.twoL] = .infinity
         }
+        s.rect.pointer[4 * i] = r.0; s.rect.pointer[4 * i + 1] = r.1
+        s.rect.pointer[4 * i + 2] = r.2; s.rect.pointer[4 * i + 3] = r.3
         let conicA = c * invDet
         rec[Packed.invA] = 1 / conicA
         rec[Packed.cEff] = a * invDet - (b * invDet) * (b * invDet) / conicA
@@ -127,5 +134,22 @@ enum Projection {
         let y1 = Int32(min(ty, max(0, (py + radius + t - 1) / t)))
         if x1 <= x0 || y1 <= y0 { return nil }
         return (x0, y0, x1, y1)
+    }
+
+    /// Every tile holding a pixel centre (integer coordinates) in px ± halfWidth, py ± halfHeight
+    /// (possibly an empty rectangle).
+    @inline(__always)
+    static func tilesHoldingPixels(_ px: Float, _ py: Float, halfWidth: Float, halfHeight: Float, _ v: ViewConstants)
+        -> (Int32, Int32, Int32, Int32) {
+        let tx = Float(v.tilesX), ty = Float(v.tilesY), t = Float(tileSize)
+        // Truncation is the floor here: the clamp at 0 comes first.
+        @inline(__always) func tile(_ x: Float, _ tiles: Float) -> Int32 { Int32(min(tiles, max(0, x / t))) }
+        return (tile(px - halfWidth, tx), tile(py - halfHeight, ty), tile(px + halfWidth, tx - 1) + 1, tile(py + halfHeight, ty - 1) + 1)
+    }
+
+    @inline(__always)
+    static func intersection(_ r: (Int32, Int32, Int32, Int32), _ s: (Int32, Int32, Int32, Int32)) -> (Int32, Int32, Int32, Int32) {
+        let x0 = max(r.0, s.0), y0 = max(r.1, s.1)
+        return (x0, y0, max(x0, min(r.2, s.2)), max(y0, min(r.3, s.3)))
     }
 }

@@ -73,6 +73,8 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
         #expect(visible > 150)
     }
 
+    /// The fast binning keeps the reference's tiles (3DGS: the 3σ square) and its front-to-back
+    /// order, and leaves out only a Gaussian's tiles where its α reaches 1/255 at no pixel.
     @Test func binningMatchesReference() {
         let g = RasterScenes.gaussians(300, camera: camera)
         let view = ViewConstants(camera)
@@ -85,10 +87,29 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
         bins.bin(state, view: view)
         let splats = ReferenceProjection.project(ReferenceGaussians(g), camera, shDegree: 3)
         let lists = ReferenceRaster.bin(splats, tilesX: view.tilesX, tilesY: view.tilesY)
+        var kept = 0, dropped = 0
         for t in 0..<bins.tileCount {
             let fast = (Int(bins.tileStart.pointer[t])..<Int(bins.tileStart.pointer[t + 1])).map { Int(bins.entries.pointer[$0]) }
-            #expect(fast == lists[t])
+            let fastSet = Set(fast)
+            #expect(fast == lists[t].filter { fastSet.contains($0) })
+            kept += fast.count
+            let x0 = (t % view.tilesX) * tileSize, y0 = (t / view.tilesX) * tileSize
+            for i in lists[t] where !fastSet.contains(i) {
+                dropped += 1
+                let s = splats[i]
+                var alpha = 0.0
+                for y in y0..<min(y0 + tileSize, view.height) {
+                    for x in x0..<min(x0 + tileSize, view.width) {
+                        let dx = Double(x) - s.px, dy = Double(y) - s.py
+                        let power = -0.5 * (s.a * dx * dx + s.c * dy * dy) - s.b * dx * dy
+                        if power <= 0 { alpha = max(alpha, min(0.99, s.opacity * Foundation.exp(power))) }
+                    }
+                }
+                #expect(alpha < 1.0 / 255, "tile \(t) left out Gaussian \(i), which reaches α \(alpha) there")
+            }
         }
+        #expect(kept + dropped == lists.reduce(0) { $0 + $1.count })
+        #expect(dropped > 0, "the scene should have tiles of the 3σ square that the α ellipse misses")
     }
 
     /// Fast against reference: every output and every gradient within 1e-4 relative.
