@@ -33,16 +33,18 @@ public struct PinholeCamera: Equatable, Sendable {
     public var fovX: Double { 2 * atan2(Double(width) / 2, fx) }
     public var fovY: Double { 2 * atan2(Double(height) / 2, fy) }
 
-    /// The same camera for an image downscaled by an integer factor (`-r 2/4/8`): the image
-    /// is ⌊W/f⌋×⌊H/f⌋ and intrinsics scale by the real size ratio.
+    /// The same camera for an image downscaled by an integer factor (`-r 2/4/8`) as
+    /// `RGBImage.downscaled` does it: output pixel x averages source pixels f·x ..< f·x + f and the
+    /// leftover edge pixels are dropped, so the image is ⌊W/f⌋×⌊H/f⌋ and every image coordinate,
+    /// and so each intrinsic, is divided by f exactly (not by the size ratio, which differs when W
+    /// or H is not a multiple of f and would shift the image against the camera).
     public func downscaled(by factor: Int) -> PinholeCamera {
         precondition(factor >= 1)
         if factor == 1 { return self }
-        let w = width / factor, h = height / factor
-        let sx = Double(w) / Double(width), sy = Double(h) / Double(height)
+        let scale = 1 / Double(factor)
         var c = self
-        c.width = w; c.height = h
-        c.fx *= sx; c.fy *= sy; c.cx *= sx; c.cy *= sy
+        c.width = width / factor; c.height = height / factor
+        c.fx *= scale; c.fy *= scale; c.cx *= scale; c.cy *= scale
         return c
     }
 }

@@ -36,7 +36,8 @@ import Testing
     }
 
     /// Against a count over each block: the majority label, ties to the centre pixel's label when it
-    /// is tied, else to the smallest tied label.
+    /// is tied, else to the smallest tied label. For even f the centre pixel of block (x, y) is the
+    /// central 2×2's top-left pixel when x + y is even, its bottom-right one when odd.
     @Test(arguments: [2, 3, 4, 5])
     func labelDownscaleTakesTheBlockMajority(factor: Int) {
         var rng = SplatRandom(seed: 11)
@@ -50,7 +51,8 @@ import Testing
                 for y in 0..<factor { for x in 0..<factor { counts[map.labels[(oy * factor + y) * 21 + ox * factor + x], default: 0] += 1 } }
                 let top = counts.values.max()!
                 let tied = counts.filter { $0.value == top }.keys
-                let centre = map.labels[(oy * factor + offset) * 21 + ox * factor + offset]
+                let c = offset + (factor % 2 == 0 ? (ox + oy) % 2 : 0)
+                let centre = map.labels[(oy * factor + c) * 21 + ox * factor + c]
                 let expected = tied.contains(centre) ? centre : tied.min()!
                 #expect(small.labels[oy * small.width + ox] == expected)
             }
@@ -62,6 +64,21 @@ import Testing
     @Test func labelDownscaleFollowsTheBlockNotItsCorner() {
         let small = LabelMap(width: 2, height: 2, labels: [0, 7, 7, 7]).downscaled(by: 2)
         #expect(small.labels == [7])
+    }
+
+    /// An edge that splits 2×2 blocks evenly gives half of its ties to each side, horizontal or
+    /// vertical, at either parity: the labels do not move against the image (always the top-left
+    /// pixel moved every such edge down and right by a quarter of an output pixel).
+    @Test(arguments: [8, 10])
+    func evenTiesAlongAnEdgeGoToBothSides(edge: Int) {
+        let size = 16
+        let horizontal = LabelMap(width: size, height: size, labels: (0..<size * size).map { $0 / size <= edge ? 1 : 2 })
+        let vertical = LabelMap(width: size, height: size, labels: (0..<size * size).map { $0 % size <= edge ? 1 : 2 })
+        // Output row (column) edge/2 holds the blocks the edge splits: source rows (columns) edge and edge + 1.
+        let rowOfTies = (0..<8).map { horizontal.downscaled(by: 2).labels[edge / 2 * 8 + $0] }
+        let columnOfTies = (0..<8).map { vertical.downscaled(by: 2).labels[$0 * 8 + edge / 2] }
+        #expect(rowOfTies.filter { $0 == 1 }.count == 4)
+        #expect(columnOfTies.filter { $0 == 1 }.count == 4)
     }
 
     @Test func compositeBlendsWithTheBackground() {

@@ -50,15 +50,19 @@ extension RGBImage {
 
 extension LabelMap {
     /// Block-majority downscale: each output pixel takes the label most of its f×f block carries,
-    /// the label the block's area-averaged colour (`RGBImage.downscaled`) mostly shows; on a tie,
-    /// the label of the block's centre pixel (offset (f−1)/2, the top-left of the central 2×2 for
-    /// even f) when it is among the tied, else the smallest tied label. Taking the centre pixel alone
-    /// would shift labels by half a source pixel against the image for even f. Output ⌊W/f⌋×⌊H/f⌋;
-    /// a factor ≤ 1 returns the map.
+    /// the label the block's area-averaged colour (`RGBImage.downscaled`) mostly shows. On a tie,
+    /// the label of the block's centre pixel when it is among the tied, else the smallest tied
+    /// label. For odd f the centre pixel is the middle one. For even f the block has four central
+    /// pixels and none is the centre: block (x, y) takes the top-left one of them when x + y is
+    /// even and the bottom-right one when it is odd, so along an edge that splits blocks evenly
+    /// the ties go to either side in turn. Always taking one corner (the top-left, before) shifted
+    /// the labels against the image by a quarter of an output pixel on every such edge, which a
+    /// render of the scene, aligned with the image, paid as errors on every object's border
+    /// (docs/SEGMENTATION.md). Output ⌊W/f⌋×⌊H/f⌋; a factor ≤ 1 returns the map.
     public func downscaled(by factor: Int) -> LabelMap {
         guard factor > 1 else { return self }
         let outW = width / factor, outH = height / factor
-        let offset = (factor - 1) / 2
+        let first = (factor - 1) / 2, even = factor % 2 == 0 ? 1 : 0
         var out = [Int32](repeating: 0, count: outW * outH)
         var block = [Int32](repeating: 0, count: factor * factor)
         for oy in 0..<outH {
@@ -66,7 +70,8 @@ extension LabelMap {
                 for y in 0..<factor {
                     for x in 0..<factor { block[y * factor + x] = labels[(oy * factor + y) * width + ox * factor + x] }
                 }
-                out[oy * outW + ox] = Self.majority(block, centre: block[offset * factor + offset])
+                let c = first + even * ((ox + oy) % 2)
+                out[oy * outW + ox] = Self.majority(block, centre: block[c * factor + c])
             }
         }
         return LabelMap(width: outW, height: outH, labels: out)
