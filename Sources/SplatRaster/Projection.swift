@@ -13,7 +13,8 @@ final class ProjectionState: @unchecked Sendable {
     let records = ScratchBuffer<Float>(fill: 0)
     /// 3σ radius in pixels, 0 = culled.
     let radius = ScratchBuffer<Float>(fill: 0)
-    /// Tile rectangle x0, y0, x1, y1 (exclusive ends).
+    /// Tile rectangle x0, y0, x1, y1 (exclusive ends): the tiles of the 3σ square that hold a pixel
+    /// of the α ≥ threshold ellipse's bounding box.
     let rect = ScratchBuffer<Int32>(fill: 0)
     /// Whether each colour channel was clamped at 0.
     let clamped = ScratchBuffer<UInt8>(fill: 0)

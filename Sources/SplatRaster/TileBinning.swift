@@ -1,7 +1,7 @@
 import SplatMath
 
-/// Tile lists of one view: every visible Gaussian appears in each 16×16 tile its 3σ rectangle
-/// touches, and each tile's list is sorted front to back (by depth, ties by index).
+/// Tile lists of one view: every visible Gaussian appears in each 16×16 tile of its rectangle
+/// (`ProjectionState.rect`), and each tile's list is sorted front to back (by depth, ties by index).
 final class TileBins: @unchecked Sendable {
     var tilesX = 0, tilesY = 0
     var entryCount = 0
