@@ -19,7 +19,8 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
     /// How the mask association gives each Gaussian its candidate (`MaskAssociation`).
     public enum AssociationVotes: String, Codable, Sendable, CaseIterable {
         /// Each training view votes, with the Gaussian's weight in it, for the segment holding most
-        /// of that weight; "no mask" and the masks of clusters from fewer than 3 views vote for nothing.
+        /// of that weight; "no mask" and the masks of clusters from fewer than
+        /// `MaskAssociation.minimumViews` views vote for nothing.
         case viewMajority = "view-majority"
         /// The cluster whose masks hold most of the Gaussian's weight, summed over the views.
         case weightSums = "weight-sums"
