@@ -84,7 +84,7 @@ public final class CPURasterizer: RasterBackend {
         }
         lastTimings = RasterTimings()
         (lastTimings.project, lastTimings.cpuProject) = clock.lapWallAndCPU()
-        bins.bin(state, view: view)
+        bins.bin(state, view: view, threads: threads)
         (lastTimings.bin, lastTimings.cpuBin) = clock.lapWallAndCPU()
 
         let hw = view.width * view.height

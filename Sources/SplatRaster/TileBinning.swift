@@ -11,62 +11,70 @@ final class TileBins: @unchecked Sendable {
     let entries = ScratchBuffer<Int32>(fill: 0)
     /// Sort keys: depth bits (positive floats order like integers) << 32 | index.
     let keys = ScratchBuffer<UInt64>(fill: 0)
-    let cursor = ScratchBuffer<Int32>(fill: 0)
+    /// Per chunk of the sorted keys and tile: its entry count, then its next slot.
+    private let cursor = ScratchBuffer<Int32>(fill: 0)
     private let sortBuffer = ScratchBuffer<UInt64>(fill: 0)
     private let digitCounts = ScratchBuffer<Int>(fill: 0)
 
     var tileCount: Int { tilesX * tilesY }
 
-    /// Bins the Gaussians projected in `s` (serial: a sort and two counting passes).
-    func bin(_ s: ProjectionState, view v: ViewConstants) {
+    /// Bins the Gaussians projected in `s`: a serial sort by depth, then a counting sort by tile
+    /// over `threads` workers.
+    func bin(_ s: ProjectionState, view v: ViewConstants, threads: Int) {
         let n = s.count
         tilesX = v.tilesX; tilesY = v.tilesY
         let tiles = tileCount
         let rect = s.rect.pointer, radius = s.radius.pointer, records = s.records.pointer, stride = s.recordStride
-        // Entry count; sort keys of the visible Gaussians.
+        // Sort keys of the visible Gaussians.
         let keyPtr = keys.reserve(max(n, 1))
-        var visible = 0, total = 0
-        for i in 0..<n {
-            if radius[i] > 0 {
-                let c = Int(rect[4 * i + 2] - rect[4 * i]) * Int(rect[4 * i + 3] - rect[4 * i + 1])
-                total += c
-                keyPtr[visible] = UInt64(records[i * stride + Packed.depth].bitPattern) << 32 | UInt64(i)
-                visible += 1
-            }
+        var visible = 0
+        for i in 0..<n where radius[i] > 0 {
+            keyPtr[visible] = UInt64(records[i * stride + Packed.depth].bitPattern) << 32 | UInt64(i)
+            visible += 1
         }
-        entryCount = total
         // Keys are generated in index order and the radix sort is stable on the depth bits, so the
         // order is that of sorting the whole (depth, index) keys.
         radixSortByDepth(keyPtr, visible)
+        let keyCount = visible
 
-        // Tile counts → tile starts.
+        // A stable counting sort by tile, in parallel: each chunk of the depth-sorted keys counts its
+        // entries per tile; every (tile, chunk) then gets its first slot, tiles in order and chunks in
+        // order within a tile; then the chunks scatter at once. Each tile's list comes out in depth
+        // order, the same whatever the number of chunks.
+        let chunks = threads == 1 ? 1 : min(8, max(1, keyCount / 16_384))
         let tStart = tileStart.reserve(tiles + 1)
-        let cur = cursor.reserve(tiles)
-        for t in 0..<tiles { cur[t] = 0 }
-        for k in 0..<visible {
-            let i = Int(keyPtr[k] & 0xFFFF_FFFF)
-            for ty in Int(rect[4 * i + 1])..<Int(rect[4 * i + 3]) {
-                for tx in Int(rect[4 * i])..<Int(rect[4 * i + 2]) { cur[ty * tilesX + tx] += 1 }
+        let counts = SendablePointer(cursor.reserve(chunks * tiles, zeroed: true))
+        let keysOf = SendablePointer(keyPtr), rects = SendablePointer(UnsafeMutablePointer(mutating: rect))
+        let tilesX = self.tilesX
+        @Sendable func forEachTile(of k: Int, _ body: (Int) -> Void) {
+            let i = Int(keysOf.base[k] & 0xFFFF_FFFF), r = rects.base + 4 * i
+            for ty in Int(r[1])..<Int(r[3]) {
+                for tx in Int(r[0])..<Int(r[2]) { body(ty * tilesX + tx) }
             }
+        }
+        parallelChunks(chunks, threads: threads) { c in
+            let row = counts.base + c * tiles
+            for k in chunkRange(c, of: chunks, count: keyCount) { forEachTile(of: k) { row[$0] += 1 } }
         }
         var run: Int32 = 0
         for t in 0..<tiles {
             tStart[t] = run
-            run += cur[t]
-            cur[t] = tStart[t]
+            for c in 0..<chunks {
+                let count = counts.base[c * tiles + t]
+                counts.base[c * tiles + t] = run
+                run += count
+            }
         }
         tStart[tiles] = run
-
-        // Stable scatter in depth order: each tile's list comes out sorted.
-        let ent = entries.reserve(max(total, 1))
-        for k in 0..<visible {
-            let i = Int(keyPtr[k] & 0xFFFF_FFFF)
-            for ty in Int(rect[4 * i + 1])..<Int(rect[4 * i + 3]) {
-                for tx in Int(rect[4 * i])..<Int(rect[4 * i + 2]) {
-                    let t = ty * tilesX + tx
-                    let pos = cur[t]
-                    cur[t] = pos + 1
-                    ent[Int(pos)] = Int32(i)
+        entryCount = Int(run)
+        let ent = SendablePointer(entries.reserve(max(entryCount, 1)))
+        parallelChunks(chunks, threads: threads) { c in
+            let next = counts.base + c * tiles
+            for k in chunkRange(c, of: chunks, count: keyCount) {
+                let i = Int32(truncatingIfNeeded: keysOf.base[k] & 0xFFFF_FFFF)
+                forEachTile(of: k) { t in
+                    ent.base[Int(next[t])] = i
+                    next[t] += 1
                 }
             }
         }

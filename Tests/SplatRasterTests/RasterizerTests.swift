@@ -84,7 +84,7 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
             Projection.forward($0, view: view, shDegree: 3, alphaThreshold: 1 / 255, state: state, range: 0..<g.count)
         }
         let bins = TileBins()
-        bins.bin(state, view: view)
+        bins.bin(state, view: view, threads: 1)
         let splats = ReferenceProjection.project(ReferenceGaussians(g), camera, shDegree: 3)
         let lists = ReferenceRaster.bin(splats, tilesX: view.tilesX, tilesY: view.tilesY)
         var kept = 0, dropped = 0
@@ -110,6 +110,29 @@ func relativeError(_ fast: [Float], _ ref: [Double]) -> Double {
         }
         #expect(kept + dropped == lists.reduce(0) { $0 + $1.count })
         #expect(dropped > 0, "the scene should have tiles of the 3σ square that the α ellipse misses")
+    }
+
+    /// The parallel counting sort by tile gives the serial one's lists (a scene large enough to be
+    /// cut into several chunks).
+    @Test func binningIsTheSameOnOneAndSeveralThreads() {
+        let camera = BenchmarkScene.camera(width: 400, height: 300)
+        let g = BenchmarkScene.gaussians(count: 60_000, camera: camera, featureCount: 0, seed: 3)
+        let view = ViewConstants(camera)
+        let state = ProjectionState()
+        state.ensure(g.count, channels: 3)
+        withPointers(g) {
+            Projection.forward($0, view: view, shDegree: 3, alphaThreshold: 1 / 255, state: state, range: 0..<g.count)
+        }
+        func lists(threads: Int) -> (starts: [Int32], entries: [Int32]) {
+            let bins = TileBins()
+            bins.bin(state, view: view, threads: threads)
+            return (Array(UnsafeBufferPointer(start: bins.tileStart.pointer, count: bins.tileCount + 1)),
+                    Array(UnsafeBufferPointer(start: bins.entries.pointer, count: bins.entryCount)))
+        }
+        let serial = lists(threads: 1), parallel = lists(threads: 4)
+        #expect(serial.entries.count > 100_000)
+        #expect(serial.starts == parallel.starts)
+        #expect(serial.entries == parallel.entries)
     }
 
     /// Fast against reference: every output and every gradient within 1e-4 relative.
