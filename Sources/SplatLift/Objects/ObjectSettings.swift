@@ -29,8 +29,9 @@ public struct ObjectSettings: Codable, Sendable, Equatable {
     public var candidates = Candidates.masks
     /// Mask association: two mask clusters join while each holds more than this share of the
     /// other's co-visible Gaussians. Not a majority: a one-pixel dilation or erosion of the mask of
-    /// an object of 50 pixels moves a third of its Gaussians in or out (SEGMENTATION.md).
-    public var associationAgreement = 0.3
+    /// an object of 50 pixels moves a third of its Gaussians in or out, and a thin object's
+    /// Gaussians spill half their weight onto the masks beside it (SEGMENTATION.md).
+    public var associationAgreement = 0.2
     /// Mask association: how each Gaussian is voted its candidate. nil (tables written before the
     /// option): weight sums.
     public var associationVotes: AssociationVotes? = .viewMajority
