@@ -44,7 +44,7 @@ final class TileBins: @unchecked Sendable {
         let chunks = threads == 1 ? 1 : min(8, max(1, keyCount / 16_384))
         let tStart = tileStart.reserve(tiles + 1)
         let counts = SendablePointer(cursor.reserve(chunks * tiles, zeroed: true))
-        let keysOf = SendablePointer(keyPtr), rects = SendablePointer(UnsafeMutablePointer(mutating: rect))
+        let keysOf = SendablePointer(keyPtr), rects = SendablePointer(rect)
         let tilesX = self.tilesX
         @Sendable func forEachTile(of k: Int, _ body: (Int) -> Void) {
             let i = Int(keysOf.base[k] & 0xFFFF_FFFF), r = rects.base + 4 * i
