@@ -24,11 +24,13 @@ struct BenchLiftCommand: ParsableCommand {
     @Flag(help: "Print one JSON object instead of text.") var json = false
     @Option(parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.codebookPixels, valueName: "pixels"))
     var codebookPixels = LiftConfig().codebookPixels
+    @Option(parsing: .unconditional, help: "Worker threads (0 = all cores).") var threads = 0
 
     func validate() throws {
         try OptionCheck.int(resolution, "--resolution", OptionCheck.downscale)
         try OptionCheck.int(codebookPixels, "--codebook-pixels", 0...Int.max)
         try OptionCheck.int(steps, "--steps", 1...1_000_000)
+        try OptionCheck.int(threads, "--threads", OptionCheck.threads)
     }
 
     func run() throws {
@@ -40,6 +42,7 @@ struct BenchLiftCommand: ParsableCommand {
             config.seed = seed
             config.codebookPixels = codebookPixels
             let objective = try LiftObjective(config: config, labelMaps: maps)
+            objective.threads = threads
             let features = maps.enumerated().map { Self.featureMap(for: $0.element, seed: seed &+ UInt64($0.offset)) }
             var gradient: [Float] = []
             var runs: [LiftTimings] = []
@@ -83,7 +86,7 @@ struct BenchLiftCommand: ParsableCommand {
         let load = loadAverage()
         if json {
             let object: [String: Any] = [
-                "scene": scene, "views": views, "width": width, "height": height, "steps": steps, "seed": seed,
+                "scene": scene, "views": views, "width": width, "height": height, "steps": steps, "seed": seed, "threads": threads,
                 "loadAverage1m": load,
                 "medianMilliseconds": Dictionary(uniqueKeysWithValues: zip(names, medians)),
                 "minMilliseconds": Dictionary(uniqueKeysWithValues: zip(names, minimums)),
@@ -94,7 +97,7 @@ struct BenchLiftCommand: ParsableCommand {
             return
         }
         print("bench lift: \(URL(fileURLWithPath: scene).lastPathComponent), \(views) training masks at \(width)x\(height), "
-              + "\(steps) steps, load average \(String(format: "%.2f", load))")
+              + "\(steps) steps, \(threads == 0 ? "all cores" : "\(threads) thread(s)"), load average \(String(format: "%.2f", load))")
         for (i, name) in names.enumerated() {
             print("  " + name.padding(toLength: 16, withPad: " ", startingAt: 0)
                   + String(format: "%8.2f ms  (min %.2f)", medians[i], minimums[i]))
