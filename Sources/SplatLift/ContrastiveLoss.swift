@@ -27,6 +27,8 @@ final class ContrastiveLoss {
     private let prototypeGradient = ScratchBuffer<V16>(fill: .zero)   // chunk × d × vectors
     private let transposed = ScratchBuffer<V16>(fill: .zero)   // d × vectors: m_k = μ_k/φ_k
     private let lossPartials = ScratchBuffer<Double>(fill: 0)
+    private let segmentPartials = ScratchBuffer<Float>(fill: 0)   // chunk × segments × width
+    private let weightedPrototypes = ScratchBuffer<Float>(fill: 0) // segments × d: w·m_k
 
     /// The compact labels forming S' and their temperatures φ in the last evaluation.
     private(set) var segmentLabels: [Int] = []
@@ -72,34 +74,38 @@ final class ContrastiveLoss {
         temperatures = []
         guard segments > 0 else { return 0 }
 
-        // Distinct drawn pixels of S' segments; prototypes μ_s and temperatures φ_s (Double sums).
+        // Distinct drawn pixels of S' segments, in pixel order.
         var keptCount = 0
         for p in 0..<n where drawn[p] > 0 && position[Int(labels[p])] >= 0 { keptCount += 1 }
         let kept = keptCount
         let pixelOf = self.pixelOf.reserve(kept), segmentOf = self.segmentOf.reserve(kept)
-        var mean = [Double](repeating: 0, count: segments * d)
         var i = 0
         for p in 0..<n where drawn[p] > 0 {
             let s = position[Int(labels[p])]
             guard s >= 0 else { continue }
             pixelOf[i] = Int32(p)
             segmentOf[i] = s
-            let r = Double(drawn[p])
-            for j in 0..<d { mean[Int(s) * d + j] += r * Double(normalized[p * d + j]) }
             i += 1
+        }
+        let chunks = chunkCount(for: kept)
+        let hat = SendablePointer(UnsafeMutablePointer(mutating: normalized))
+        let pix = SendablePointer(pixelOf), seg = SendablePointer(segmentOf), rep = SendablePointer(drawn)
+
+        // Prototypes μ_s (Σ r·f̂ / n_s) and temperatures φ_s.
+        var mean = segmentSums(kept: kept, chunks: chunks, rows: segments, width: d, threads: threads) { i, rows in
+            let p = Int(pix.base[i]), row = rows + Int(seg.base[i]) &* d, f = hat.base + p &* d
+            addScaledRow(Float(rep.base[p]), f, into: row, count: d)
         }
         for s in 0..<segments {
             for j in 0..<d { mean[s * d + j] /= Double(segmentSizes[s]) }
         }
-        var spread = [Double](repeating: 0, count: segments)
-        for i in 0..<kept {
-            let p = Int(pixelOf[i]), s = Int(segmentOf[i])
-            var sq = 0.0
-            for j in 0..<d {
-                let diff = Double(normalized[p * d + j]) - mean[s * d + j]
-                sq += diff * diff
+        let meanF = mean.map(Float.init)
+        let spread = meanF.withUnsafeBufferPointer { mp in
+            let mu = SendablePointer(UnsafeMutablePointer(mutating: mp.baseAddress!))
+            return segmentSums(kept: kept, chunks: chunks, rows: segments, width: 1, threads: threads) { i, rows in
+                let p = Int(pix.base[i]), s = Int(seg.base[i]), f = hat.base + p &* d, m = mu.base + s &* d
+                rows[s] += Float(rep.base[p]) * squaredDistanceRow(f, m, count: d).squareRoot()
             }
-            spread[s] += Double(drawn[p]) * sq.squareRoot()
         }
         var scaledPrototypes = [Float](repeating: 0, count: segments * d)
         for s in 0..<segments {
@@ -111,25 +117,27 @@ final class ContrastiveLoss {
         let kernel = CodebookKernel(codebook: scaledPrototypes, entries: segments, featureCount: d, storage: transposed)
         let vectors = kernel.vectors
         let weight = Float(1.0 / Double(segments))
+        // w·m_k, the rows the direct gradient sums.
+        let weightedRows = SendablePointer(self.weightedPrototypes.reserve(segments * d))
+        for k in 0..<segments * d { weightedRows.base[k] = weight * scaledPrototypes[k] }
 
         // Parallel over kept pixels: loss, direct gradient w Σ_k c_uk m_k, per-chunk Σ c_uk f̂_u.
-        let chunks = chunkCount(for: kept)
         let zs = SendablePointer(scratch.reserve(chunks * vectors))
         let gPartial = SendablePointer(prototypeGradient.reserve(chunks * d * vectors, zeroed: true))
         let direct = SendablePointer(directGradient.reserve(kept * d))
         let lossSums = SendablePointer(lossPartials.reserve(chunks))
-        let hat = SendablePointer(UnsafeMutablePointer(mutating: normalized))
-        let pix = SendablePointer(pixelOf), seg = SendablePointer(segmentOf), rep = SendablePointer(drawn)
         parallelChunks(chunks, threads: threads) { chunk in
             let z = zs.base + chunk &* vectors
+            let zf = UnsafeMutableRawPointer(z).assumingMemoryBound(to: Float.self)
             let gp = gPartial.base + chunk &* d &* vectors
-            let mt = UnsafePointer(kernel.transposed)
             var lossSum = 0.0
             for i in chunkRange(chunk, of: chunks, count: kept) {
                 let p = Int(pix.base[i])
                 let f = UnsafePointer(hat.base + p &* d)
                 let r = Float(rep.base[p])
                 kernel.linear(f, into: z)
+                let own = Int(seg.base[i])
+                let ownLogit = zf[own]
                 var total = V16(repeating: 0)
                 for v in 0..<vectors {
                     var e = vexp(z[v])
@@ -137,25 +145,20 @@ final class ContrastiveLoss {
                     total += e
                     z[v] = e
                 }
-                let own = Int(seg.base[i])
-                var ownLogit: Float = 0
-                for j in 0..<d { ownLogit += f[j] * mt[j &* vectors &+ own / 16][own % 16] }
                 let partition = horizontalSum(total) + 1e-6
                 lossSum += Double(r) * Double(Foundation.log(partition) - ownLogit)
                 // r·c_uk = r·(softmax − one-hot), in place of the exponentials.
                 let scale = V16(repeating: r / partition)
                 for v in 0..<vectors { z[v] *= scale }
-                z[own / 16][own % 16] -= r
+                zf[own] -= r
                 for j in 0..<d {
-                    var acc = V16(repeating: 0)
                     let fj = V16(repeating: f[j])
-                    let row = mt + j &* vectors, g = gp + j &* vectors
-                    for v in 0..<vectors {
-                        acc = acc.addingProduct(z[v], row[v])
-                        g[v] = g[v].addingProduct(z[v], fj)
-                    }
-                    direct.base[i &* d &+ j] = weight * horizontalSum(acc)
+                    let g = gp + j &* vectors
+                    for v in 0..<vectors { g[v] = g[v].addingProduct(z[v], fj) }
                 }
+                let out = direct.base + i &* d
+                for j in 0..<d { out[j] = 0 }
+                for k in 0..<segments { addScaledRow(zf[k], weightedRows.base + k &* d, into: out, count: d) }
             }
             lossSums.base[chunk] = lossSum
         }
@@ -170,24 +173,60 @@ final class ContrastiveLoss {
                 prototypeGrad[k * d + j] = Float(sum * scale)
             }
         }
-        // Every kept pixel once: g = direct part + r·G_s/n_s, then through the normalisation.
-        var g = [Float](repeating: 0, count: d)
-        for i in 0..<kept {
-            let p = Int(pixelOf[i]), s = Int(segmentOf[i])
-            let r = Float(drawn[p])
-            let den = norms[p] + FeatureNormalization.epsilon
-            var radial: Float = 0
-            for j in 0..<d {
-                g[j] = direct.base[i * d + j] + r * prototypeGrad[s * d + j]
-                radial += g[j] * normalized[p * d + j]
+        // Every kept pixel once: g = direct part + r·G_s/n_s, then through the normalisation, into
+        // the planar gradient. In blocks of pixels, plane by plane: the d planes lie H·W floats
+        // apart (often a multiple of 4 KiB) and writing all of them per pixel thrashed the cache.
+        let exact = normGradient == .exact
+        let out = SendablePointer(gradient)
+        let nrm = SendablePointer(UnsafeMutablePointer(mutating: norms))
+        prototypeGrad.withUnsafeBufferPointer { pg in
+            let protoGrad = SendablePointer(UnsafeMutablePointer(mutating: pg.baseAddress!))
+            parallelChunks(chunks, threads: threads) { chunk in
+                let range = chunkRange(chunk, of: chunks, count: kept)
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    let end = min(start &+ pixelBlock, range.upperBound)
+                    for i in start..<end {
+                        let p = Int(pix.base[i]), s = Int(seg.base[i])
+                        let r = Float(rep.base[p])
+                        let row = direct.base + i &* d, f = hat.base + p &* d, gs = protoGrad.base + s &* d
+                        addScaledRow(r, gs, into: row, count: d)
+                        let radial = dotRow(row, f, count: d)
+                        // d f̂/dF = (I − f̂ f̂ᵀ ‖F‖/(‖F‖+ε)) / (‖F‖+ε); the detached norm keeps only I/(‖F‖+ε).
+                        let den = nrm.base[p] + FeatureNormalization.epsilon
+                        let along = exact ? radial * nrm.base[p] / den : 0
+                        let scale = gradientScale / den
+                        scaleRowMinusScaled(scale, along, f, row, count: d)
+                    }
+                    for j in 0..<d {
+                        let plane = out.base + j &* n
+                        for i in start..<end { plane[Int(pix.base[i])] += direct.base[i &* d &+ j] }
+                    }
+                    start = end
+                }
             }
-            // d f̂/dF = (I − f̂ f̂ᵀ ‖F‖/(‖F‖+ε)) / (‖F‖+ε); the detached norm keeps only I/(‖F‖+ε).
-            let along = normGradient == .exact ? radial * norms[p] / den : 0
-            let scale = gradientScale / den
-            for j in 0..<d { gradient[j * n + p] += scale * (g[j] - along * normalized[p * d + j]) }
         }
         var loss = 0.0
         for c in 0..<chunks { loss += lossSums.base[c] }
         return loss / Double(segments)
+    }
+
+    /// Per-segment sums over the kept pixels: `add(i, rows)` adds kept pixel i's `width` values
+    /// into its segment's row of `rows` (segments × width Floats). Fixed chunks each sum in Float,
+    /// then the chunks are added in order in Double, so the result does not depend on the threads.
+    @inline(__always)
+    private func segmentSums(kept: Int, chunks: Int, rows: Int, width: Int, threads: Int,
+                             _ add: @Sendable (Int, UnsafeMutablePointer<Float>) -> Void) -> [Double] {
+        let partials = SendablePointer(segmentPartials.reserve(chunks * rows * width, zeroed: true))
+        parallelChunks(chunks, threads: threads) { chunk in
+            let own = partials.base + chunk &* rows &* width
+            for i in chunkRange(chunk, of: chunks, count: kept) { add(i, own) }
+        }
+        var sums = [Double](repeating: 0, count: rows * width)
+        for c in 0..<chunks {
+            let own = partials.base + c * rows * width
+            for k in 0..<rows * width { sums[k] += Double(own[k]) }
+        }
+        return sums
     }
 }

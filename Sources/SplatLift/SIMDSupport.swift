@@ -63,3 +63,62 @@ func laneBits(valid count: Int) -> VI16 {
 
 /// The number of fixed chunks used for `count` items: about 2,048 items per chunk, at most 16.
 func chunkCount(for count: Int) -> Int { max(1, min(16, count / 2048)) }
+
+// Row kernels over `count` floats (feature rows, d = 16 by default): 16 lanes at a time through
+// unaligned SIMD16 loads, the rest one by one. A loop over a run-time count alone compiles to
+// 4-lane code here.
+
+@inline(__always) private func load16(_ p: UnsafePointer<Float>) -> V16 {
+    UnsafeRawPointer(p).loadUnaligned(as: V16.self)
+}
+
+@inline(__always) private func store16(_ v: V16, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: V16.self)
+}
+
+/// out[j] += c·x[j].
+@inline(__always) func addScaledRow(_ c: Float, _ x: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, count: Int) {
+    var j = 0
+    while j &+ 16 <= count {
+        store16(load16(out + j).addingProduct(V16(repeating: c), load16(x + j)), out + j)
+        j &+= 16
+    }
+    while j < count { out[j] += c * x[j]; j &+= 1 }
+}
+
+/// Σ_j x[j]·y[j] (16 lanes summed pairwise, then the rest in order).
+@inline(__always) func dotRow(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
+    var acc = V16(repeating: 0)
+    var j = 0
+    while j &+ 16 <= count {
+        acc = acc.addingProduct(load16(x + j), load16(y + j))
+        j &+= 16
+    }
+    var sum = horizontalSum(acc)
+    while j < count { sum += x[j] * y[j]; j &+= 1 }
+    return sum
+}
+
+/// Σ_j (x[j] − y[j])².
+@inline(__always) func squaredDistanceRow(_ x: UnsafePointer<Float>, _ y: UnsafePointer<Float>, count: Int) -> Float {
+    var acc = V16(repeating: 0)
+    var j = 0
+    while j &+ 16 <= count {
+        let diff = load16(x + j) - load16(y + j)
+        acc = acc.addingProduct(diff, diff)
+        j &+= 16
+    }
+    var sum = horizontalSum(acc)
+    while j < count { let diff = x[j] - y[j]; sum += diff * diff; j &+= 1 }
+    return sum
+}
+
+/// out[j] = a·(out[j] − b·x[j]).
+@inline(__always) func scaleRowMinusScaled(_ a: Float, _ b: Float, _ x: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, count: Int) {
+    var j = 0
+    while j &+ 16 <= count {
+        store16(V16(repeating: a) * (load16(out + j) - V16(repeating: b) * load16(x + j)), out + j)
+        j &+= 16
+    }
+    while j < count { out[j] = a * (out[j] - b * x[j]); j &+= 1 }
+}

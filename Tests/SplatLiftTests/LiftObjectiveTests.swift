@@ -55,4 +55,25 @@ import SplatTestSupport
                      large.wall, large.cpu, small.wall, small.cpu))
         #expect(large.cpu < 2000)
     }
+
+    /// The per-pixel passes run in fixed chunks reduced in order: one thread and all threads give
+    /// the same loss terms, feature gradient and codebook gradient, bit for bit (320×240: several
+    /// chunks in every pass, and the codebook branch on a sample).
+    @Test func resultsDoNotDependOnTheThreadCount() throws {
+        let (width, height) = (320, 240)
+        let scene = Self.blocks(width: width, height: height, columns: 8, rows: 5, d: 16, seed: 3)
+        var results: [(terms: [String: Double], gradient: [Float], codebook: [Float])] = []
+        for threads in [1, 0] {
+            let objective = try LiftObjective(config: LiftConfig(), labelMaps: [scene.labels], width: width, height: height)
+            objective.threads = threads
+            var gradient = [Float]()
+            let terms = try objective.evaluate(iteration: 7, viewIndex: 0, features: scene.features, width: width,
+                                               height: height, featureGradient: &gradient)
+            results.append((terms, gradient, objective.lastCodebookGradient))
+        }
+        #expect(results[0].terms == results[1].terms)
+        #expect(results[0].gradient == results[1].gradient)
+        #expect(results[0].codebook == results[1].codebook)
+        #expect(results[0].gradient.contains { $0 != 0 })
+    }
 }
