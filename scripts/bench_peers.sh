@@ -3,7 +3,7 @@
 #
 #   scripts/bench_peers.sh SCENE [-n ITERATIONS] [--runs K] [-r RESOLUTION] [--threads T]
 #                                [--bin SPLATLIFT] [--max-seconds S] [--eval-every E]
-#                                [--opensplat-args "ARGS"]
+#                                [--opensplat-args "ARGS"] [--random-points N]
 #
 # OpenSplat (https://github.com/WebODM/OpenSplat, C++/libtorch, AGPLv3; use v1.2.0 or later) is not shipped with
 # SplatLift: build it from its public source (the script prints how when it is missing and exits
@@ -27,6 +27,11 @@
 #
 # Printed per run: OpenSplat's iterations, seconds and test PSNR, SplatLift's seconds and
 # iterations to that PSNR, and the ratio OpenSplat / SplatLift; then the median ratio.
+# --random-points N, for a transforms.json scene without ply_file_path (OpenSplat needs seed
+# points; instant-ngp's fox has none): both programs start from the same N points drawn uniformly
+# in SplatLift's random-init cube (centred where the cameras' optical axes meet, half-size 0.325 ×
+# their mean distance from there; grey colours), written as seed.ply into a linked copy of SCENE
+# whose transforms.json names it (and gets nerfstudio's camera_model when it has none). Seeded (numpy seed 0), so every run starts from the same points.
 # Caveats: OpenSplat trains with nerfstudio's fixed background colour (0.613, 0.010, 0.398), the
 # evaluation renders on black; it needs the scene's sparse points (no random initialisation);
 # OpenSplat downsizes images with OpenCV's INTER_AREA, SplatLift with its own filter.
@@ -37,6 +42,7 @@ usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 SCENE="" ITERS=2000 RUNS=2 RES=1 THREADS=0 BIN="${SPLATLIFT:-$ROOT/.build/release/splatlift}" MAXSEC=7200 EVERY=50
+RANDOM_POINTS=0
 OS_ARGS="--num-downscales 0"
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -49,6 +55,7 @@ while [ $# -gt 0 ]; do
     --max-seconds) MAXSEC="$2"; shift 2 ;;
     --eval-every) EVERY="$2"; shift 2 ;;
     --opensplat-args) OS_ARGS="$2"; shift 2 ;;
+    --random-points) RANDOM_POINTS="$2"; shift 2 ;;
     -*) echo "bench_peers.sh: unknown option $1 (see --help)" >&2; exit 64 ;;
     *) if [ -n "$SCENE" ]; then echo "bench_peers.sh: one SCENE only (see --help)" >&2; exit 64; fi
        SCENE="$1"; shift ;;
@@ -92,6 +99,49 @@ command -v python3 >/dev/null || { echo "bench_peers.sh: python3 is needed" >&2;
 
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/bench_peers.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
+
+# Seed points for both programs, when asked: SCENE becomes a linked copy naming them.
+if [ "$RANDOM_POINTS" != 0 ]; then
+  python3 - "$SCENE" "$WORK/seeded-scene" "$RANDOM_POINTS" <<'PY'
+import json, os, sys
+import numpy as np
+scene, out, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+tf = os.path.join(scene, "transforms.json")
+if not os.path.isfile(tf):
+    sys.exit("bench_peers.sh: --random-points needs a transforms.json scene")
+if count < 1:
+    sys.exit("bench_peers.sh: --random-points must be positive")
+with open(tf) as f:
+    doc = json.load(f)
+poses = np.array([fr["transform_matrix"] for fr in doc["frames"]], dtype=float)
+centers, forward = poses[:, :3, 3], -poses[:, :3, 2]           # OpenGL cameras look down −z
+forward /= np.linalg.norm(forward, axis=1, keepdims=True)
+a = sum(np.eye(3) - np.outer(d, d) for d in forward)
+b = sum((np.eye(3) - np.outer(d, d)) @ c for d, c in zip(forward, centers))
+center = np.linalg.solve(a, b) if abs(np.linalg.det(a)) > 1e-6 * len(poses) ** 3 else centers.mean(axis=0)
+half = 0.325 * np.linalg.norm(centers - center, axis=1).mean()
+rng = np.random.default_rng(0)
+points = center + (2 * rng.random((count, 3)) - 1) * half
+os.makedirs(out)
+for entry in os.listdir(scene):
+    if entry != "transforms.json":
+        os.symlink(os.path.join(scene, entry), os.path.join(out, entry))
+vertex = np.empty(count, dtype=[("x", "<f4"), ("y", "<f4"), ("z", "<f4"), ("red", "u1"), ("green", "u1"), ("blue", "u1")])
+vertex["x"], vertex["y"], vertex["z"] = points.T
+vertex["red"] = vertex["green"] = vertex["blue"] = 128
+with open(os.path.join(out, "seed.ply"), "wb") as f:
+    f.write(("ply\nformat binary_little_endian 1.0\nelement vertex %d\nproperty float x\nproperty float y\n"
+             "property float z\nproperty uchar red\nproperty uchar green\nproperty uchar blue\nend_header\n" % count).encode())
+    f.write(vertex.tobytes())
+doc["ply_file_path"] = "seed.ply"
+# OpenSplat requires nerfstudio's camera_model, which instant-ngp files leave out.
+doc.setdefault("camera_model", "OPENCV" if any(k in doc for k in ("k1", "k2", "p1", "p2")) else "PINHOLE")
+with open(os.path.join(out, "transforms.json"), "w") as f:
+    json.dump(doc, f)
+print("seed points: %d uniform in the cube centred at (%.3f, %.3f, %.3f), half-size %.3f" % ((count,) + tuple(center) + (half,)))
+PY
+  SCENE="$WORK/seeded-scene"
+fi
 
 # The training-only copy of SCENE for OpenSplat.
 python3 - "$SCENE" "$WORK/train-scene" <<'PY'

@@ -4,6 +4,7 @@ splatlift binary: $SPLATLIFT, else .build/release/splatlift, else .build/debug/s
 that need it are skipped when none exists)."""
 import contextlib
 import io
+import json
 import math
 import os
 import subprocess
@@ -182,6 +183,52 @@ class OpenSplatScriptTests(unittest.TestCase):
         self.assertEqual(run.returncode, 2)
         self.assertTrue(run.stderr.startswith("bench_peers.sh: OpenSplat not found"), run.stderr)
         self.assertIn("-DGPU_RUNTIME=CPU", run.stderr)
+
+    @unittest.skipIf(BINARY is None, "no splatlift binary: the --random-points test is skipped")
+    def test_random_points_seed_both_programs(self):
+        """--random-points on a transforms.json scene without points: OpenSplat gets a training copy
+        naming seed.ply (N points in a cube) and a camera_model. A stand-in `opensplat` copies what
+        it was given and fails, which ends the run."""
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        shared = os.environ.get("SPLATLIFT_SHARED_DATA", os.path.join(root, "..", "shared", "data"))
+        tiny = os.path.join(shared, "synthetic", "tiny-1")
+        if not os.path.isdir(tiny):
+            self.skipTest("../shared/data/synthetic/tiny-1 is missing")
+        with tempfile.TemporaryDirectory() as tmp:
+            scene, capture = os.path.join(tmp, "scene"), os.path.join(tmp, "capture")
+            os.makedirs(scene)
+            os.makedirs(capture)
+            os.symlink(os.path.join(tiny, "images"), os.path.join(scene, "images"))
+            with open(os.path.join(tiny, "transforms.json")) as f:
+                doc = json.load(f)
+            for key in ("ply_file_path", "camera_model"):
+                doc.pop(key)
+            with open(os.path.join(scene, "transforms.json"), "w") as f:
+                json.dump(doc, f)
+            fake = os.path.join(tmp, "opensplat")
+            with open(fake, "w") as f:
+                f.write('#!/bin/sh\n[ "$1" = --help ] && exit 0\n'
+                        'cp "$1/transforms.json" "$1/seed.ply" "%s/"\necho "Step 1: 0.5"\nexit 1\n' % capture)
+            os.chmod(fake, 0o755)
+            run = subprocess.run(["bash", os.path.join(root, "scripts", "bench_peers.sh"), scene, "-n", "1", "--runs", "1",
+                                  "--random-points", "500", "--bin", BINARY, "--threads", "1"],
+                                 env=dict(os.environ, OPENSPLAT=fake), capture_output=True, text=True)
+            self.assertEqual(run.returncode, 1, run.stderr)
+            self.assertIn("opensplat failed", run.stderr)
+            self.assertIn("seed points: 500 uniform", run.stdout)
+            with open(os.path.join(capture, "transforms.json")) as f:
+                given = json.load(f)
+            self.assertEqual(given["ply_file_path"], "seed.ply")
+            self.assertEqual(given["camera_model"], "OPENCV")
+            self.assertEqual(len(given["frames"]), len(doc["frames"]) - len(doc["test_filenames"]))
+            with open(os.path.join(capture, "seed.ply"), "rb") as f:
+                data = f.read()
+            end = data.index(b"end_header\n") + len(b"end_header\n")
+            self.assertIn(b"element vertex 500\n", data[:end])
+            points = np.frombuffer(data[end:], dtype=[("xyz", "<f4", 3), ("rgb", "u1", 3)])
+            self.assertEqual(len(points), 500)
+            extent = points["xyz"].max(axis=0) - points["xyz"].min(axis=0)
+            self.assertLess(float(extent.max() - extent.min()), 0.2 * float(extent.max()), "a cube")
 
 
 if __name__ == "__main__":
