@@ -15,8 +15,6 @@ final class CodebookLogitsPass {
     private let logitScratch = ScratchBuffer<V16>(fill: .zero)         // chunk × 16 × vectors
     private let costPartials = ScratchBuffer<V16>(fill: .zero)         // chunk × rows × vectors
     private let outerPartials = ScratchBuffer<V16>(fill: .zero)        // chunk × d × vectors
-    private let blockProbabilities = ScratchBuffer<V16>(fill: .zero)   // chunk × 16 × vectors
-    private let blockFeatures = ScratchBuffer<Float>(fill: 0)          // chunk × 16 × d
     let argmaxBuffer = ScratchBuffer<Int32>(fill: 0)
     let logSumExpBuffer = ScratchBuffer<Float>(fill: 0)
     let expectationBuffer = ScratchBuffer<Float>(fill: 0)
@@ -36,8 +34,6 @@ final class CodebookLogitsPass {
         let zb = SendablePointer(logitScratch.reserve(chunks * blockSize * vectors))
         let kp = SendablePointer(costPartials.reserve(chunks * rows * vectors, zeroed: true))
         let ap = SendablePointer(outerPartials.reserve(chunks * d * vectors, zeroed: true))
-        let bp = SendablePointer(blockProbabilities.reserve(chunks * blockSize * vectors))
-        let bf = SendablePointer(blockFeatures.reserve(chunks * blockSize * d))
         let argmax = SendablePointer(argmaxBuffer.reserve(pixelCount))
         let lse = SendablePointer(logSumExpBuffer.reserve(pixelCount))
         let expectation = SendablePointer(expectationBuffer.reserve(wantExpectation ? pixelCount * d : 1))
@@ -50,8 +46,6 @@ final class CodebookLogitsPass {
             let zb = zb.base + chunk &* blockSize &* vectors
             let kp = kp.base + chunk &* rows &* vectors
             let ap = ap.base + chunk &* d &* vectors
-            let bp = bp.base + chunk &* blockSize &* vectors
-            let bf = bf.base + chunk &* blockSize &* d
             let range = chunkRange(chunk, of: chunks, count: pixelCount)
             var start = range.lowerBound
             while start < range.upperBound {
@@ -72,7 +66,11 @@ final class CodebookLogitsPass {
                         let row = kp + l &* vectors
                         for v in 0..<vectors { row[v] += z[v] }
                     }
-                    guard keepP.base[u] != 0 else { continue }
+                    guard keepP.base[u] != 0 else {
+                        // Outside Ω: a zero row adds exact zeros to the outer products below.
+                        z.update(repeating: .zero, count: vectors)
+                        continue
+                    }
                     if wantExpectation {
                         for j in 0..<d {
                             var acc = V16(repeating: 0)
@@ -80,14 +78,13 @@ final class CodebookLogitsPass {
                             expectation.base[u &* d &+ j] = horizontalSum(acc)
                         }
                     }
-                    (bp + kept &* vectors).update(from: z, count: vectors)
-                    (bf + kept &* d).update(from: src.base + u &* d, count: d)
                     kept &+= 1
                 }
-                // Σ_{u∈Ω in block} F_u ⊗ P_u into the chunk's partial (j-major rows of entry vectors).
+                // Σ_{u∈Ω in block} F_u ⊗ P_u into the chunk's partial (j-major rows of entry vectors),
+                // straight from the block's features and probabilities.
                 if kept > 0 {
-                    accumulateProducts(rows: d, depth: kept, vectors: vectors, a: bf, aRow: 1, aDepth: d,
-                                       b: bp, bDepth: vectors, out: ap, outRow: vectors)
+                    accumulateProducts(rows: d, depth: count, vectors: vectors, a: src.base + start &* d, aRow: 1, aDepth: d,
+                                       b: zb, bDepth: vectors, out: ap, outRow: vectors)
                 }
                 start &+= count
             }
