@@ -54,7 +54,7 @@ final class CodebookLogitsPass {
                 zb.update(repeating: .zero, count: count &* vectors)
                 accumulateProducts(rows: count, depth: d, vectors: vectors, a: src.base + start &* d, aRow: d, aDepth: 1,
                                    b: mt, bDepth: vectors, out: zb, outRow: vectors)
-                var kept = 0
+                var anyKept = false
                 for i in 0..<count {
                     let u = start &+ i, z = zb + i &* vectors
                     let (maxValue, maxIndex) = kernel.maxAndArgmax(z)
@@ -78,11 +78,11 @@ final class CodebookLogitsPass {
                             expectation.base[u &* d &+ j] = horizontalSum(acc)
                         }
                     }
-                    kept &+= 1
+                    anyKept = true
                 }
                 // Σ_{u∈Ω in block} F_u ⊗ P_u into the chunk's partial (j-major rows of entry vectors),
                 // straight from the block's features and probabilities.
-                if kept > 0 {
+                if anyKept {
                     accumulateProducts(rows: d, depth: count, vectors: vectors, a: src.base + start &* d, aRow: 1, aDepth: d,
                                        b: zb, bDepth: vectors, out: ap, outRow: vectors)
                 }
