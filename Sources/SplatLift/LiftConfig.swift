@@ -68,6 +68,13 @@ public struct LiftConfig: Codable, Sendable, Equatable {
     /// at each step; 0 reads every pixel (the released code). Only with gradient blocking, where
     /// that branch trains the codebook alone (docs/PERFORMANCE.md "What joint training adds").
     public var codebookPixels: Int = 16_384
+    /// SplatLift's option: the objective (the feature channels' render and backward, the
+    /// contrastive loss, the codebook branch) runs on every N-th training step; the steps between
+    /// train RGB alone and leave the features and the codebook as they are, and both learning rates
+    /// are multiplied by N so they can move as far over a run. With gradient blocking
+    /// the geometry, and so the default object ids, do not depend on N (docs/PERFORMANCE.md "What
+    /// joint training adds"). 1 = every step, the released code.
+    public var objectiveEvery: Int = 4
     /// SplatLift's option: a mask drawn at most `minSegmentSamples` times but with at least this many
     /// pixels enters the contrastive loss with all of its pixels (each drawn once), so objects of a
     /// few dozen pixels per view always take part instead of about half the time (or never). nil:
@@ -106,6 +113,8 @@ public struct LiftConfig: Codable, Sendable, Equatable {
         normGradient = try c.decodeIfPresent(NormGradient.self, forKey: .normGradient) ?? .detached
         // A lift.json from before the option read every pixel; a resumed run keeps doing so.
         codebookPixels = try c.decodeIfPresent(Int.self, forKey: .codebookPixels) ?? 0
+        // A lift.json from before the option ran the objective on every step.
+        objectiveEvery = try c.decodeIfPresent(Int.self, forKey: .objectiveEvery) ?? 1
         wholeMaskMinimum = try c.decodeIfPresent(Int.self, forKey: .wholeMaskMinimum) ?? d.wholeMaskMinimum
         weights = try c.decodeIfPresent(LiftWeights.self, forKey: .weights) ?? d.weights
         codebookInitScale = try c.decodeIfPresent(Double.self, forKey: .codebookInitScale) ?? d.codebookInitScale
@@ -130,6 +139,7 @@ public struct LiftConfig: Codable, Sendable, Equatable {
         try check(codebookInitScale >= 0 && codebookInitScale.isFinite, "codebookInitScale must be ≥ 0, got \(codebookInitScale)")
         try check(sampleCount >= 1, "sampleCount must be positive, got \(sampleCount)")
         try check(codebookPixels >= 0, "codebookPixels must be ≥ 0 (0: every pixel), got \(codebookPixels)")
+        try check(objectiveEvery >= 1, "objectiveEvery must be ≥ 1 (1: every step), got \(objectiveEvery)")
         try check(minSegmentSamples >= 0, "minSegmentSamples must be ≥ 0, got \(minSegmentSamples)")
         try check((wholeMaskMinimum ?? 1) >= 1, "wholeMaskMinimum must be ≥ 1 pixel, got \(wholeMaskMinimum ?? 0)")
         try check(codebookLearningRate >= 0 && codebookLearningRate.isFinite, "codebookLearningRate must be ≥ 0")

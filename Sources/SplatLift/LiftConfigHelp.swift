@@ -12,6 +12,7 @@ extension LiftConfig {
         public static let wholeSmallMasks = "Masks drawn at most \(defaults.minSegmentSamples) times for the contrastive loss but with at least this many pixels take part with all their pixels (default: the released rule, such masks are left out)."
         public static let codebookInitScale = "Start the codebook at this multiple of the released initialisation (default \(defaults.codebookInitScale), the released code): entries no mask is ever mapped to then never win a pixel."
         public static let codebookPixels = "Pixels of a view the confidence map, ID mapping and association losses read per step, drawn at random when the view has more; 0 reads all, as the released code (default \(defaults.codebookPixels)). Applies with gradient blocking, where they train only the codebook."
+        public static let objectiveEvery = "Run the segmentation objective (the feature channels, the contrastive loss, the codebook) on every N-th training step; the steps between train RGB alone, and the feature and codebook learning rates are multiplied by N. With gradient blocking the geometry and the object ids do not depend on N. 1 = every step, as the released code (default \(defaults.objectiveEvery))."
         public static let codebookSize = "Codebook entries L, the maximum number of objects (default \(defaults.codebookSize))."
     }
 }

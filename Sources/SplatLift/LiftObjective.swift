@@ -54,7 +54,7 @@ public final class LiftObjective: FeatureObjective {
         codebookModel = Codebook(entryCount: config.codebookSize, featureCount: config.featureCount, seed: config.seed,
                                  scale: Float(config.codebookInitScale))
         optimizer = CodebookAdam(parameterCount: config.codebookSize * config.featureCount,
-                                 learningRate: config.codebookLearningRate, beta1: config.adamBeta1,
+                                 learningRate: config.codebookLearningRate * Double(config.objectiveEvery), beta1: config.adamBeta1,
                                  beta2: config.adamBeta2, epsilon: config.adamEpsilon)
     }
 

@@ -7,6 +7,8 @@ extension LiftObjective {
     /// the rasterizer then passes dL/dF on to α, means and covariances (METHOD.md §1.2).
     public var featureGradientsReachGeometry: Bool { !config.gradientBlocking }
 
+    public var stepInterval: Int { config.objectiveEvery }
+
     /// The codebook and its Adam state, as the `codebook.json` bytes (floats round-trip exactly),
     /// stored inside the training checkpoint so `--resume` continues bit for bit.
     public func checkpointState() throws -> [UInt8] {

@@ -42,6 +42,8 @@ struct BenchTrainCommand: ParsableCommand {
     var segmentation = false
     @Option(parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.codebookPixels, valueName: "pixels"))
     var codebookPixels = LiftConfig().codebookPixels
+    @Option(parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.objectiveEvery, valueName: "steps"))
+    var objectiveEvery = LiftConfig().objectiveEvery
 
     func validate() throws {
         try OptionCheck.real(targetPSNR, "--target-psnr", 0...1000, openBelow: true)
@@ -50,6 +52,7 @@ struct BenchTrainCommand: ParsableCommand {
         try OptionCheck.int(evalEvery, "--eval-every", 1...Int.max)
         try OptionCheck.int(resolution, "--resolution", OptionCheck.downscale)
         try OptionCheck.int(codebookPixels, "--codebook-pixels", 0...Int.max)
+        try OptionCheck.int(objectiveEvery, "--objective-every", 1...Int.max)
         try OptionCheck.int(threads, "--threads", OptionCheck.threads)
     }
 
@@ -83,6 +86,7 @@ struct BenchTrainCommand: ParsableCommand {
             var liftConfig = LiftConfig()
             liftConfig.seed = config.seed
             liftConfig.codebookPixels = codebookPixels
+            liftConfig.objectiveEvery = objectiveEvery
             let maps = try LiftTrainingLabels.load(from: loaded, indices: loaded.trainIndices, downscale: resolution)
             objective = try LiftObjective(config: liftConfig, labelMaps: maps)
         }

@@ -44,6 +44,9 @@ struct LiftOptions: ParsableArguments {
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.codebookPixels, valueName: "pixels"))
     var codebookPixels: Int?
 
+    @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.objectiveEvery, valueName: "steps"))
+    var objectiveEvery: Int?
+
     @Option(name: .long, parsing: .unconditional, help: ArgumentHelp(LiftConfig.Help.codebookInitScale))
     var codebookInitScale: Double?
 
@@ -58,6 +61,7 @@ struct LiftOptions: ParsableArguments {
         try OptionCheck.real(featureLRFinal, "--feature-lr-final", 0...1e6)
         try OptionCheck.int(wholeSmallMasks, "--whole-small-masks", 1...Int.max)
         try OptionCheck.int(codebookPixels, "--codebook-pixels", 0...Int.max)
+        try OptionCheck.int(objectiveEvery, "--objective-every", 1...Int.max)
         do { try liftConfig?.validate() } catch { throw ValidationErrorLine("\(error)") }
     }
 
@@ -65,6 +69,7 @@ struct LiftOptions: ParsableArguments {
     var liftConfig: LiftConfig? {
         guard objective != nil || mapping != nil || tau != nil || noFiltering || noGradientBlocking || codebookSize != nil
                 || codebookInitScale != nil || normGradient != nil || wholeSmallMasks != nil || codebookPixels != nil
+                || objectiveEvery != nil
         else { return nil }
         var config = LiftConfig()
         if let objective { config.objective = objective }
@@ -77,6 +82,7 @@ struct LiftOptions: ParsableArguments {
         if let normGradient { config.normGradient = normGradient }
         if let wholeSmallMasks { config.wholeMaskMinimum = wholeSmallMasks }
         if let codebookPixels { config.codebookPixels = codebookPixels }
+        if let objectiveEvery { config.objectiveEvery = objectiveEvery }
         return config
     }
 }

@@ -70,7 +70,8 @@ extension TrainingRun {
                          + "objective \(liftConfig.objective.rawValue)"
                          + (liftConfig.wholeMaskMinimum.map { ", small masks whole from \($0) px" } ?? "")
                          + (liftConfig.gradientBlocking && liftConfig.codebookPixels > 0
-                            ? ", codebook branch on at most \(liftConfig.codebookPixels) pixels per view" : ""))
+                            ? ", codebook branch on at most \(liftConfig.codebookPixels) pixels per view" : "")
+                         + (liftConfig.objectiveEvery > 1 ? ", the objective on one step in \(liftConfig.objectiveEvery)" : ""))
         return training
     }
 }

@@ -10,6 +10,11 @@ public protocol FeatureObjective: AnyObject {
     /// Default false.
     var featureGradientsReachGeometry: Bool { get }
 
+    /// The objective runs on the iterations that are multiples of this; the trainer renders no
+    /// features and leaves their Adam group alone on the others, and multiplies the features'
+    /// learning rate by it, so that they can move as far over a run. Default 1 (every step).
+    var stepInterval: Int { get }
+
     /// One training step on view `viewIndex` (an index into the scene's training views).
     /// `features` is the rendered feature map, planar featureCount·H·W. Writes dLoss/dF (already
     /// weighted, same layout) into `featureGradient`, steps its own parameters, and returns its
@@ -28,6 +33,7 @@ public protocol FeatureObjective: AnyObject {
 /// state needs no code.
 extension FeatureObjective {
     public var featureGradientsReachGeometry: Bool { false }
+    public var stepInterval: Int { 1 }
     public func checkpointState() throws -> [UInt8] { [] }
     public func restoreCheckpointState(_ bytes: [UInt8]) throws {}
 }

@@ -189,12 +189,18 @@ public final class Trainer {
         min(config.maxSHDegree, iteration / config.shDegreeInterval)
     }
 
+    /// Whether the feature objective runs at `iteration` (every `stepInterval`-th step).
+    public func runsObjective(at iteration: Int) -> Bool {
+        guard let objective else { return false }
+        return iteration % max(objective.stepInterval, 1) == 0
+    }
+
     /// The render options for a view at `iteration` with `background`.
     public func renderOptions(iteration: Int, background: SIMD3<Float>) -> RenderOptions {
         var options = RenderOptions()
         options.background = background
         options.activeSHDegree = activeSHDegree(at: iteration)
-        options.renderFeatures = objective != nil
+        options.renderFeatures = runsObjective(at: iteration)
         options.featureGradientsReachGeometry = objective?.featureGradientsReachGeometry ?? false
         options.threads = config.threads
         return options
@@ -241,7 +247,8 @@ public final class Trainer {
 
         var terms: [String: Double] = [:]
         var upstream = RenderUpstream(color: colorUpstream)
-        if let objective {
+        let objectiveRuns = runsObjective(at: iteration)
+        if let objective, objectiveRuns {
             let size = objective.featureCount * width * height
             if featureUpstream.count != size { featureUpstream = [Float](repeating: 0, count: size) }
             else { for i in 0..<size { featureUpstream[i] = 0 } }
@@ -268,10 +275,13 @@ public final class Trainer {
         let resetOpacity = accumulate && (iteration % config.opacityResetInterval == 0
             || (config.background == .white && iteration == config.densifyFromIteration))
         let optimize = iteration < config.iterations && !densify
-        // The opacity reset replaces that tensor, so Adam skips the group this iteration.
-        let adamStep = optimize ? state.adam.beginStep(state.gaussians, rates: GroupLearningRates(
-            config: config, sceneExtent: state.sceneExtent, iteration: iteration),
-            skipping: resetOpacity ? [.opacity] : []) : nil
+        // The opacity reset replaces that tensor, so Adam skips the group this iteration; the
+        // features have no gradient on a step without the objective, and keep their moments.
+        var skipping: Set<ParameterGroup> = resetOpacity ? [.opacity] : []
+        if !objectiveRuns { skipping.insert(.features) }
+        var rates = GroupLearningRates(config: config, sceneExtent: state.sceneExtent, iteration: iteration)
+        rates.features *= Double(objective?.stepInterval ?? 1)
+        let adamStep = optimize ? state.adam.beginStep(state.gaussians, rates: rates, skipping: skipping) : nil
         if (accumulate || optimize) && state.gaussians.count > 0 {
             let blocks = updateByBlocks(&state, radii: output.radii, accumulate: accumulate, adamStep: adamStep)
             timings.addGradientPass(wall: lap(), blocks)

@@ -135,4 +135,54 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
         // A checkpoint without lift state is refused, not silently restarted.
         #expect(throws: SplatError.self) { try objective.restoreCheckpointState([]) }
     }
+    /// With gradient blocking the objective never reaches the geometry, so running it on every
+    /// third step only (`objectiveEvery`) leaves the geometry bit-identical to every step, through
+    /// densification and an opacity reset; on the steps between, the features and codebook stay put.
+    @Test func objectiveOnEveryNthStepLeavesTheGeometryAlone() throws {
+        var config = TrainConfig()
+        config.iterations = 90
+        config.seed = 3
+        config.densifyFromIteration = 20
+        config.densificationInterval = 25
+        config.opacityResetInterval = 60
+        var lift = LiftConfig()
+        lift.sampleCount = 4096
+        let (everyStep, _) = try tinyTrainer(config, lift: lift)
+        while !everyStep.isFinished { try everyStep.step() }
+        lift.objectiveEvery = 3
+        let (sparse, objective) = try tinyTrainer(config, lift: lift)
+        var objectiveSteps = 0
+        while !sparse.isFinished {
+            let features = sparse.state.gaussians.features, codebook = objective.codebookModel
+            let report = try sparse.step()
+            if report.iteration % 3 == 0 {
+                objectiveSteps += 1
+                #expect(!report.objectiveTerms.isEmpty)
+            } else if report.densify == nil {
+                #expect(report.objectiveTerms.isEmpty)
+                #expect(sparse.state.gaussians.features == features && objective.codebookModel == codebook)
+            }
+        }
+        #expect(objectiveSteps == 30)
+        var a = everyStep.state.gaussians, b = sparse.state.gaussians
+        #expect(a.features != b.features)
+        a.features = []; b.features = []
+        #expect(a.count > 0 && a == b)
+    }
+    /// A lift.json written before `objectiveEvery` existed ran the objective on every step, and a
+    /// resumed run keeps doing so; the codebook's Adam takes the interval's larger steps.
+    @Test func olderLiftFilesRunTheObjectiveOnEveryStep() throws {
+        #expect(LiftConfig().objectiveEvery == 4)
+        var json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(LiftConfig())) as! [String: Any]
+        json.removeValue(forKey: "objectiveEvery")
+        let old = try JSONDecoder().decode(LiftConfig.self, from: JSONSerialization.data(withJSONObject: json))
+        #expect(old.objectiveEvery == 1)
+        var bad = LiftConfig()
+        bad.objectiveEvery = 0
+        #expect(throws: SplatError.self) { try bad.validate() }
+        let (_, _, labels) = try #require(tiny)
+        var lift = LiftConfig()
+        lift.objectiveEvery = 3
+        #expect(try LiftObjective(config: lift, labelMaps: labels).optimizer.learningRate == 3 * lift.codebookLearningRate)
+    }
 }
