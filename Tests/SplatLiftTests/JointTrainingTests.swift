@@ -28,6 +28,17 @@ private func tinyTrainer(_ config: TrainConfig, lift: LiftConfig = LiftConfig())
     return (trainer, objective)
 }
 
+/// A short run with densification from step 20 (every 25 steps) and an opacity reset at 60.
+private func shortRun(iterations: Int, seed: UInt64) -> TrainConfig {
+    var config = TrainConfig()
+    config.iterations = iterations
+    config.seed = seed
+    config.densifyFromIteration = 20
+    config.densificationInterval = 25
+    config.opacityResetInterval = 60
+    return config
+}
+
 /// Scene-protocol scores (one matching for all views, METHOD.md §4.3) of the lifted ids on the tiny scene's test views.
 private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
                         table: ObjectTable? = nil) throws -> SegmentationScores {
@@ -108,12 +119,7 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
     /// A run checkpointed (with the codebook and its Adam in the objective state) and resumed
     /// ends bit-identical to the uninterrupted run, through densification and an opacity reset.
     @Test func resumeWithSegmentationIsBitIdentical() throws {
-        var config = TrainConfig()
-        config.iterations = 130
-        config.seed = 7
-        config.densifyFromIteration = 20
-        config.densificationInterval = 25
-        config.opacityResetInterval = 60
+        let config = shortRun(iterations: 130, seed: 7)
         var lift = LiftConfig()
         lift.sampleCount = 4096
         let (straight, straightObjective) = try tinyTrainer(config, lift: lift)
@@ -139,12 +145,7 @@ private func testScores(_ gaussians: GaussianParams, codebook: Codebook,
     /// third step only (`objectiveEvery`) leaves the geometry bit-identical to every step, through
     /// densification and an opacity reset; on the steps between, the features and codebook stay put.
     @Test func objectiveOnEveryNthStepLeavesTheGeometryAlone() throws {
-        var config = TrainConfig()
-        config.iterations = 90
-        config.seed = 3
-        config.densifyFromIteration = 20
-        config.densificationInterval = 25
-        config.opacityResetInterval = 60
+        let config = shortRun(iterations: 90, seed: 3)
         var lift = LiftConfig()
         lift.sampleCount = 4096
         let (everyStep, _) = try tinyTrainer(config, lift: lift)
