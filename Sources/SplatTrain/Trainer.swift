@@ -189,10 +189,12 @@ public final class Trainer {
         min(config.maxSHDegree, iteration / config.shDegreeInterval)
     }
 
+    /// The objective's `stepInterval` (at least 1; 1 without an objective).
+    private var objectiveInterval: Int { max(objective?.stepInterval ?? 1, 1) }
+
     /// Whether the feature objective runs at `iteration` (every `stepInterval`-th step).
     public func runsObjective(at iteration: Int) -> Bool {
-        guard let objective else { return false }
-        return iteration % max(objective.stepInterval, 1) == 0
+        objective != nil && iteration % objectiveInterval == 0
     }
 
     /// The render options for a view at `iteration` with `background`.
@@ -280,7 +282,7 @@ public final class Trainer {
         var skipping: Set<ParameterGroup> = resetOpacity ? [.opacity] : []
         if !objectiveRuns { skipping.insert(.features) }
         var rates = GroupLearningRates(config: config, sceneExtent: state.sceneExtent, iteration: iteration)
-        rates.features *= Double(objective?.stepInterval ?? 1)
+        rates.features *= Double(objectiveInterval)
         let adamStep = optimize ? state.adam.beginStep(state.gaussians, rates: rates, skipping: skipping) : nil
         if (accumulate || optimize) && state.gaussians.count > 0 {
             let blocks = updateByBlocks(&state, radii: output.radii, accumulate: accumulate, adamStep: adamStep)
